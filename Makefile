@@ -1,0 +1,56 @@
+# planwatch: the two commands for a fresh machine are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint format messages browser lock clean
+
+install: $(STAMP)
+
+# .venv from the lock files (hash-checked): uv itself comes from requirements-uv.txt.
+$(STAMP): requirements-dev.txt requirements-uv.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
+	$(BIN)/uv pip sync --quiet --require-hashes --python $(BIN)/python requirements-dev.txt
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Every test: unit, views, API, and the browser tests in Debian's chromium.
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Debian's chromium for the Playwright tests (installed only where it is missing).
+browser:
+	@sh scripts/ensure-chromium
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=static
+	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+
+# Re-pin after editing pyproject.toml (needs uv on PATH or in .venv).
+lock:
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

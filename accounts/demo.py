@@ -1,0 +1,68 @@
+"""Demo accounts, one per role. They are marked ``is_demo`` and never created in a
+database that holds real accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import User, UserRole
+from agencies.models import Agency
+from audit.log import record, snapshot
+
+DEMO_PASSWORD = "demo-planwatch"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    agency_code: str | None
+    first_name: str
+    last_name: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("demo-admin", UserRole.ADMIN, None, "Quản trị", "Hệ thống"),
+    DemoAccount("demo-coordinator", UserRole.COORDINATOR, "qb-so-cong-thuong", "Lan",
+                "Nguyễn Thị"),
+    DemoAccount("demo-reporter-dulich", UserRole.REPORTER, "qb-so-du-lich", "Minh", "Trần Văn"),
+    DemoAccount("demo-reporter-tnmt", UserRole.REPORTER, "qb-so-tnmt", "Hà", "Lê Thu"),
+    DemoAccount("demo-reporter-donghoi", UserRole.REPORTER, "qb-dong-hoi", "Hùng", "Phạm Quốc"),
+    DemoAccount("demo-finance", UserRole.FINANCE, "qb-so-tai-chinh", "Mai", "Hoàng Thị"),
+    DemoAccount("demo-viewer", UserRole.VIEWER, "qb-ubnd-tinh", "Bình", "Võ Thanh"),
+]
+
+
+class RealDatabaseError(RuntimeError):
+    """Raised when demo data would mix into a database with real accounts."""
+
+
+def has_real_accounts() -> bool:
+    return User.objects.filter(is_demo=False).exists()
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[DemoAccount]:
+    """Create (or reset) the demo accounts; refuse on a real database."""
+    if has_real_accounts():
+        raise RealDatabaseError
+    agencies = {a.code: a for a in Agency.objects.all()}
+    for spec in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=spec.username).first()
+        created = user is None
+        if created:
+            user = User(username=spec.username)
+        user.role = spec.role
+        user.agency = agencies.get(spec.agency_code) if spec.agency_code else None
+        user.first_name, user.last_name = spec.first_name, spec.last_name
+        user.email = f"{spec.username}@demo.invalid"
+        user.is_demo = True
+        user.is_active = True
+        user.is_staff = user.is_superuser = spec.role == UserRole.ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if created:
+            record(None, "create", user, after=snapshot(user), note="demo")
+    return DEMO_ACCOUNTS

@@ -1,0 +1,37 @@
+"""Forms for account management, with Vietnamese messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User, UserRole
+from agencies.models import Agency
+from planwatch.text import vi_sorted
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "agency", "is_active"]
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.permissions import manageable_roles
+
+        allowed = manageable_roles(actor)
+        self.fields["role"].choices = [c for c in UserRole.choices if c[0] in allowed]
+        agencies = vi_sorted(Agency.objects.all(), key=lambda a: a.name)
+        self.fields["agency"].choices = [("", "---------")] + [(a.pk, a.name) for a in agencies]
+        self.fields["email"].required = True
+        if self.instance.pk is None:
+            del self.fields["is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == UserRole.REPORTER and not data.get("agency"):
+            self.add_error("agency", _("A reporter must belong to an agency."))
+        email = data.get("email")
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            self.add_error("email", _("Another account already uses this e-mail address."))
+        return data

@@ -1,0 +1,37 @@
+"""Load the bundled agency registry and seed plan, and the demo data of every
+capability, into an empty or demo database. Idempotent."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts
+from agencies.registry import load_registry
+from plans.format import SEED_PLAN, PlanFormatError, load_plan_file
+
+
+class Command(BaseCommand):
+    help = "Nạp kế hoạch mẫu (Quyết định 800/QĐ-UBND) và dữ liệu minh họa (demo)."
+
+    def handle(self, *args, **options):
+        if has_real_accounts():
+            raise CommandError(
+                "Cơ sở dữ liệu này đã có tài khoản thật: không nạp dữ liệu mẫu vào đây. "
+                "(This database holds real accounts; demo data is refused.)"
+            )
+        try:
+            with transaction.atomic():
+                counts = load_registry()
+                plan, changed = load_plan_file(SEED_PLAN)
+                accounts = create_demo_accounts()
+        except PlanFormatError as exc:
+            raise CommandError("; ".join(exc.errors)) from None
+        self.stdout.write(
+            f"Cơ quan: {counts['agencies']} mới/cập nhật. Kế hoạch {plan.code}: "
+            f"{'đã nạp' if changed else 'không đổi'}."
+        )
+        self.stdout.write("")
+        self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
+        for spec in accounts:
+            self.stdout.write(f"  {spec.username:<24} {spec.role:<12} mật khẩu: {DEMO_PASSWORD}")
+        self.stdout.write("Mở http://127.0.0.1:8000 (open in a browser).")

@@ -1,0 +1,80 @@
+"""Users with one role each, per-agency scoping for reporters, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+
+class UserRole(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    REPORTER = "reporter", _("Reporter")
+    FINANCE = "finance", _("Finance")
+    VIEWER = "viewer", _("Viewer")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=UserRole.choices,
+                            default=UserRole.VIEWER)
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="users")
+    is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="reporter") | Q(agency__isnull=False),
+                name="reporter_has_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and (self.role == UserRole.ADMIN or self.is_superuser)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_active and self.role == UserRole.COORDINATOR
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.is_active and self.role == UserRole.REPORTER
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, days: int) -> str:
+        key = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, key_hash=cls.hash_key(key),
+                           expires_at=timezone.now() + timezone.timedelta(days=days))
+        return key

@@ -1,0 +1,86 @@
+"""Account management (administrators and coordinators) and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import services
+from accounts.forms import UserForm
+from accounts.models import User
+from accounts.permissions import (
+    can_manage_accounts,
+    can_read_audit_log,
+    get_manageable_user_for,
+    manageable_roles,
+    require,
+)
+from audit.models import AuditEntry
+from planwatch.text import fold
+
+
+def user_list(request):
+    require(can_manage_accounts(request.user))
+    users = User.objects.select_related("agency").filter(
+        role__in=manageable_roles(request.user)).order_by("username")
+    q = (request.GET.get("q") or "").strip()[:100]
+    if q:
+        key = fold(q)
+        users = [u for u in users if key in fold(f"{u.username} {u.get_full_name()} {u.email} "
+                                                 f"{u.agency.name if u.agency else ''}")]
+    return render(request, "accounts/user_list.html", {"users": users, "q": q})
+
+
+def user_create(request):
+    require(can_manage_accounts(request.user))
+    form = UserForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.create_user(
+                request.user, username=data["username"], email=data["email"],
+                first_name=data["first_name"], last_name=data["last_name"], role=data["role"],
+                agency=data["agency"], request=request,
+            )
+        except IntegrityError:
+            form.add_error(None, _("The account could not be saved; nothing was changed."))
+        else:
+            messages.success(request, _("Account %(u)s created; an invitation to set a password "
+                                        "was e-mailed to %(e)s.") % {"u": user.username,
+                                                                       "e": user.email})
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+def user_edit(request, pk: int):
+    target = get_manageable_user_for(request.user, pk)
+    form = UserForm(request.POST or None, instance=User.objects.get(pk=target.pk),
+                    actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.fields}
+        services.update_user(request.user, target, **changes)
+        messages.success(request, _("Account %(u)s saved.") % {"u": changes["username"]})
+        return redirect("accounts:users")
+    if request.method == "POST" and "invite" in request.POST:
+        services.send_invitation(target, request)
+        messages.success(request, _("A new invitation was e-mailed to %(e)s.")
+                         % {"e": target.email})
+        return redirect("accounts:users")
+    return render(request, "accounts/user_form.html",
+                  {"form": form, "creating": False, "target": target})
+
+
+def audit_log(request):
+    require(can_read_audit_log(request.user))
+    entries = AuditEntry.objects.select_related(None).order_by("-at", "-id")
+    object_type = (request.GET.get("type") or "").strip()[:64]
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    types = AuditEntry.objects.order_by("object_type").values_list(
+        "object_type", flat=True).distinct()
+    return render(request, "accounts/audit_log.html",
+                  {"page": page, "types": types, "object_type": object_type})

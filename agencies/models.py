@@ -1,0 +1,179 @@
+"""The agency registry: agencies with validity dates, group references, and the
+wordings (full names, abbreviations, variants) by which documents name them.
+
+Agencies are never deleted: an agency that ceased to exist gets ``valid_to``;
+succession events (merge, split, rename) build on these dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from planwatch.text import fold
+
+
+class AgencyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    PROVINCE_COMMITTEE = "province_committee", _("Provincial People's Committee")
+    DEPARTMENT = "department", _("Provincial department")
+    BOARD = "board", _("Provincial board or office")
+    DISTRICT_COMMITTEE = "district_committee", _("District-level People's Committee")
+    COMMUNE_COMMITTEE = "commune_committee", _("Commune-level People's Committee")
+    OTHER = "other", _("Other")
+
+
+class AgencyQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date) -> AgencyQuerySet:
+        """Agencies that existed on ``day`` (open-ended dates count as always)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
+class Agency(models.Model):
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    province = models.ForeignKey(
+        "self",
+        verbose_name=_("province"),
+        help_text=_("The provincial People's Committee the agency falls under."),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    search_key = models.CharField(max_length=600, editable=False, db_index=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="agency_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_key = fold(f"{self.name} {self.abbreviation}")
+        super().save(*args, **kwargs)
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+
+class AgencyGroup(models.Model):
+    """A group reference such as "Các sở, ban, ngành": not one agency, but a set
+    resolved on a date (by kind within a province), listed explicitly, or open
+    ("các đơn vị có liên quan"), which no registry can enumerate."""
+
+    class Rule(models.TextChoices):
+        BY_KIND = "by_kind", _("agencies of given kinds in a province")
+        EXPLICIT = "explicit", _("listed members")
+        OPEN = "open", _("open (not enumerable)")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("wording"), max_length=255)
+    description = models.TextField(_("meaning"), blank=True)
+    rule = models.CharField(_("membership"), max_length=16, choices=Rule.choices)
+    member_kinds = models.JSONField(_("member kinds"), default=list, blank=True)
+    scope = models.ForeignKey(
+        Agency,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    members = models.ManyToManyField(Agency, verbose_name=_("members"), blank=True,
+                                     related_name="listed_in_groups")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group reference")
+        verbose_name_plural = _("group references")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def members_on(self, day: dt.date) -> AgencyQuerySet:
+        """The agencies this group means on ``day``."""
+        if self.rule == self.Rule.BY_KIND:
+            qs = Agency.objects.filter(kind__in=self.member_kinds)
+            if self.scope_id:
+                qs = qs.filter(province_id=self.scope_id)
+            return qs.valid_on(day)
+        if self.rule == self.Rule.EXPLICIT:
+            return self.members.all().valid_on(day)
+        return Agency.objects.none()
+
+    def includes(self, agency: Agency, day: dt.date) -> bool:
+        """Whether ``agency`` is a member on ``day``, without a query for by-kind groups."""
+        if not agency.is_valid_on(day):
+            return False
+        if self.rule == self.Rule.BY_KIND:
+            return agency.kind in self.member_kinds and (
+                not self.scope_id or agency.province_id == self.scope_id
+            )
+        if self.rule == self.Rule.EXPLICIT:
+            return self.members.filter(pk=agency.pk).exists()
+        return False
+
+
+class Alias(models.Model):
+    """One wording by which documents name an agency or a group."""
+
+    wording = models.CharField(_("wording"), max_length=255)
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="aliases")
+    group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="aliases")
+
+    class Meta:
+        ordering = ["wording"]
+        verbose_name = _("wording")
+        verbose_name_plural = _("wordings")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(agency__isnull=False) & Q(group__isnull=True))
+                | (Q(agency__isnull=True) & Q(group__isnull=False)),
+                name="alias_exactly_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.wording
+
+    @property
+    def target(self) -> Agency | AgencyGroup:
+        return self.agency or self.group

@@ -1,0 +1,148 @@
+"""Resolving the wording of a document to an agency or a group reference, and
+loading the bundled registry. Plain functions; views, importers and tests call them."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from agencies.models import Agency, AgencyGroup, Alias
+from audit.log import record, snapshot
+from planwatch.text import clean, fold
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SEED_REGISTRY = DATA_DIR / "quang-binh-2021.json"
+
+_AMP = re.compile(r"\s*&\s*")
+_DASH_SPACES = re.compile(r"\s*-\s*")
+_TRAILING = re.compile(r"[\s.;,:]+$")
+
+
+def wording_key(text: str) -> str:
+    """The key under which a wording is looked up.
+
+    Folds case and diacritics, writes "Ủy ban nhân dân" as "ubnd", and ignores the
+    spaces around "&" and "-" and trailing punctuation, so that "Sở NN & PTNT",
+    "Sở NN&PTNT" and "sở nn&ptnt;" meet.
+    """
+    key = fold(text)
+    key = key.replace("uy ban nhan dan", "ubnd").replace("u.b.n.d", "ubnd")
+    key = _AMP.sub("&", key)
+    key = _DASH_SPACES.sub("-", key)
+    return _TRAILING.sub("", key)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    wording: str
+    agency: Agency | None = None
+    group: AgencyGroup | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.agency is not None or self.group is not None
+
+
+class Resolver:
+    """Resolves many wordings with one query for the whole alias table."""
+
+    def __init__(self) -> None:
+        self._aliases = {
+            alias.key: alias for alias in Alias.objects.select_related("agency", "group")
+        }
+
+    def resolve(self, wording: str) -> Resolution:
+        text = clean(wording)
+        alias = self._aliases.get(wording_key(text))
+        if alias is None:
+            return Resolution(text)
+        return Resolution(text, agency=alias.agency, group=alias.group)
+
+
+def resolve(wording: str) -> Resolution:
+    """Resolve one wording against the registry."""
+    alias = (
+        Alias.objects.select_related("agency", "group").filter(key=wording_key(wording)).first()
+    )
+    text = clean(wording)
+    if alias is None:
+        return Resolution(text)
+    return Resolution(text, agency=alias.agency, group=alias.group)
+
+
+def add_alias(wording: str, *, agency: Agency | None = None,
+              group: AgencyGroup | None = None) -> Alias:
+    """Register a wording (idempotent on its key)."""
+    alias, _created = Alias.objects.update_or_create(
+        key=wording_key(wording),
+        defaults={"wording": clean(wording), "agency": agency, "group": group},
+    )
+    return alias
+
+
+@transaction.atomic
+def load_registry(path: Path = SEED_REGISTRY, actor=None) -> dict[str, int]:
+    """Create or update the agencies, groups and wordings of a registry file.
+
+    Idempotent: loading twice changes nothing the second time. Every created or
+    changed agency is written to the audit log.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    counts = {"agencies": 0, "groups": 0, "aliases": 0}
+    by_code: dict[str, Agency] = {a.code: a for a in Agency.objects.all()}
+    for item in data["agencies"]:
+        fields = {
+            "name": clean(item["name"]),
+            "abbreviation": item.get("abbreviation", ""),
+            "kind": item["kind"],
+            "parent": by_code.get(item["parent"]) if item.get("parent") else None,
+            "province": by_code.get(item["province"]) if item.get("province") else None,
+            "valid_from": item.get("valid_from"),
+            "valid_to": item.get("valid_to"),
+            "note": item.get("note", ""),
+        }
+        agency = by_code.get(item["code"])
+        if agency is None:
+            agency = Agency(code=item["code"], **fields)
+            agency.save()
+            record(actor, "create", agency, after=snapshot(agency), note="registry")
+            counts["agencies"] += 1
+        else:
+            before = snapshot(agency)
+            for name, value in fields.items():
+                setattr(agency, name, value)
+            agency.save()
+            after = snapshot(agency)
+            if {k: v for k, v in before.items() if k != "search_key"} != {
+                k: v for k, v in after.items() if k != "search_key"
+            }:
+                record(actor, "update", agency, before=before, after=after, note="registry")
+                counts["agencies"] += 1
+        by_code[agency.code] = agency
+        for wording in [item["name"], *item.get("aliases", [])]:
+            add_alias(wording, agency=agency)
+            counts["aliases"] += 1
+    for item in data["groups"]:
+        group, created = AgencyGroup.objects.update_or_create(
+            code=item["code"],
+            defaults={
+                "name": clean(item["name"]),
+                "description": item.get("description", ""),
+                "rule": item["rule"],
+                "member_kinds": item.get("member_kinds", []),
+                "scope": by_code.get(item["scope"]) if item.get("scope") else None,
+            },
+        )
+        if created:
+            record(actor, "create", group, after=snapshot(group), note="registry")
+            counts["groups"] += 1
+        if item.get("members"):
+            group.members.set([by_code[c] for c in item["members"]])
+        for wording in [item["name"], *item.get("aliases", [])]:
+            add_alias(wording, group=group)
+            counts["aliases"] += 1
+    return counts

@@ -1,0 +1,79 @@
+"""The JSON API under /api/v1/, with its OpenAPI schema at /api/v1/openapi.json.
+Routers only translate HTTP to calls of the domain modules; no logic lives here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from accounts.models import ApiToken
+from accounts.permissions import can_view_plans
+from agencies.models import Agency
+from api.auth import AUTH
+from api.schemas import AgencyOut, Message, PlanSummary, TokenIn, TokenOut
+from planwatch.text import vi_sorted
+from plans.format import export_plan, plan_queryset
+from plans.models import Plan
+
+api = NinjaAPI(
+    title="planwatch API",
+    version="1",
+    description="Kế hoạch, chỉ tiêu, nhiệm vụ và cơ quan (plans, targets, tasks, agencies).",
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Message}, tags=["auth"])
+def issue_token(request, body: TokenIn):
+    """Exchange a username and password for a bearer token."""
+    user = authenticate(request, username=body.username[:150], password=body.password[:1024])
+    if user is None or not user.is_active:
+        return 401, {"detail": _("Wrong username or password.")}
+    days = settings.API_TOKEN_DAYS
+    return 200, {"token": ApiToken.issue(user, days), "expires_in_days": days}
+
+
+def _forbidden():
+    return 403, {"detail": _("You do not have permission to do this.")}
+
+
+@api.get("/plans", response={200: list[PlanSummary], 403: Message}, tags=["plans"])
+def list_plans(request):
+    """All plans, newest period first."""
+    if not can_view_plans(request.user):
+        return _forbidden()
+    return 200, [
+        {"code": p.code, "title": p.title, "decision_number": p.decision_number,
+         "period_start": p.period_start, "period_end": p.period_end,
+         "url": f"/api/v1/plans/{p.code}"}
+        for p in Plan.objects.order_by("-period_start", "code")
+    ]
+
+
+@api.get("/plans/{code}", response={200: dict, 403: Message, 404: Message}, tags=["plans"])
+def get_plan(request, code: str):
+    """The plan in the planwatch.plan/1 format (docs/plan-format.md)."""
+    if not can_view_plans(request.user):
+        return _forbidden()
+    plan = plan_queryset().filter(code=code[:64]).first()
+    if plan is None:
+        return 404, {"detail": _("There is no plan with code %(code)s.") % {"code": code[:64]}}
+    return 200, export_plan(plan)
+
+
+@api.get("/agencies", response={200: list[AgencyOut], 403: Message}, tags=["agencies"])
+def list_agencies(request):
+    """The agency registry in Vietnamese alphabetical order."""
+    if not can_view_plans(request.user):
+        return _forbidden()
+    agencies = vi_sorted(Agency.objects.select_related("parent"), key=lambda a: a.name)
+    return 200, [
+        {"code": a.code, "name": a.name, "abbreviation": a.abbreviation, "kind": a.kind,
+         "parent": a.parent.code if a.parent_id else None,
+         "valid_from": a.valid_from.isoformat() if a.valid_from else None,
+         "valid_to": a.valid_to.isoformat() if a.valid_to else None}
+        for a in agencies
+    ]

@@ -1,0 +1,153 @@
+"""Reading plans: the task table with its filters, and an agency's tasks in a year.
+Each function runs a fixed number of queries, whatever the size of the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from agencies.membership import group_ids_of
+from agencies.models import Agency
+from planwatch.text import fold
+from plans.models import Assignment, Plan, Recurrence, Role, Task
+
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass
+class TaskFilter:
+    """The task table's filters, parsed from request parameters; bad values are
+    dropped and reported in ``problems`` rather than raising."""
+
+    group: str | None = None
+    agency: Agency | None = None
+    role: str | None = None  # "lead", "partner" or None for either
+    year: int | None = None
+    recurrence: str | None = None
+    q: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return any([self.group, self.agency, self.role, self.year, self.recurrence, self.q])
+
+
+def tasks_with_assignments(plan: Plan) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(plan=plan)
+        .select_related("group")
+        .prefetch_related(
+            Prefetch("assignments",
+                     queryset=Assignment.objects.select_related("agency", "group"))
+        )
+        .order_by("group__position", "position")
+    )
+
+
+def filter_tasks(plan: Plan, flt: TaskFilter) -> QuerySet[Task]:
+    """The plan's tasks matching every filter that is set."""
+    qs = tasks_with_assignments(plan)
+    if flt.group:
+        qs = qs.filter(group__number=flt.group)
+    if flt.recurrence:
+        qs = qs.filter(recurrence=flt.recurrence)
+    if flt.year:
+        qs = qs.filter(start_year__lte=flt.year, end_year__gte=flt.year)
+    if flt.agency:
+        matching = Assignment.objects.filter(task__plan=plan).filter(
+            _assignment_condition(flt.agency, flt.role, flt.year)
+        )
+        qs = qs.filter(pk__in=matching.values("task_id"))
+    if flt.q:
+        for word in fold(flt.q[:MAX_QUERY_LENGTH]).split(" "):
+            if word:
+                qs = qs.filter(search_key__contains=word)
+    return qs
+
+
+def _assignment_condition(agency: Agency, role: str | None, year: int | None) -> Q:
+    groups = group_ids_of(agency, year)
+    who = Q(agency=agency) | Q(group__in=groups)
+    if role in (Role.LEAD, Role.PARTNER):
+        who &= Q(role=role)
+    return who
+
+
+def parse_filter(plan: Plan, params) -> TaskFilter:
+    """Read filters from GET parameters; nonsense is reported, never fatal."""
+    from django.utils.translation import gettext as _
+
+    flt = TaskFilter()
+    group = (params.get("group") or "").strip()
+    if group:
+        if plan.task_groups.filter(number=group).exists():
+            flt.group = group
+        else:
+            flt.problems.append(_("There is no task group %(g)s.") % {"g": group[:20]})
+    agency_code = (params.get("agency") or "").strip()
+    if agency_code:
+        flt.agency = Agency.objects.filter(code=agency_code[:80]).first()
+        if flt.agency is None:
+            flt.problems.append(_("Unknown agency."))
+    role = (params.get("role") or "").strip()
+    if role in (Role.LEAD, Role.PARTNER):
+        flt.role = role
+    elif role:
+        flt.problems.append(_("Unknown role."))
+    year = (params.get("year") or "").strip()
+    if year:
+        if year.isdigit() and plan.period_start <= int(year) <= plan.period_end:
+            flt.year = int(year)
+        else:
+            flt.problems.append(
+                _("The year must be between %(start)s and %(end)s.")
+                % {"start": plan.period_start, "end": plan.period_end}
+            )
+    recurrence = (params.get("recurrence") or "").strip()
+    if recurrence in Recurrence.values:
+        flt.recurrence = recurrence
+    elif recurrence:
+        flt.problems.append(_("Unknown recurrence."))
+    flt.q = (params.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    return flt
+
+
+@dataclass
+class AgencyTask:
+    task: Task
+    roles: list[str]  # "lead" / "partner"
+    via_groups: list[str]  # group wordings through which the agency is named
+
+
+def agency_tasks(agency: Agency, year: int | None = None,
+                 plans: QuerySet[Plan] | None = None) -> list[AgencyTask]:
+    """"Việc của đơn vị": the tasks ``agency`` leads or partners in, active in ``year``.
+
+    Direct naming and membership of a group reference both count; the result
+    says which.
+    """
+    groups = group_ids_of(agency, year)
+    matching = Assignment.objects.filter(Q(agency=agency) | Q(group__in=groups))
+    tasks = Task.objects.filter(pk__in=matching.values("task_id")).select_related(
+        "group", "plan"
+    ).prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("agency", "group"))
+    ).order_by("plan__code", "group__position", "position")
+    if plans is not None:
+        tasks = tasks.filter(plan__in=plans)
+    if year is not None:
+        tasks = tasks.filter(start_year__lte=year, end_year__gte=year)
+    result = []
+    for task in tasks:
+        roles: list[str] = []
+        via: list[str] = []
+        for a in task.assignments.all():
+            if a.agency_id == agency.pk or a.group_id in groups:
+                if a.role not in roles:
+                    roles.append(a.role)
+                if a.group_id in groups:
+                    via.append(a.wording)
+        roles.sort(key=lambda r: 0 if r == Role.LEAD else 1)
+        result.append(AgencyTask(task, roles, via))
+    return result

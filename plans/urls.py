@@ -1,0 +1,13 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("<str:code>/", views.overview, name="overview"),
+    path("<str:code>/targets/", views.targets, name="targets"),
+    path("<str:code>/tasks/", views.tasks, name="tasks"),
+    path("<str:code>/timeline/", views.timeline, name="timeline"),
+    path("<str:code>/plan.json", views.plan_json, name="json"),
+]

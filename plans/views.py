@@ -1,0 +1,112 @@
+"""Plan pages: overview, targets, task table, timeline. Thin views over
+plans.queries; every lookup by code answers 404 for an unknown plan."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can_view_plans, require
+from agencies.models import Agency
+from planwatch.text import vi_sorted
+from plans.format import export_plan, plan_queryset
+from plans.models import Plan, Recurrence, Role
+from plans.queries import filter_tasks, parse_filter
+
+
+def get_plan_for_user(user, code: str) -> Plan:
+    """The plan ``code`` if the user may read it; 404 for an unknown code."""
+    require(can_view_plans(user))
+    plan = Plan.objects.select_related("coordinator", "issuer").filter(code=code[:64]).first()
+    if plan is None:
+        raise Http404(_("There is no plan with code %(code)s.") % {"code": code[:64]})
+    return plan
+
+
+def home(request):
+    plans = list(Plan.objects.order_by("-period_start", "code"))
+    if len(plans) == 1 and not request.user.is_reporter:
+        return redirect("plans:overview", code=plans[0].code)
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def plan_list(request):
+    require(can_view_plans(request.user))
+    return render(request, "plans/plan_list.html",
+                  {"plans": Plan.objects.order_by("-period_start", "code")})
+
+
+def overview(request, code: str):
+    plan = get_plan_for_user(request.user, code)
+    duties = plan.duties.select_related("agency", "group").order_by("position")
+    groups = plan.task_groups.order_by("position")
+    counts = {
+        "targets": plan.targets.count(),
+        "groups": groups.count(),
+        "tasks": plan.tasks.count(),
+    }
+    return render(request, "plans/overview.html",
+                  {"plan": plan, "duties": duties, "groups": groups, "counts": counts})
+
+
+def targets(request, code: str):
+    plan = get_plan_for_user(request.user, code)
+    by_milestone: dict[int, list] = {}
+    for target in plan.targets.order_by("milestone", "position"):
+        by_milestone.setdefault(target.milestone, []).append(target)
+    return render(request, "plans/targets.html",
+                  {"plan": plan, "milestones": sorted(by_milestone.items())})
+
+
+def tasks(request, code: str):
+    plan = get_plan_for_user(request.user, code)
+    flt = parse_filter(plan, request.GET)
+    task_list = list(filter_tasks(plan, flt))
+    agencies = vi_sorted(
+        Agency.objects.filter(assignments__task__plan=plan).distinct(), key=lambda a: a.name
+    )
+    context = {
+        "plan": plan,
+        "flt": flt,
+        "tasks": task_list,
+        "groups": plan.task_groups.order_by("position"),
+        "agencies": agencies,
+        "years": list(plan.years),
+        "recurrences": Recurrence.choices,
+        "roles": Role.choices,
+    }
+    template = "plans/tasks.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "task-results":
+        template = "plans/tasks.html#results"
+    return render(request, template, context)
+
+
+def timeline(request, code: str):
+    plan = get_plan_for_user(request.user, code)
+    years = list(plan.years)
+    rows = []
+    current_group = None
+    for task in filter_tasks(plan, parse_filter(plan, {})):
+        if task.group_id != current_group:
+            rows.append({"group": task.group})
+            current_group = task.group_id
+        cells = [task.is_active_in(y) for y in years]
+        rows.append({"task": task, "cells": cells,
+                     "leads": [a for a in task.assignments.all() if a.role == Role.LEAD]})
+    return render(request, "plans/timeline.html", {
+        "plan": plan, "years": years, "rows": rows,
+        "this_year": timezone.localdate().year,
+    })
+
+
+def plan_json(request, code: str):
+    get_plan_for_user(request.user, code)
+    plan = plan_queryset().get(code=code)
+    body = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}.plan.json"'
+    return response

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.urls import auth_urlpatterns
+from agencies import views as agency_views
+from api.api import api
+from plans import views as plan_views
+
+urlpatterns = [
+    path("", plan_views.home, name="home"),
+    path("my-tasks/", agency_views.my_tasks, name="my_tasks"),
+    path("plans/", include("plans.urls")),
+    path("agencies/", include("agencies.urls")),
+    path("accounts/", include(auth_urlpatterns)),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "planwatch.errors.forbidden"
+handler404 = "planwatch.errors.not_found"
+handler500 = "planwatch.errors.server_error"
