@@ -25,8 +25,7 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("demo-admin", UserRole.ADMIN, None, "Quản trị", "Hệ thống"),
-    DemoAccount("demo-coordinator", UserRole.COORDINATOR, "qb-so-cong-thuong", "Lan",
-                "Nguyễn Thị"),
+    DemoAccount("demo-coordinator", UserRole.COORDINATOR, "qb-so-cong-thuong", "Lan", "Nguyễn Thị"),
     DemoAccount("demo-reporter-dulich", UserRole.REPORTER, "qb-so-du-lich", "Minh", "Trần Văn"),
     DemoAccount("demo-reporter-tnmt", UserRole.REPORTER, "qb-so-tnmt", "Hà", "Lê Thu"),
     DemoAccount("demo-reporter-donghoi", UserRole.REPORTER, "qb-dong-hoi", "Hùng", "Phạm Quốc"),

@@ -23,10 +23,17 @@ class UserRole(models.TextChoices):
 
 
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=16, choices=UserRole.choices,
-                            default=UserRole.VIEWER)
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="users")
+    role = models.CharField(
+        _("role"), max_length=16, choices=UserRole.choices, default=UserRole.VIEWER
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
 
     class Meta:
@@ -68,6 +75,9 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
@@ -75,6 +85,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, days: int) -> str:
         key = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=cls.hash_key(key),
-                           expires_at=timezone.now() + timezone.timedelta(days=days))
+        cls.objects.create(
+            user=user,
+            key_hash=cls.hash_key(key),
+            expires_at=timezone.now() + timezone.timedelta(days=days),
+        )
         return key

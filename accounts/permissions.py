@@ -11,8 +11,12 @@ from accounts.models import User, UserRole
 # coordinator manages everyone except administrators.
 MANAGEABLE_ROLES: dict[str, set[str]] = {
     UserRole.ADMIN: {r.value for r in UserRole},
-    UserRole.COORDINATOR: {UserRole.COORDINATOR, UserRole.REPORTER, UserRole.FINANCE,
-                           UserRole.VIEWER},
+    UserRole.COORDINATOR: {
+        UserRole.COORDINATOR,
+        UserRole.REPORTER,
+        UserRole.FINANCE,
+        UserRole.VIEWER,
+    },
 }
 
 

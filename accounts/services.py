@@ -25,12 +25,27 @@ def send_invitation(user: User, request=None, *, domain: str | None = None) -> N
 
 
 @transaction.atomic
-def create_user(actor: User, *, username: str, email: str, first_name: str, last_name: str,
-                role: str, agency=None, request=None) -> User:
+def create_user(
+    actor: User,
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    agency=None,
+    request=None,
+) -> User:
     """Create an account with no usable password and e-mail an invitation."""
     require(role in manageable_roles(actor))
-    user = User(username=username, email=email, first_name=first_name, last_name=last_name,
-                role=role, agency=agency)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        agency=agency,
+    )
     user.set_unusable_password()
     user.full_clean()
     user.save()

@@ -14,5 +14,11 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    record(None, "event", None, object_type="accounts.user", object_repr=username,
-           note="failed sign-in")
+    record(
+        None,
+        "event",
+        None,
+        object_type="accounts.user",
+        object_repr=username,
+        note="failed sign-in",
+    )

@@ -24,13 +24,22 @@ from planwatch.text import fold
 
 def user_list(request):
     require(can_manage_accounts(request.user))
-    users = User.objects.select_related("agency").filter(
-        role__in=manageable_roles(request.user)).order_by("username")
+    users = (
+        User.objects.select_related("agency")
+        .filter(role__in=manageable_roles(request.user))
+        .order_by("username")
+    )
     q = (request.GET.get("q") or "").strip()[:100]
     if q:
         key = fold(q)
-        users = [u for u in users if key in fold(f"{u.username} {u.get_full_name()} {u.email} "
-                                                 f"{u.agency.name if u.agency else ''}")]
+        users = [
+            u
+            for u in users
+            if key
+            in fold(
+                f"{u.username} {u.get_full_name()} {u.email} {u.agency.name if u.agency else ''}"
+            )
+        ]
     return render(request, "accounts/user_list.html", {"users": users, "q": q})
 
 
@@ -41,24 +50,32 @@ def user_create(request):
         data = form.cleaned_data
         try:
             user = services.create_user(
-                request.user, username=data["username"], email=data["email"],
-                first_name=data["first_name"], last_name=data["last_name"], role=data["role"],
-                agency=data["agency"], request=request,
+                request.user,
+                username=data["username"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                agency=data["agency"],
+                request=request,
             )
         except IntegrityError:
             form.add_error(None, _("The account could not be saved; nothing was changed."))
         else:
-            messages.success(request, _("Account %(u)s created; an invitation to set a password "
-                                        "was e-mailed to %(e)s.") % {"u": user.username,
-                                                                       "e": user.email})
+            messages.success(
+                request,
+                _("Account %(u)s created; an invitation to set a password was e-mailed to %(e)s.")
+                % {"u": user.username, "e": user.email},
+            )
             return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
 def user_edit(request, pk: int):
     target = get_manageable_user_for(request.user, pk)
-    form = UserForm(request.POST or None, instance=User.objects.get(pk=target.pk),
-                    actor=request.user)
+    form = UserForm(
+        request.POST or None, instance=User.objects.get(pk=target.pk), actor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.fields}
         services.update_user(request.user, target, **changes)
@@ -66,11 +83,13 @@ def user_edit(request, pk: int):
         return redirect("accounts:users")
     if request.method == "POST" and "invite" in request.POST:
         services.send_invitation(target, request)
-        messages.success(request, _("A new invitation was e-mailed to %(e)s.")
-                         % {"e": target.email})
+        messages.success(
+            request, _("A new invitation was e-mailed to %(e)s.") % {"e": target.email}
+        )
         return redirect("accounts:users")
-    return render(request, "accounts/user_form.html",
-                  {"form": form, "creating": False, "target": target})
+    return render(
+        request, "accounts/user_form.html", {"form": form, "creating": False, "target": target}
+    )
 
 
 def audit_log(request):
@@ -80,7 +99,11 @@ def audit_log(request):
     if object_type:
         entries = entries.filter(object_type=object_type)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    types = AuditEntry.objects.order_by("object_type").values_list(
-        "object_type", flat=True).distinct()
-    return render(request, "accounts/audit_log.html",
-                  {"page": page, "types": types, "object_type": object_type})
+    types = (
+        AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    )
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"page": page, "types": types, "object_type": object_type},
+    )

@@ -114,8 +114,9 @@ class AgencyGroup(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    members = models.ManyToManyField(Agency, verbose_name=_("members"), blank=True,
-                                     related_name="listed_in_groups")
+    members = models.ManyToManyField(
+        Agency, verbose_name=_("members"), blank=True, related_name="listed_in_groups"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -154,10 +155,12 @@ class Alias(models.Model):
 
     wording = models.CharField(_("wording"), max_length=255)
     key = models.CharField(_("key"), max_length=255, unique=True)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="aliases")
-    group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="aliases")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
+    group = models.ForeignKey(
+        AgencyGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
 
     class Meta:
         ordering = ["wording"]

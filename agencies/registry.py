@@ -65,17 +65,16 @@ class Resolver:
 
 def resolve(wording: str) -> Resolution:
     """Resolve one wording against the registry."""
-    alias = (
-        Alias.objects.select_related("agency", "group").filter(key=wording_key(wording)).first()
-    )
+    alias = Alias.objects.select_related("agency", "group").filter(key=wording_key(wording)).first()
     text = clean(wording)
     if alias is None:
         return Resolution(text)
     return Resolution(text, agency=alias.agency, group=alias.group)
 
 
-def add_alias(wording: str, *, agency: Agency | None = None,
-              group: AgencyGroup | None = None) -> Alias:
+def add_alias(
+    wording: str, *, agency: Agency | None = None, group: AgencyGroup | None = None
+) -> Alias:
     """Register a wording (idempotent on its key)."""
     alias, _created = Alias.objects.update_or_create(
         key=wording_key(wording),

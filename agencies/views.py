@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_view_plans, require
 from agencies.membership import group_ids_of
 from agencies.models import Agency, AgencyGroup, AgencyKind
-from planwatch.text import fold, vi_sorted
 from plans.models import Duty, Plan
 from plans.queries import MAX_QUERY_LENGTH, agency_tasks
+from planwatch.text import fold, vi_sorted
 
 
 def agency_list(request):
@@ -32,8 +32,11 @@ def agency_list(request):
         if members:
             by_kind.append((label, members))
     groups = vi_sorted(AgencyGroup.objects.all(), key=lambda g: g.name) if not q else []
-    return render(request, "agencies/agency_list.html",
-                  {"by_kind": by_kind, "q": q, "groups": groups, "count": len(agencies)})
+    return render(
+        request,
+        "agencies/agency_list.html",
+        {"by_kind": by_kind, "q": q, "groups": groups, "count": len(agencies)},
+    )
 
 
 def _year_param(request, plans) -> tuple[int | None, str | None]:
@@ -45,7 +48,8 @@ def _year_param(request, plans) -> tuple[int | None, str | None]:
     if raw.isdigit() and 1900 <= int(raw) <= 2200:
         return int(raw), None
     return timezone.localdate().year, _("The year %(y)s is not valid; showing this year.") % {
-        "y": raw[:10]}
+        "y": raw[:10]
+    }
 
 
 def agency_detail(request, code: str):
@@ -57,17 +61,27 @@ def agency_detail(request, code: str):
     year, problem = _year_param(request, plans)
     items = agency_tasks(agency, year)
     groups = group_ids_of(agency, year)
-    duties = Duty.objects.filter(plan__in=plans).filter(
-        agency=agency) | Duty.objects.filter(plan__in=plans, group__in=groups)
+    duties = Duty.objects.filter(plan__in=plans).filter(agency=agency) | Duty.objects.filter(
+        plan__in=plans, group__in=groups
+    )
     duties = duties.select_related("plan").order_by("plan__code", "position")
     member_groups = AgencyGroup.objects.filter(pk__in=groups).order_by("name")
     years = sorted({y for p in plans for y in p.years})
-    return render(request, "agencies/agency_detail.html", {
-        "agency": agency, "items": items, "year": year, "years": years, "problem": problem,
-        "duties": duties, "member_groups": member_groups,
-        "lead_count": sum(1 for i in items if "lead" in i.roles),
-        "is_own": request.user.agency_id == agency.pk,
-    })
+    return render(
+        request,
+        "agencies/agency_detail.html",
+        {
+            "agency": agency,
+            "items": items,
+            "year": year,
+            "years": years,
+            "problem": problem,
+            "duties": duties,
+            "member_groups": member_groups,
+            "lead_count": sum(1 for i in items if "lead" in i.roles),
+            "is_own": request.user.agency_id == agency.pk,
+        },
+    )
 
 
 def my_tasks(request):

@@ -13,9 +13,9 @@ from accounts.permissions import can_view_plans
 from agencies.models import Agency
 from api.auth import AUTH
 from api.schemas import AgencyOut, Message, PlanSummary, TokenIn, TokenOut
-from planwatch.text import vi_sorted
 from plans.format import export_plan, plan_queryset
 from plans.models import Plan
+from planwatch.text import vi_sorted
 
 api = NinjaAPI(
     title="planwatch API",
@@ -46,9 +46,14 @@ def list_plans(request):
     if not can_view_plans(request.user):
         return _forbidden()
     return 200, [
-        {"code": p.code, "title": p.title, "decision_number": p.decision_number,
-         "period_start": p.period_start, "period_end": p.period_end,
-         "url": f"/api/v1/plans/{p.code}"}
+        {
+            "code": p.code,
+            "title": p.title,
+            "decision_number": p.decision_number,
+            "period_start": p.period_start,
+            "period_end": p.period_end,
+            "url": f"/api/v1/plans/{p.code}",
+        }
         for p in Plan.objects.order_by("-period_start", "code")
     ]
 
@@ -71,9 +76,14 @@ def list_agencies(request):
         return _forbidden()
     agencies = vi_sorted(Agency.objects.select_related("parent"), key=lambda a: a.name)
     return 200, [
-        {"code": a.code, "name": a.name, "abbreviation": a.abbreviation, "kind": a.kind,
-         "parent": a.parent.code if a.parent_id else None,
-         "valid_from": a.valid_from.isoformat() if a.valid_from else None,
-         "valid_to": a.valid_to.isoformat() if a.valid_to else None}
+        {
+            "code": a.code,
+            "name": a.name,
+            "abbreviation": a.abbreviation,
+            "kind": a.kind,
+            "parent": a.parent.code if a.parent_id else None,
+            "valid_from": a.valid_from.isoformat() if a.valid_from else None,
+            "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+        }
         for a in agencies
     ]

@@ -44,8 +44,16 @@ class AuditedAdmin(admin.ModelAdmin):
         before = snapshot(obj)
         label, pk, text = obj._meta.label_lower, str(obj.pk), str(obj)
         super().delete_model(request, obj)
-        record(request.user, "delete", None, before=before, object_type=label,
-               object_id=pk, object_repr=text, note="admin")
+        record(
+            request.user,
+            "delete",
+            None,
+            before=before,
+            object_type=label,
+            object_id=pk,
+            object_repr=text,
+            note="admin",
+        )
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

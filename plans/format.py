@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from agencies.registry import Resolver
 from audit.log import record
-from planwatch.text import clean, nfc
 from plans.models import Assignment, Duty, Plan, Role, Target, Task, TaskGroup
+from planwatch.text import clean, nfc
 
 FORMAT = "planwatch.plan/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "planwatch.plan-1.schema.json"
@@ -80,7 +80,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
             "content": task.content,
             "lead": [a.name for a in assignments if a.role == Role.LEAD],
             "partners": [a.name for a in assignments if a.role == Role.PARTNER],
-            "output": task.output,
+            "output": task.output or None,
             "timeframe": {
                 "text": task.timeframe_text or None,
                 "start": task.start_year,
@@ -143,14 +143,17 @@ def validate(data: Any) -> list[str]:
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(p) for p in error.absolute_path) or "(gốc)"
-        errors.append(_("Field %(where)s: %(message)s") % {"where": where,
-                                                             "message": error.message})
+        errors.append(
+            _("Field %(where)s: %(message)s") % {"where": where, "message": error.message}
+        )
     if errors:
         return errors
     start, end = data["period"]["start"], data["period"]["end"]
     if end < start:
-        errors.append(_("The plan period ends (%(end)s) before it starts (%(start)s).")
-                      % {"start": start, "end": end})
+        errors.append(
+            _("The plan period ends (%(end)s) before it starts (%(start)s).")
+            % {"start": start, "end": end}
+        )
     for i, target in enumerate(data["targets"]):
         lo, hi = target["min"], target["max"]
         if lo is not None and hi is not None and hi < lo:
@@ -159,11 +162,15 @@ def validate(data: Any) -> list[str]:
         for task in group["tasks"]:
             tf = task["timeframe"]
             if tf["start"] and tf["end"] and tf["end"] < tf["start"]:
-                errors.append(_("Task %(code)s: the timeframe ends before it starts.")
-                              % {"code": f"{group['number']}.{task['number']}"})
+                errors.append(
+                    _("Task %(code)s: the timeframe ends before it starts.")
+                    % {"code": f"{group['number']}.{task['number']}"}
+                )
             if not task["lead"]:
-                errors.append(_("Task %(code)s has no lead agency.")
-                              % {"code": f"{group['number']}.{task['number']}"})
+                errors.append(
+                    _("Task %(code)s has no lead agency.")
+                    % {"code": f"{group['number']}.{task['number']}"}
+                )
     for date_field in [data["decision"]["date"], *[p["date"] for p in data["implements"]]]:
         if date_field:
             try:
@@ -174,12 +181,22 @@ def validate(data: Any) -> list[str]:
 
 
 @transaction.atomic
-def save_plan(data: dict[str, Any], actor=None, *, replace: bool = False) -> Plan:
+def save_plan(
+    data: dict[str, Any],
+    actor=None,
+    *,
+    replace: bool = False,
+    wordings: dict[str, dict[str, list[str]]] | None = None,
+) -> Plan:
     """Save a ``planwatch.plan/1`` document as a plan, all or nothing.
 
     Every agency name must resolve to the registry (an agency or a group
     reference); otherwise nothing is saved and ``PlanFormatError`` lists the names.
     With ``replace`` an existing plan of the same code is replaced in place.
+
+    The format writes agencies by full name; ``wordings`` (task code -> "lead" /
+    "partners" -> the names as the document wrote them, e.g. "Sở NN&PTNT") keeps
+    the document's own wording beside the resolved agency.
     """
     errors = validate(data)
     if errors:
@@ -195,10 +212,28 @@ def save_plan(data: dict[str, Any], actor=None, *, replace: bool = False) -> Pla
 
     issuer = resolve(data["issuer"]) if data["issuer"] else None
     coordinator = resolve(data["coordinator"]) if data["coordinator"] else None
+    wordings = wordings or {}
+
+    def worded(code: str, key: str, names: list[str]) -> list[str]:
+        original = wordings.get(code, {}).get(key)
+        return original if original and len(original) == len(names) else names
+
     task_refs = [
-        [(role, [resolve(n) for n in task[key]]) for role, key in
-         ((Role.LEAD, "lead"), (Role.PARTNER, "partners"))]
-        for group in data["task_groups"] for task in group["tasks"]
+        [
+            (
+                role,
+                list(
+                    zip(
+                        [resolve(n) for n in task[key]],
+                        worded(f"{group['number']}.{task['number']}", key, task[key]),
+                        strict=True,
+                    )
+                ),
+            )
+            for role, key in ((Role.LEAD, "lead"), (Role.PARTNER, "partners"))
+        ]
+        for group in data["task_groups"]
+        for task in group["tasks"]
     ]
     duty_refs = [resolve(d["agency"]) for d in data["duties"]]
     if unknown:
@@ -209,8 +244,9 @@ def save_plan(data: dict[str, Any], actor=None, *, replace: bool = False) -> Pla
     before = None
     if existing is not None:
         if not replace:
-            raise PlanFormatError([_("A plan with code %(code)s already exists.")
-                                   % {"code": data["code"]}])
+            raise PlanFormatError(
+                [_("A plan with code %(code)s already exists.") % {"code": data["code"]}]
+            )
         before = export_plan(plan_queryset().get(pk=existing.pk))
         existing.delete()
 
@@ -251,28 +287,41 @@ def save_plan(data: dict[str, Any], actor=None, *, replace: bool = False) -> Pla
     refs = iter(task_refs)
     assignments: list[Assignment] = []
     for g_pos, group_data in enumerate(data["task_groups"], start=1):
-        group = TaskGroup.objects.create(plan=plan, position=g_pos, number=group_data["number"],
-                                         title=clean(group_data["title"]))
+        group = TaskGroup.objects.create(
+            plan=plan, position=g_pos, number=group_data["number"], title=clean(group_data["title"])
+        )
         for t_pos, task_data in enumerate(group_data["tasks"], start=1):
             tf = task_data["timeframe"]
             task = Task(
-                plan=plan, group=group, position=t_pos, number=task_data["number"],
-                content=nfc(task_data["content"]).strip(), output=task_data["output"],
-                timeframe_text=clean(tf["text"] or ""), start_year=tf["start"],
-                end_year=tf["end"], recurrence=tf["recurrence"] or "",
+                plan=plan,
+                group=group,
+                position=t_pos,
+                number=task_data["number"],
+                content=nfc(task_data["content"]).strip(),
+                output=nfc(task_data["output"] or ""),
+                timeframe_text=clean(tf["text"] or ""),
+                start_year=tf["start"],
+                end_year=tf["end"],
+                recurrence=tf["recurrence"] or "",
                 on_change=tf["on_change"],
             )
-            wordings = []
+            search_words: list[str] = []
             task_assignments = []
             for role, resolutions in next(refs):
-                for a_pos, res in enumerate(resolutions, start=1):
-                    wordings.append(res.wording)
+                for a_pos, (res, wording) in enumerate(resolutions, start=1):
+                    search_words.append(wording)
                     if res.agency:
-                        wordings.append(res.agency.name)
-                    task_assignments.append(Assignment(role=role, position=a_pos,
-                                                       wording=res.wording, agency=res.agency,
-                                                       group=res.group))
-            task.refresh_search_key(wordings)
+                        search_words.append(res.agency.name)
+                    task_assignments.append(
+                        Assignment(
+                            role=role,
+                            position=a_pos,
+                            wording=clean(wording),
+                            agency=res.agency,
+                            group=res.group,
+                        )
+                    )
+            task.refresh_search_key(search_words)
             task.save()
             for a in task_assignments:
                 a.task = task
@@ -280,21 +329,34 @@ def save_plan(data: dict[str, Any], actor=None, *, replace: bool = False) -> Pla
     Assignment.objects.bulk_create(assignments)
     Duty.objects.bulk_create(
         [
-            Duty(plan=plan, position=i, wording=res.wording, agency=res.agency, group=res.group,
-                 items=[nfc(x) for x in d["items"]])
+            Duty(
+                plan=plan,
+                position=i,
+                wording=res.wording,
+                agency=res.agency,
+                group=res.group,
+                items=[nfc(x) for x in d["items"]],
+            )
             for i, (d, res) in enumerate(zip(data["duties"], duty_refs, strict=True), start=1)
         ]
     )
     after = export_plan(plan_queryset().get(pk=plan.pk))
-    record(actor, "update" if before else "create", plan, before=before, after=after,
-           note=FORMAT)
+    record(actor, "update" if before else "create", plan, before=before, after=after, note=FORMAT)
     return plan
 
 
 def load_plan_file(path: Path, actor=None) -> tuple[Plan, bool]:
-    """Load a plan file unless the same plan is already saved; (plan, changed)."""
+    """Load a plan file unless the same plan is already saved; (plan, changed).
+
+    A file ``NAME.wordings.json`` beside ``NAME.plan.json`` gives the document's
+    own wording of the agencies (see ``save_plan``).
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
+    wordings_path = path.with_name(path.name.replace(".plan.json", ".wordings.json"))
+    wordings = (
+        json.loads(wordings_path.read_text(encoding="utf-8")) if wordings_path.exists() else None
+    )
     existing = plan_queryset().filter(code=data["code"]).first()
     if existing is not None and export_plan(existing) == data:
         return existing, False
-    return save_plan(data, actor, replace=existing is not None), True
+    return save_plan(data, actor, replace=existing is not None, wordings=wordings), True

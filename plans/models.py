@@ -15,19 +15,31 @@ class Plan(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     title = models.TextField(_("title"))
     issuer_name = models.CharField(_("issuer"), max_length=255)
-    issuer = models.ForeignKey(Agency, verbose_name=_("issuing agency"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="issued_plans")
+    issuer = models.ForeignKey(
+        Agency,
+        verbose_name=_("issuing agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_plans",
+    )
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     implements = models.JSONField(_("programmes implemented"), default=list, blank=True)
     period_start = models.PositiveSmallIntegerField(_("period start"))
     period_end = models.PositiveSmallIntegerField(_("period end"))
     coordinator_name = models.CharField(_("coordinating agency"), max_length=255, blank=True)
-    coordinator = models.ForeignKey(Agency, verbose_name=_("coordinating agency"), null=True,
-                                    blank=True, on_delete=models.PROTECT,
-                                    related_name="coordinated_plans")
-    report_due_month = models.PositiveSmallIntegerField(_("report due month"), null=True,
-                                                        blank=True)
+    coordinator = models.ForeignKey(
+        Agency,
+        verbose_name=_("coordinating agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinated_plans",
+    )
+    report_due_month = models.PositiveSmallIntegerField(
+        _("report due month"), null=True, blank=True
+    )
     report_due_day = models.PositiveSmallIntegerField(_("report due day"), null=True, blank=True)
     general_objective = models.TextField(_("general objective"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -38,8 +50,9 @@ class Plan(models.Model):
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                   name="plan_period_order"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="plan_period_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -63,10 +76,12 @@ class Target(models.Model):
     milestone = models.PositiveSmallIntegerField(_("milestone year"))
     text = models.TextField(_("text"))
     measure = models.CharField(_("measure"), max_length=16, choices=Measure.choices)
-    min_value = models.DecimalField(_("minimum"), max_digits=14, decimal_places=4, null=True,
-                                    blank=True)
-    max_value = models.DecimalField(_("maximum"), max_digits=14, decimal_places=4, null=True,
-                                    blank=True)
+    min_value = models.DecimalField(
+        _("minimum"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("maximum"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     unit = models.CharField(_("unit"), max_length=64, blank=True)
     breakdown = models.JSONField(_("breakdown"), default=list, blank=True)
 
@@ -75,8 +90,9 @@ class Target(models.Model):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "milestone", "position"],
-                                    name="target_unique_position"),
+            models.UniqueConstraint(
+                fields=["plan", "milestone", "position"], name="target_unique_position"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,12 +133,13 @@ class Task(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     number = models.CharField(_("number"), max_length=16)
     content = models.TextField(_("content"))
-    output = models.TextField(_("output"), blank=True, null=True)
+    output = models.TextField(_("output"), blank=True)
     timeframe_text = models.CharField(_("timeframe"), max_length=255, blank=True)
     start_year = models.PositiveSmallIntegerField(_("from"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("to"), null=True, blank=True)
-    recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices,
-                                  blank=True)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=16, choices=Recurrence.choices, blank=True
+    )
     on_change = models.BooleanField(_("again when policy changes"), default=False)
     search_key = models.TextField(editable=False, default="")
 
@@ -148,8 +165,9 @@ class Task(models.Model):
         return self.start_year <= year <= self.end_year
 
     def refresh_search_key(self, wordings: list[str]) -> None:
-        self.search_key = fold(" ".join([self.code, self.content, self.output or "", *wordings,
-                                         self.timeframe_text]))
+        self.search_key = fold(
+            " ".join([self.code, self.content, self.output or "", *wordings, self.timeframe_text])
+        )
 
 
 class Role(models.TextChoices):
@@ -165,10 +183,12 @@ class Assignment(models.Model):
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
     position = models.PositiveSmallIntegerField(_("position"))
     wording = models.CharField(_("wording"), max_length=255)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="assignments")
-    group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="assignments")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
+    group = models.ForeignKey(
+        AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
 
     class Meta:
         ordering = ["task", "role", "position"]
@@ -180,8 +200,9 @@ class Assignment(models.Model):
                 | (Q(agency__isnull=True) & Q(group__isnull=False)),
                 name="assignment_exactly_one_target",
             ),
-            models.UniqueConstraint(fields=["task", "role", "position"],
-                                    name="assignment_unique_position"),
+            models.UniqueConstraint(
+                fields=["task", "role", "position"], name="assignment_unique_position"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,10 +220,12 @@ class Duty(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="duties")
     position = models.PositiveSmallIntegerField(_("position"))
     wording = models.CharField(_("agency as worded"), max_length=255)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="duties")
-    group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="duties")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="duties"
+    )
+    group = models.ForeignKey(
+        AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="duties"
+    )
     items = models.JSONField(_("duties"), default=list)
 
     class Meta:

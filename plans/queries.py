@@ -9,8 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from agencies.membership import group_ids_of
 from agencies.models import Agency
-from planwatch.text import fold
 from plans.models import Assignment, Plan, Recurrence, Role, Task
+from planwatch.text import fold
 
 MAX_QUERY_LENGTH = 200
 
@@ -38,8 +38,7 @@ def tasks_with_assignments(plan: Plan) -> QuerySet[Task]:
         Task.objects.filter(plan=plan)
         .select_related("group")
         .prefetch_related(
-            Prefetch("assignments",
-                     queryset=Assignment.objects.select_related("agency", "group"))
+            Prefetch("assignments", queryset=Assignment.objects.select_related("agency", "group"))
         )
         .order_by("group__position", "position")
     )
@@ -120,20 +119,24 @@ class AgencyTask:
     via_groups: list[str]  # group wordings through which the agency is named
 
 
-def agency_tasks(agency: Agency, year: int | None = None,
-                 plans: QuerySet[Plan] | None = None) -> list[AgencyTask]:
-    """"Việc của đơn vị": the tasks ``agency`` leads or partners in, active in ``year``.
+def agency_tasks(
+    agency: Agency, year: int | None = None, plans: QuerySet[Plan] | None = None
+) -> list[AgencyTask]:
+    """ "Việc của đơn vị": the tasks ``agency`` leads or partners in, active in ``year``.
 
     Direct naming and membership of a group reference both count; the result
     says which.
     """
     groups = group_ids_of(agency, year)
     matching = Assignment.objects.filter(Q(agency=agency) | Q(group__in=groups))
-    tasks = Task.objects.filter(pk__in=matching.values("task_id")).select_related(
-        "group", "plan"
-    ).prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("agency", "group"))
-    ).order_by("plan__code", "group__position", "position")
+    tasks = (
+        Task.objects.filter(pk__in=matching.values("task_id"))
+        .select_related("group", "plan")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("agency", "group"))
+        )
+        .order_by("plan__code", "group__position", "position")
+    )
     if plans is not None:
         tasks = tasks.filter(plan__in=plans)
     if year is not None:

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_view_plans, require
 from agencies.models import Agency
-from planwatch.text import vi_sorted
 from plans.format import export_plan, plan_queryset
 from plans.models import Plan, Recurrence, Role
 from plans.queries import filter_tasks, parse_filter
+from planwatch.text import vi_sorted
 
 
 def get_plan_for_user(user, code: str) -> Plan:
@@ -36,8 +36,9 @@ def home(request):
 
 def plan_list(request):
     require(can_view_plans(request.user))
-    return render(request, "plans/plan_list.html",
-                  {"plans": Plan.objects.order_by("-period_start", "code")})
+    return render(
+        request, "plans/plan_list.html", {"plans": Plan.objects.order_by("-period_start", "code")}
+    )
 
 
 def overview(request, code: str):
@@ -49,8 +50,11 @@ def overview(request, code: str):
         "groups": groups.count(),
         "tasks": plan.tasks.count(),
     }
-    return render(request, "plans/overview.html",
-                  {"plan": plan, "duties": duties, "groups": groups, "counts": counts})
+    return render(
+        request,
+        "plans/overview.html",
+        {"plan": plan, "duties": duties, "groups": groups, "counts": counts},
+    )
 
 
 def targets(request, code: str):
@@ -58,8 +62,9 @@ def targets(request, code: str):
     by_milestone: dict[int, list] = {}
     for target in plan.targets.order_by("milestone", "position"):
         by_milestone.setdefault(target.milestone, []).append(target)
-    return render(request, "plans/targets.html",
-                  {"plan": plan, "milestones": sorted(by_milestone.items())})
+    return render(
+        request, "plans/targets.html", {"plan": plan, "milestones": sorted(by_milestone.items())}
+    )
 
 
 def tasks(request, code: str):
@@ -95,12 +100,23 @@ def timeline(request, code: str):
             rows.append({"group": task.group})
             current_group = task.group_id
         cells = [task.is_active_in(y) for y in years]
-        rows.append({"task": task, "cells": cells,
-                     "leads": [a for a in task.assignments.all() if a.role == Role.LEAD]})
-    return render(request, "plans/timeline.html", {
-        "plan": plan, "years": years, "rows": rows,
-        "this_year": timezone.localdate().year,
-    })
+        rows.append(
+            {
+                "task": task,
+                "cells": cells,
+                "leads": [a for a in task.assignments.all() if a.role == Role.LEAD],
+            }
+        )
+    return render(
+        request,
+        "plans/timeline.html",
+        {
+            "plan": plan,
+            "years": years,
+            "rows": rows,
+            "this_year": timezone.localdate().year,
+        },
+    )
 
 
 def plan_json(request, code: str):

@@ -15,7 +15,7 @@ def _fmt(value: Decimal) -> str:
 
 @register.simple_tag
 def target_range(target) -> str:
-    """"5–8 %", "≥ 70 %", "4–6 mô hình", or "qualitative"."""
+    """ "5–8 %", "≥ 70 %", "4–6 mô hình", or "qualitative"."""
     if target.min_value is None:
         return _("qualitative")
     unit = target.unit or ""

@@ -2,7 +2,6 @@
 capability, into an empty or demo database. Idempotent."""
 
 from django.core.management.base import BaseCommand, CommandError
-
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts

@@ -12,8 +12,9 @@ class Command(BaseCommand):
     help = "In kế hoạch theo định dạng planwatch.plan/1 (print a plan as planwatch.plan/1 JSON)."
 
     def add_arguments(self, parser):
-        parser.add_argument("code", nargs="?", help="mã kế hoạch (plan code); mặc định: "
-                            "kế hoạch duy nhất")
+        parser.add_argument(
+            "code", nargs="?", help="mã kế hoạch (plan code); mặc định: kế hoạch duy nhất"
+        )
 
     def handle(self, *args, code=None, **options):
         if code is None:

@@ -13,8 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--replace", action="store_true",
-                            help="thay kế hoạch cùng mã (replace the plan of the same code)")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="thay kế hoạch cùng mã (replace the plan of the same code)",
+        )
 
     def handle(self, *args, path, replace=False, **options):
         try:
