@@ -3,25 +3,45 @@ the audit log with the values before and after."""
 
 from __future__ import annotations
 
-from django.contrib.auth.forms import PasswordResetForm
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.permissions import can_manage_user, manageable_roles, require
 from audit.log import record, snapshot
 
 
-def send_invitation(user: User, request=None, *, domain: str | None = None) -> None:
-    """E-mail ``user`` a link to choose a password (Django's reset token)."""
-    form = PasswordResetForm({"email": user.email})
-    if form.is_valid():
-        form.save(
-            request=request,
-            domain_override=domain,
-            subject_template_name="registration/invitation_subject.txt",
-            email_template_name="registration/invitation_email.txt",
-            use_https=bool(request and request.is_secure()),
-        )
+def send_invitation(user: User, request=None) -> None:
+    """E-mail ``user`` a link to choose a password (Django's reset token).
+
+    Django's password-reset form skips accounts without a usable password, which
+    is exactly what a new account is, so the message is built here.
+    """
+    if not user.email:
+        return
+    site = get_current_site(request) if request else None
+    domain = site.domain if site else settings.SITE_URL.split("://", 1)[-1]
+    protocol = (
+        "https"
+        if (request and request.is_secure()) or settings.SITE_URL.startswith("https")
+        else "http"
+    )
+    context = {
+        "user": user,
+        "domain": domain,
+        "protocol": protocol,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = "".join(render_to_string("registration/invitation_subject.txt", context).splitlines())
+    body = render_to_string("registration/invitation_email.txt", context)
+    send_mail(subject, body, None, [user.email])
 
 
 @transaction.atomic

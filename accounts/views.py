@@ -18,6 +18,7 @@ from accounts.permissions import (
     manageable_roles,
     require,
 )
+from audit.log import record
 from audit.models import AuditEntry
 from planwatch.text import fold
 
@@ -73,6 +74,13 @@ def user_create(request):
 
 def user_edit(request, pk: int):
     target = get_manageable_user_for(request.user, pk)
+    if request.method == "POST" and "invite" in request.POST:
+        services.send_invitation(target, request)
+        record(request.user, "event", target, note="invitation sent")
+        messages.success(
+            request, _("A new invitation was e-mailed to %(e)s.") % {"e": target.email}
+        )
+        return redirect("accounts:users")
     form = UserForm(
         request.POST or None, instance=User.objects.get(pk=target.pk), actor=request.user
     )
@@ -80,12 +88,6 @@ def user_edit(request, pk: int):
         changes = {f: form.cleaned_data[f] for f in form.fields}
         services.update_user(request.user, target, **changes)
         messages.success(request, _("Account %(u)s saved.") % {"u": changes["username"]})
-        return redirect("accounts:users")
-    if request.method == "POST" and "invite" in request.POST:
-        services.send_invitation(target, request)
-        messages.success(
-            request, _("A new invitation was e-mailed to %(e)s.") % {"e": target.email}
-        )
         return redirect("accounts:users")
     return render(
         request, "accounts/user_form.html", {"form": form, "creating": False, "target": target}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.responses import Status
 
 from accounts.models import ApiToken
 from accounts.permissions import can_view_plans
@@ -31,13 +32,13 @@ def issue_token(request, body: TokenIn):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=body.username[:150], password=body.password[:1024])
     if user is None or not user.is_active:
-        return 401, {"detail": _("Wrong username or password.")}
+        return Status(401, {"detail": _("Wrong username or password.")})
     days = settings.API_TOKEN_DAYS
-    return 200, {"token": ApiToken.issue(user, days), "expires_in_days": days}
+    return Status(200, {"token": ApiToken.issue(user, days), "expires_in_days": days})
 
 
 def _forbidden():
-    return 403, {"detail": _("You do not have permission to do this.")}
+    return Status(403, {"detail": _("You do not have permission to do this.")})
 
 
 @api.get("/plans", response={200: list[PlanSummary], 403: Message}, tags=["plans"])
@@ -45,7 +46,7 @@ def list_plans(request):
     """All plans, newest period first."""
     if not can_view_plans(request.user):
         return _forbidden()
-    return 200, [
+    return [
         {
             "code": p.code,
             "title": p.title,
@@ -65,8 +66,10 @@ def get_plan(request, code: str):
         return _forbidden()
     plan = plan_queryset().filter(code=code[:64]).first()
     if plan is None:
-        return 404, {"detail": _("There is no plan with code %(code)s.") % {"code": code[:64]}}
-    return 200, export_plan(plan)
+        return Status(
+            404, {"detail": _("There is no plan with code %(code)s.") % {"code": code[:64]}}
+        )
+    return Status(200, export_plan(plan))
 
 
 @api.get("/agencies", response={200: list[AgencyOut], 403: Message}, tags=["agencies"])
@@ -75,7 +78,7 @@ def list_agencies(request):
     if not can_view_plans(request.user):
         return _forbidden()
     agencies = vi_sorted(Agency.objects.select_related("parent"), key=lambda a: a.name)
-    return 200, [
+    return [
         {
             "code": a.code,
             "name": a.name,

@@ -143,14 +143,12 @@ def agency_tasks(
         tasks = tasks.filter(start_year__lte=year, end_year__gte=year)
     result = []
     for task in tasks:
-        roles: list[str] = []
-        via: list[str] = []
-        for a in task.assignments.all():
-            if a.agency_id == agency.pk or a.group_id in groups:
-                if a.role not in roles:
-                    roles.append(a.role)
-                if a.group_id in groups:
-                    via.append(a.wording)
-        roles.sort(key=lambda r: 0 if r == Role.LEAD else 1)
-        result.append(AgencyTask(task, roles, via))
+        mine = [
+            a for a in task.assignments.all() if a.agency_id == agency.pk or a.group_id in groups
+        ]
+        # An agency that leads a task is not also its partner through a group
+        # ("Các sở, ban, ngành" includes the lead department itself).
+        role = Role.LEAD if any(a.role == Role.LEAD for a in mine) else Role.PARTNER
+        via = [a.wording for a in mine if a.role == role and a.group_id in groups]
+        result.append(AgencyTask(task, [role], via))
     return result

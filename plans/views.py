@@ -28,10 +28,13 @@ def get_plan_for_user(user, code: str) -> Plan:
 
 
 def home(request):
-    plans = list(Plan.objects.order_by("-period_start", "code"))
-    if len(plans) == 1 and not request.user.is_reporter:
+    """Reporters start at their agency's tasks; others at the plan (or the list)."""
+    if request.user.is_reporter and request.user.agency_id:
+        return redirect("my_tasks")
+    plans = list(Plan.objects.order_by("-period_start", "code")[:2])
+    if len(plans) == 1:
         return redirect("plans:overview", code=plans[0].code)
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    return redirect("plans:list")
 
 
 def plan_list(request):

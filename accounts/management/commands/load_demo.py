@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts
-from agencies.registry import load_registry
-from plans.format import SEED_PLAN, PlanFormatError, load_plan_file
+from plans.format import PlanFormatError
+from plans.seed import load_seed, summary
 
 
 class Command(BaseCommand):
@@ -20,15 +20,11 @@ class Command(BaseCommand):
             )
         try:
             with transaction.atomic():
-                counts = load_registry()
-                plan, changed = load_plan_file(SEED_PLAN)
+                result = load_seed()
                 accounts = create_demo_accounts()
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
-        self.stdout.write(
-            f"Cơ quan: {counts['agencies']} mới/cập nhật. Kế hoạch {plan.code}: "
-            f"{'đã nạp' if changed else 'không đổi'}."
-        )
+        self.stdout.write(summary(*result))
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
         for spec in accounts:

@@ -1,0 +1,105 @@
+"""In Debian's chromium: log in, filter the task table, open an agency page."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
+    if os.environ.get("CI"):
+        raise RuntimeError("Debian's chromium is required on CI (scripts/ensure-chromium).")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop; Django refuses ORM calls inside one.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    call_command("load_demo", verbosity=0)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def _login(page, username):
+    page.goto(page.base_url + "/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("#login-submit")
+
+
+def test_login_filter_tasks_and_open_an_agency_page(page):
+    _login(page, "demo-coordinator")
+    page.wait_for_url("**/plans/qb-sxtdbv-2021/")
+    assert "Mục tiêu tổng quát" in page.content()  # Vietnamese first, even for en-US
+
+    page.click("text=Nhiệm vụ")
+    page.wait_for_url("**/tasks/")
+    assert page.locator("tr[data-task]").count() == 26
+
+    # Filter: Sở Du lịch as lead; htmx replaces the results without a reload.
+    page.select_option("#id_agency", "qb-so-du-lich")
+    page.select_option("#id_role", "lead")
+    page.wait_for_function("document.querySelectorAll('tr[data-task]').length === 2")
+    assert page.locator("tr[data-task]").evaluate_all("rows => rows.map(r => r.dataset.task)") == [
+        "V.2",
+        "VIII.2",
+    ]
+    assert "agency=qb-so-du-lich" in page.url
+
+    # Search that ignores diacritics.
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/tasks/")
+    page.fill("#id_q", "diem ban hang viet")
+    page.wait_for_function("document.querySelectorAll('tr[data-task]').length === 1")
+    assert page.locator("tr[data-task]").first.get_attribute("data-task") == "IV.2"
+
+    # Open the agency page from the lead column.
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/tasks/?group=V")
+    page.locator("tr[data-task='V.2'] a", has_text="Sở Du lịch").click()
+    page.wait_for_url("**/agencies/qb-so-du-lich/")
+    assert page.locator("h1").inner_text().startswith("Sở Du lịch")
+    page.select_option("#id_year", "2022")
+    page.wait_for_url("**year=2022")
+    assert page.locator("tr[data-task]").count() == 22
+
+
+def test_reporter_finds_their_agencys_tasks_and_switches_to_english(page):
+    _login(page, "demo-reporter-dulich")
+    page.wait_for_url("**/agencies/qb-so-du-lich/")
+    assert page.locator("tr[data-task]").count() > 0
+    page.goto(page.base_url + "/my-tasks/?year=2024")
+    page.wait_for_url("**/agencies/qb-so-du-lich/?year=2024")
+    assert "Việc của đơn vị" in page.content()
+    assert page.locator("tr[data-task='V.2']").count() == 0
+    page.click(".navbar-toggler")  # on a phone the menu is folded
+    page.locator("button[name=language][value=en]").first.click()
+    page.wait_for_load_state()
+    assert "My agency's tasks" in page.content()
