@@ -35,7 +35,11 @@ def fold(text: str) -> str:
     "Sở Công Thương" and "so cong thuong" fold to the same key.
     """
     decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in decomposed
+        if not unicodedata.combining(ch)
+    )
     stripped = stripped.replace("đ", "d").replace("Đ", "d")
     stripped = _DASHES.sub("-", stripped)
     return _SPACES.sub(" ", stripped).strip()

@@ -130,3 +130,8 @@ def test_api_query_count_does_not_grow(client, plan, viewer, django_assert_max_n
         client.get("/api/v1/plans/qb-sxtdbv-2021")
     with django_assert_max_num_queries(6):
         client.get(reverse("api:list_agencies"))
+
+
+def test_nul_in_an_api_address_is_a_400(client, plan, viewer):
+    client.force_login(viewer)
+    assert client.get("/api/v1/plans/a%00b").status_code == 400

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import User, UserRole
 from audit.models import AuditEntry
-from planwatch.env import env_bool, env_int, env_list, env_str
 from plans.models import Plan, Task
+from planwatch.env import env_bool, env_int, env_list, env_str
 
 
 def test_load_demo_loads_everything_and_prints_the_logins(db, capsys):

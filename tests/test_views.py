@@ -108,7 +108,7 @@ def test_htmx_request_gets_only_the_results_partial(client, plan, viewer):
     "params",
     [
         {"q": "x" * 10_000},
-        {"q": "\u202e\u0000☃" * 50},
+        {"q": "\u202e\u200b☃" * 50},
         {"year": "abc"},
         {"year": "-1"},
         {"group": "<script>"},
@@ -228,3 +228,19 @@ def test_agency_page_queries_do_not_grow(client, plan, viewer):
     _bigger_plan(4)
     assert _queries(client, url, {"year": "2022"}) == before <= 14
     assert _queries(client, reverse("agencies:list")) <= 8
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/plans/qb-sxtdbv-2021/tasks/?q=%00",
+        "/plans/qb%00/",
+        "/agencies/?q=a%00b",
+        "/plans/qb-sxtdbv-2021/tasks/?agency=%00",
+    ],
+)
+def test_nul_characters_get_a_clear_400(client, plan, viewer, url):
+    client.force_login(viewer)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "ký tự không được phép" in response.content.decode()
