@@ -6,9 +6,13 @@ from audit.admin import AuditedAdmin
 
 class AliasInline(admin.TabularInline):
     model = Alias
-    fields = ("wording", "key")
+    fields = ("wording", "scope", "key")
     readonly_fields = ("key",)
     extra = 0
+
+
+class AgencyAliasInline(AliasInline):
+    fk_name = "agency"
 
 
 @admin.register(Agency)
@@ -16,7 +20,7 @@ class AgencyAdmin(AuditedAdmin):
     list_display = ("name", "code", "kind", "valid_from", "valid_to")
     list_filter = ("kind",)
     search_fields = ("name", "code", "abbreviation")
-    inlines = [AliasInline]
+    inlines = [AgencyAliasInline]
 
 
 @admin.register(AgencyGroup)

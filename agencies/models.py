@@ -151,10 +151,23 @@ class AgencyGroup(models.Model):
 
 
 class Alias(models.Model):
-    """One wording by which documents name an agency or a group."""
+    """One wording by which documents name an agency or a group.
+
+    A wording belongs to a province ("Sở Công Thương" means a different
+    department in each province) or, with no scope, to the whole country
+    ("Bộ Công Thương", "UBND tỉnh Quảng Bình", "các đơn vị có liên quan").
+    """
 
     wording = models.CharField(_("wording"), max_length=255)
-    key = models.CharField(_("key"), max_length=255, unique=True)
+    key = models.CharField(_("key"), max_length=255)
+    scope = models.ForeignKey(
+        Agency,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
     )
@@ -171,7 +184,15 @@ class Alias(models.Model):
                 condition=(Q(agency__isnull=False) & Q(group__isnull=True))
                 | (Q(agency__isnull=True) & Q(group__isnull=False)),
                 name="alias_exactly_one_target",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "key"],
+                condition=Q(scope__isnull=False),
+                name="alias_unique_in_province",
+            ),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(scope__isnull=True), name="alias_unique_national"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
-from agencies.models import Agency, AgencyGroup, Alias
+from agencies.models import Agency, AgencyGroup, AgencyKind, Alias
 from audit.log import record, snapshot
 from planwatch.text import clean, fold
 
@@ -48,36 +49,67 @@ class Resolution:
 
 
 class Resolver:
-    """Resolves many wordings with one query for the whole alias table."""
+    """Resolves many wordings with one query for the alias table.
 
-    def __init__(self) -> None:
-        self._aliases = {
-            alias.key: alias for alias in Alias.objects.select_related("agency", "group")
-        }
+    With a ``scope`` (a provincial People's Committee), the province's own
+    wordings come first, then the national ones.
+    """
+
+    def __init__(self, scope: Agency | None = None) -> None:
+        self.scope = scope
+        aliases = Alias.objects.select_related("agency", "group").filter(
+            Q(scope__isnull=True) | Q(scope=scope) if scope else Q(scope__isnull=True)
+        )
+        self._national: dict[str, Alias] = {}
+        self._local: dict[str, Alias] = {}
+        for alias in aliases:
+            (self._national if alias.scope_id is None else self._local)[alias.key] = alias
 
     def resolve(self, wording: str) -> Resolution:
         text = clean(wording)
-        alias = self._aliases.get(wording_key(text))
+        key = wording_key(text)
+        alias = self._local.get(key) or self._national.get(key)
         if alias is None:
             return Resolution(text)
         return Resolution(text, agency=alias.agency, group=alias.group)
 
 
-def resolve(wording: str) -> Resolution:
-    """Resolve one wording against the registry."""
-    alias = Alias.objects.select_related("agency", "group").filter(key=wording_key(wording)).first()
+def resolve(wording: str, scope: Agency | None = None) -> Resolution:
+    """Resolve one wording against the registry (within a province if given)."""
+    key = wording_key(wording)
+    candidates = Alias.objects.select_related("agency", "group").filter(key=key)
+    candidates = (
+        candidates.filter(Q(scope__isnull=True) | Q(scope=scope))
+        if scope
+        else (candidates.filter(scope__isnull=True))
+    )
+    found = sorted(candidates, key=lambda a: a.scope_id is None)
     text = clean(wording)
-    if alias is None:
+    if not found:
         return Resolution(text)
-    return Resolution(text, agency=alias.agency, group=alias.group)
+    return Resolution(text, agency=found[0].agency, group=found[0].group)
+
+
+def province_of(agency: Agency | None) -> Agency | None:
+    """The provincial People's Committee an agency belongs to (itself for one)."""
+    if agency is None:
+        return None
+    if agency.kind == AgencyKind.PROVINCE_COMMITTEE:
+        return agency
+    return agency.province
 
 
 def add_alias(
-    wording: str, *, agency: Agency | None = None, group: AgencyGroup | None = None
+    wording: str,
+    *,
+    scope: Agency | None = None,
+    agency: Agency | None = None,
+    group: AgencyGroup | None = None,
 ) -> Alias:
-    """Register a wording (idempotent on its key)."""
+    """Register a wording (idempotent on its scope and key)."""
     alias, _created = Alias.objects.update_or_create(
         key=wording_key(wording),
+        scope=scope,
         defaults={"wording": clean(wording), "agency": agency, "group": group},
     )
     return alias
@@ -122,8 +154,15 @@ def load_registry(path: Path = SEED_REGISTRY, actor=None) -> dict[str, int]:
                 record(actor, "update", agency, before=before, after=after, note="registry")
                 counts["agencies"] += 1
         by_code[agency.code] = agency
+        # Ministries and provinces are named the same way everywhere; a
+        # department's wordings ("Sở Công Thương", "Sở NN&PTNT") only in its province.
+        national = agency.kind in (AgencyKind.MINISTRY, AgencyKind.PROVINCE_COMMITTEE)
+        scope = None if national else province_of(agency)
         for wording in [item["name"], *item.get("aliases", [])]:
-            add_alias(wording, agency=agency)
+            add_alias(wording, scope=scope, agency=agency)
+            counts["aliases"] += 1
+        for wording in item.get("local_aliases", []):
+            add_alias(wording, scope=province_of(agency), agency=agency)
             counts["aliases"] += 1
     for item in data["groups"]:
         group, created = AgencyGroup.objects.update_or_create(
@@ -142,6 +181,6 @@ def load_registry(path: Path = SEED_REGISTRY, actor=None) -> dict[str, int]:
         if item.get("members"):
             group.members.set([by_code[c] for c in item["members"]])
         for wording in [item["name"], *item.get("aliases", [])]:
-            add_alias(wording, group=group)
+            add_alias(wording, scope=group.scope, group=group)
             counts["aliases"] += 1
     return counts

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from agencies.registry import Resolver
+from agencies.registry import Resolver, province_of
 from audit.log import record
 from plans.models import Assignment, Duty, Plan, Role, Target, Task, TaskGroup
 from planwatch.text import clean, nfc
@@ -201,7 +201,9 @@ def save_plan(
     errors = validate(data)
     if errors:
         raise PlanFormatError(errors)
-    resolver = Resolver()
+    # The plan's own province decides what "Sở Công Thương" means.
+    issuer_found = Resolver().resolve(data["issuer"]) if data["issuer"] else None
+    resolver = Resolver(scope=province_of(issuer_found.agency if issuer_found else None))
     unknown: list[str] = []
 
     def resolve(name: str):

@@ -36,7 +36,7 @@ from audit.models import AuditEntry
     ],
 )
 def test_agency_wordings_resolve_to_one_agency(registry, wording, code):
-    found = resolve(wording)
+    found = resolve(wording, scope=Agency.objects.get(code="qb-ubnd-tinh"))
     assert found.agency is not None and found.agency.code == code
     assert found.group is None
 
@@ -54,7 +54,7 @@ def test_agency_wordings_resolve_to_one_agency(registry, wording, code):
     ],
 )
 def test_group_wordings_resolve_to_a_group_reference(registry, wording, code):
-    found = resolve(wording)
+    found = resolve(wording, scope=Agency.objects.get(code="qb-ubnd-tinh"))
     assert found.group is not None and found.group.code == code
     assert found.agency is None
 
@@ -120,3 +120,28 @@ def test_loading_the_registry_twice_changes_nothing(registry):
 def test_loading_the_registry_writes_the_audit_log(registry):
     entry = AuditEntry.objects.filter(object_type="agencies.agency", action="create").first()
     assert entry is not None and entry.after["name"]
+
+
+def test_department_wordings_belong_to_their_province(registry):
+    from agencies.registry import Resolver, add_alias
+
+    qb = Agency.objects.get(code="qb-ubnd-tinh")
+    qt = Agency.objects.create(
+        code="qt-ubnd-tinh", name="UBND tỉnh Quảng Trị", kind=AgencyKind.PROVINCE_COMMITTEE
+    )
+    qt_sct = Agency.objects.create(
+        code="qt-so-cong-thuong",
+        name="Sở Công Thương",
+        kind=AgencyKind.DEPARTMENT,
+        parent=qt,
+        province=qt,
+    )
+    add_alias("Sở Công Thương", scope=qt, agency=qt_sct)
+    assert resolve("Sở Công Thương", scope=qb).agency.code == "qb-so-cong-thuong"
+    assert resolve("Sở Công Thương", scope=qt).agency.code == "qt-so-cong-thuong"
+    assert not resolve("Sở Công Thương").found  # ambiguous without a province
+    assert Resolver(scope=qt).resolve("sở công thương").agency == qt_sct
+    # National wordings resolve everywhere.
+    assert Resolver(scope=qt).resolve("Bộ Công Thương").agency.code == "bo-cong-thuong"
+    assert resolve("UBND tỉnh Quảng Bình").agency == qb
+    assert resolve("UBND tỉnh", scope=qb).agency == qb
