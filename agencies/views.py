@@ -3,6 +3,7 @@ agency's page with its tasks ("việc của đơn vị") for a chosen year."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,15 +14,26 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_view_plans, require
 from agencies.membership import group_ids_of
 from agencies.models import Agency, AgencyGroup, AgencyKind
+from agencies.registry import province_of
 from plans.models import Duty, Plan
 from plans.queries import MAX_QUERY_LENGTH, agency_tasks
 from planwatch.text import fold, vi_sorted
 
 
 def agency_list(request):
+    """The registry, one province at a time (the user's own by default)."""
     require(can_view_plans(request.user))
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    provinces = vi_sorted(
+        Agency.objects.filter(kind=AgencyKind.PROVINCE_COMMITTEE), key=lambda a: a.name
+    )
+    chosen = (request.GET.get("province") or "").strip()[:80]
+    province = next((p for p in provinces if p.code == chosen), None)
+    if province is None and not chosen and request.user.agency_id:
+        province = province_of(request.user.agency)
     qs = Agency.objects.all()
+    if province is not None:
+        qs = qs.filter(Q(province=province) | Q(pk=province.pk) | Q(kind=AgencyKind.MINISTRY))
     for word in fold(q).split(" "):
         if word:
             qs = qs.filter(search_key__contains=word)
@@ -31,11 +43,19 @@ def agency_list(request):
         members = [a for a in agencies if a.kind == kind]
         if members:
             by_kind.append((label, members))
-    groups = vi_sorted(AgencyGroup.objects.all(), key=lambda g: g.name) if not q else []
+    groups = []
+    if not q:
+        groups = vi_sorted(
+            AgencyGroup.objects.filter(Q(scope=province) | Q(scope__isnull=True))
+            if province
+            else AgencyGroup.objects.all(),
+            key=lambda g: g.name,
+        )
     return render(
         request,
         "agencies/agency_list.html",
-        {"by_kind": by_kind, "q": q, "groups": groups, "count": len(agencies)},
+        {"by_kind": by_kind, "q": q, "groups": groups, "count": len(agencies),
+         "provinces": provinces, "province": province},
     )
 
 
