@@ -54,8 +54,14 @@ def agency_list(request):
     return render(
         request,
         "agencies/agency_list.html",
-        {"by_kind": by_kind, "q": q, "groups": groups, "count": len(agencies),
-         "provinces": provinces, "province": province},
+        {
+            "by_kind": by_kind,
+            "q": q,
+            "groups": groups,
+            "count": len(agencies),
+            "provinces": provinces,
+            "province": province,
+        },
     )
 
 

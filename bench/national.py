@@ -55,8 +55,7 @@ def generate() -> None:
         return
     plan_data = json.loads(SEED_PLAN.read_text(encoding="utf-8"))
     for n in range(1, PROVINCES + 1):
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False,
-                                         encoding="utf-8") as f:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
             json.dump(province_registry(n), f, ensure_ascii=False)
         load_registry(Path(f.name))
         os.unlink(f.name)
@@ -65,19 +64,24 @@ def generate() -> None:
         data["issuer"] = f"UBND tỉnh Tỉnh {n:02d}"
         save_plan(data)
     if not User.objects.filter(username="bench").exists():
-        User.objects.create_user("bench", "bench@example.vn", "bench-password-123",
-                                 role=UserRole.VIEWER)
+        User.objects.create_user(
+            "bench", "bench@example.vn", "bench-password-123", role=UserRole.VIEWER
+        )
 
 
 def measure() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="bench"))
     pages = [
-        "/plans/p17-sxtdbv-2021/", "/plans/p17-sxtdbv-2021/targets/",
+        "/plans/p17-sxtdbv-2021/",
+        "/plans/p17-sxtdbv-2021/targets/",
         "/plans/p17-sxtdbv-2021/tasks/",
         "/plans/p17-sxtdbv-2021/tasks/?agency=p17-so-du-lich&year=2022&q=ban",
-        "/plans/p17-sxtdbv-2021/timeline/", "/agencies/", "/agencies/p17-so-du-lich/?year=2022",
-        "/api/v1/plans/p17-sxtdbv-2021", "/api/v1/agencies",
+        "/plans/p17-sxtdbv-2021/timeline/",
+        "/agencies/",
+        "/agencies/p17-so-du-lich/?year=2022",
+        "/api/v1/plans/p17-sxtdbv-2021",
+        "/api/v1/agencies",
     ]
     print(f"{'page':<62} {'queries':>7} {'ms':>8}")
     for url in pages:
@@ -94,6 +98,8 @@ def measure() -> None:
 if __name__ == "__main__":
     start = time.perf_counter()
     generate()
-    print(f"dataset: {Plan.objects.count()} plans, generated/checked in "
-          f"{time.perf_counter() - start:.1f} s on {connection.vendor}")
+    print(
+        f"dataset: {Plan.objects.count()} plans, generated/checked in "
+        f"{time.perf_counter() - start:.1f} s on {connection.vendor}"
+    )
     measure()

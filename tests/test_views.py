@@ -244,3 +244,23 @@ def test_nul_characters_get_a_clear_400(client, plan, viewer, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "ký tự không được phép" in response.content.decode()
+
+
+def test_targets_page_reads_as_a_leader_expects(client, plan, viewer):
+    client.force_login(viewer)
+    page = client.get(reverse("plans:targets", args=[CODE])).content.decode()
+    for shown in [
+        "5–8%",
+        "4–6 mô hình",
+        "1–2 chuỗi liên kết",
+        "≥ 70%",
+        "40–50%",
+        "≥ 30%",
+        "100%",
+        "định tính",
+    ]:
+        assert shown in page
+    assert "≥ 100%" not in page
+    assert "Đến năm 2025" in page and "Đến năm 2030" in page
+    overview = client.get(reverse("plans:overview", args=[CODE])).content.decode()
+    assert "889/QĐ-TTg (24/06/2020)" in overview

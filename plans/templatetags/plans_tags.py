@@ -22,7 +22,20 @@ def target_range(target) -> str:
     sep = "" if unit == "%" else " "
     if target.max_value is not None:
         return f"{_fmt(target.min_value)}–{_fmt(target.max_value)}{sep}{unit}".strip()
+    if unit == "%" and target.min_value == 100:
+        return "100%"  # nothing lies above it
     return f"≥ {_fmt(target.min_value)}{sep}{unit}".strip()
+
+
+@register.filter
+def isodate(value: str | None) -> str:
+    """An ISO date from JSON data as dd/mm/yyyy; anything else unchanged."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return value or ""
 
 
 @register.simple_tag
