@@ -1,0 +1,137 @@
+"""Splitting a lead or partner cell into agency names and resolving each to the
+registry. The registry arrives as plain data (``KnownNames``), so this module
+has no Django in it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_AMP = re.compile(r"\s*&\s*")
+_DASH = re.compile(r"\s*[-–—‐‑−]\s*")
+
+
+def name_key(text: str) -> str:
+    """Case-, diacritic- and spacing-insensitive key (as agencies.registry.wording_key)."""
+    text = unicodedata.normalize("NFD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("đ", "d")
+    text = " ".join(text.split())
+    text = text.replace("uy ban nhan dan", "ubnd")
+    text = _AMP.sub("&", text)
+    text = _DASH.sub("-", text)
+    return text.strip(" .;,:")
+
+
+@dataclass(frozen=True)
+class Known:
+    canonical: str  # the agency's full name, or the group's wording
+    is_group: bool
+
+
+class KnownNames:
+    """The wordings a registry knows: key -> canonical name."""
+
+    def __init__(self, entries: dict[str, Known]):
+        self.entries = entries
+        self._by_first_word: dict[str, list[str]] = {}
+        for key in sorted(entries, key=len, reverse=True):
+            self._by_first_word.setdefault(key.split(" ")[0], []).append(key)
+
+    @classmethod
+    def from_pairs(cls, pairs) -> KnownNames:
+        """From (wording, canonical, is_group) triples."""
+        return cls({name_key(w): Known(c, g) for w, c, g in pairs})
+
+    def lookup(self, text: str) -> Known | None:
+        return self.entries.get(name_key(text))
+
+    def longest_prefix(self, text: str) -> tuple[int, Known] | None:
+        """The longest known wording that ``text`` starts with, as (characters, known),
+        ending at a word boundary."""
+        key_text = name_key(text)
+        first = key_text.split(" ")[0] if key_text else ""
+        for key in self._by_first_word.get(first, []):
+            if key_text.startswith(key) and (
+                len(key_text) == len(key) or not key_text[len(key)].isalnum()
+            ):
+                return _original_length(text, len(key)), self.entries[key]
+        return None
+
+
+def _original_length(text: str, key_length: int) -> int:
+    """How many characters of ``text`` make up its first ``key_length`` key characters."""
+    for end in range(1, len(text) + 1):
+        if len(name_key(text[:end])) >= key_length and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            return end
+    return len(text)
+
+
+_SEPARATOR = re.compile(r"^\s*(?:[,;\n]|\bvà\b|\bcùng\b|\bvới\b)\s*", re.IGNORECASE)
+_NEXT_SEP = re.compile(
+    r"\s*(?:[;\n]|,(?!\s*(?:ban|ngành|thị xã|thành phố|phường|thị trấn)\b)|"
+    r"\s và\s)\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    wording: str  # as the document wrote it
+    canonical: str  # the registry's name, or the wording when unknown
+    known: bool
+    is_group: bool
+
+
+def split_names(cell: str, known: KnownNames) -> list[Name]:
+    """ "Các sở, ban, ngành, UBND các huyện, thị xã, thành phố và các đơn vị có liên
+    quan" -> three names. Known wordings are matched first (longest first), so commas
+    inside a group's wording do not split it; the rest splits at ";", ",", "và"."""
+    text = " ".join(cell.replace("\n", " ; ").split())
+    names: list[Name] = []
+    while text:
+        sep = _SEPARATOR.match(text)
+        if sep and sep.end() > 0:
+            text = text[sep.end() :]
+            continue
+        match = known.longest_prefix(text)
+        if match:
+            length, found = match
+            wording = text[:length].strip(" ,;.")
+            # A group is written as the document words it; an agency by its full name.
+            canonical = wording if found.is_group else found.canonical
+            names.append(Name(wording, canonical, True, found.is_group))
+            text = text[length:]
+            continue
+        nxt = _NEXT_SEP.search(text)
+        piece = text[: nxt.start()] if nxt else text
+        text = text[nxt.end() :] if nxt else ""
+        piece = piece.strip(" ,;.()")
+        if piece:
+            names.append(_unknown_or_known(piece, known))
+    return _dedupe(names)
+
+
+def _unknown_or_known(piece: str, known: KnownNames) -> Name:
+    found = known.lookup(piece)
+    if found:
+        return Name(piece, piece if found.is_group else found.canonical, True, found.is_group)
+    return Name(piece, piece, False, looks_like_group(piece))
+
+
+def looks_like_group(text: str) -> bool:
+    """ "các …" / "những …" names a set, not one agency."""
+    return bool(re.match(r"^(các|những|mọi)\b", text.strip(), re.IGNORECASE))
+
+
+def _dedupe(names: list[Name]) -> list[Name]:
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        key = name_key(name.canonical)
+        if key not in seen:
+            seen.add(key)
+            result.append(name)
+    return result

@@ -1,0 +1,608 @@
+"""From a read document to a plan in the ``planwatch.plan/1`` format, with every
+source line accounted for: mapped to a field, recognised as a part of the
+document that the plan does not store, or listed among the warnings."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from plans.importer import appendix as appendix_mod
+from plans.importer.document import Document, Paragraph
+from plans.importer.headings import fold, is_caps, marker, section_kind
+from plans.importer.names import KnownNames, Name, looks_like_group, split_names
+from plans.importer.numbers import (
+    parse_date,
+    parse_period,
+    parse_report_due,
+    parse_timeframe,
+)
+from plans.importer.targets import read_targets
+
+FORMAT = "planwatch.plan/1"
+
+
+class ImportFailure(ValueError):
+    """The document cannot become a plan; the message is Vietnamese and says why."""
+
+
+@dataclass
+class Warning:
+    where: str
+    message: str
+
+    def as_json(self) -> dict:
+        return {"where": self.where, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    plan: dict
+    warnings: list[Warning]
+    roles: dict[str, str]  # where -> what the line became
+    wordings: dict[str, dict[str, list[str]]]  # task code -> lead/partners as worded
+    proposed: list[Name]  # agencies and groups the registry lacks
+    source_lines: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {**self.plan, "warnings": [w.as_json() for w in self.warnings]}
+
+
+_ACT = re.compile(
+    r"(Quyết định|Nghị quyết|Chỉ thị)\s+(?:số\s+)?(\d+[\w/.-]*?/[\w.-]*[A-ZĐa-zđ])"
+    r"(?:\s+ngày\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm"
+    r"\s+\d{4}))?",
+    re.IGNORECASE,
+)
+_OWN_NUMBER = re.compile(r"^Số\s*:\s*([\w/.-]+)", re.IGNORECASE)
+_ATTACHED = re.compile(r"kèm\s+theo", re.IGNORECASE)
+_ISSUER_IN_TEXT = re.compile(
+    r"(?:của\s+)?((?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?:tỉnh|thành phố)\s+"
+    r"[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)*)"
+)
+_PROVINCE_CAPS = re.compile(r"^(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\s+(TỈNH|THÀNH PHỐ)\s+(.+)$")
+_SIGNATURE = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.)|^(CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC)$")
+
+
+def _title_case(words: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words.split())
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:1].isupper() and not is_caps(text[:2]) else text
+
+
+def _iso(text: str | None) -> str | None:
+    date = parse_date(text or "")
+    return date.isoformat() if date else None
+
+
+def merge_paragraphs(paragraphs: list[Paragraph], kind: str) -> list[tuple[Paragraph, list[str]]]:
+    """Join lines that continue the paragraph before them (a line broken by a page
+    break, or a wrapped line of a PDF). Returns (paragraph, wheres it covers)."""
+    merged: list[tuple[Paragraph, list[str]]] = []
+    for para in paragraphs:
+        text = para.text
+        if merged:
+            prev, wheres = merged[-1]
+            mark = marker(text)
+            continues = (
+                mark.level == "none"
+                and not is_caps(text)
+                and (
+                    text[:1].islower()
+                    or (
+                        kind == "pdf"
+                        and not re.search(r"[.;:!?]$", prev.text)
+                        and not is_caps(prev.text)
+                    )
+                )
+            )
+            if continues:
+                merged[-1] = (
+                    Paragraph(f"{prev.text} {text}", prev.where, prev.bold),
+                    [*wheres, para.where],
+                )
+                continue
+        merged.append((para, [para.where]))
+    return merged
+
+
+class Parser:
+    def __init__(
+        self,
+        document: Document,
+        known_for: Callable[[str | None], KnownNames],
+        code: str | None = None,
+    ):
+        self.document = document
+        self.known_for = known_for
+        self.code = code
+        self.roles: dict[str, str] = {}
+        self.warnings: list[Warning] = []
+        self.proposed: dict[str, Name] = {}
+        self.wordings: dict[str, dict[str, list[str]]] = {}
+
+    # -- helpers
+    def mark(self, wheres, role: str) -> None:
+        for where in [wheres] if isinstance(wheres, str) else wheres:
+            self.roles.setdefault(where, role)
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(Warning(where, message))
+
+    # -- main
+    def parse(self) -> ImportResult:
+        items = self.document.items
+        appendix_at = self._appendix_start(items)
+        body_paras = [i for i in items[:appendix_at] if isinstance(i, Paragraph)]
+        appendix_paras = [i for i in items[appendix_at:] if isinstance(i, Paragraph)]
+        tables = self.document.tables()
+        merged = merge_paragraphs(body_paras, self.document.kind)
+
+        header = self._header(merged)
+        title = self._title(merged)
+        attached = self._attached_decision(appendix_paras + body_paras)
+        issuer_text = header.get("issuer") or attached.get("issuer") or self._issuer_in_body(merged)
+        known = self.known_for(issuer_text)
+        self.known = known
+        issuer = self._canonical(issuer_text) if issuer_text else None
+        decision = (
+            attached.get("decision") or header.get("decision") or {"number": None, "date": None}
+        )
+        if not attached.get("decision") and not header.get("decision"):
+            self.warn("(tài liệu)", "Không thấy số và ngày văn bản ban hành kế hoạch.")
+
+        sections = self._sections(merged)
+        period = parse_period(title or "") or self._period_from(merged)
+        general = self._general_objective(sections)
+        targets = self._targets(sections, period)
+        duties = self._duties(sections)
+        implements = self._implements(merged, decision)
+        due = self._report_due(merged)
+        coordinator = self._coordinator(merged, duties)
+
+        result = appendix_mod.read_tables(tables)
+        if result is None:
+            raise ImportFailure(
+                'Không tìm thấy bảng phụ lục nhiệm vụ (bảng có cột "Nội dung nhiệm vụ" và '
+                '"Đơn vị chủ trì"). Hãy kiểm tra tài liệu có phần phụ lục dạng bảng.'
+            )
+        task_groups = self._task_groups(result, period)
+        if period is None:
+            years = [
+                t["timeframe"][k]
+                for g in task_groups
+                for t in g["tasks"]
+                for k in ("start", "end")
+                if t["timeframe"][k]
+            ]
+            milestones = [t["milestone"] for t in targets]
+            if years or milestones:
+                period = (min(years + milestones), max(years + milestones))
+                self.warn(
+                    "(tài liệu)",
+                    f"Không thấy giai đoạn của kế hoạch; lấy "
+                    f"{period[0]}-{period[1]} từ các mốc và thời gian.",
+                )
+            else:
+                raise ImportFailure(
+                    "Không xác định được giai đoạn (năm bắt đầu, kết thúc) của kế hoạch."
+                )
+        for where in [i.where for i in appendix_paras]:
+            self.mark(where, "phụ lục: tiêu đề")
+
+        plan = {
+            "format": FORMAT,
+            "code": self.code or make_code(title or "", issuer, decision, period),
+            "title": title or "",
+            "issuer": issuer,
+            "decision": decision,
+            "implements": implements,
+            "period": {"start": period[0], "end": period[1]},
+            "coordinator": coordinator,
+            "report_due": {"month": due[0], "day": due[1]} if due else None,
+            "general_objective": general,
+            "targets": targets,
+            "task_groups": task_groups,
+            "duties": duties,
+        }
+        if not title:
+            self.warn("(tài liệu)", "Không thấy tên kế hoạch.")
+        if not targets:
+            self.warn("(tài liệu)", "Không thấy mục tiêu cụ thể (chỉ tiêu).")
+        if due is None:
+            self.warn("(tài liệu)", 'Không thấy hạn báo cáo hằng năm ("trước ngày …").')
+        self._unmapped(items)
+        return ImportResult(
+            plan,
+            self.warnings,
+            self.roles,
+            self.wordings,
+            list(self.proposed.values()),
+            self.document.source_lines,
+        )
+
+    # -- parts
+    def _appendix_start(self, items) -> int:
+        for index, item in enumerate(items):
+            if isinstance(item, Paragraph) and re.match(r"^ph[uụ]\s*l[uụ]c\b", fold(item.text)):
+                return index
+        for index, item in enumerate(items):
+            if not isinstance(item, Paragraph) and appendix_mod.find_header(item):
+                return index
+        return len(items)
+
+    def _header(self, merged) -> dict:
+        found: dict = {}
+        for para, wheres in merged[:12]:
+            text = para.text
+            caps = _PROVINCE_CAPS.match(text.upper() if is_caps(text) else "")
+            if caps and "issuer" not in found:
+                found["issuer"] = f"UBND {caps[1].lower()} {_title_case(caps[2])}"
+                self.mark(wheres, "cơ quan ban hành")
+                continue
+            own = _OWN_NUMBER.match(text)
+            if own:
+                found.setdefault("decision", {"number": own[1].rstrip("."), "date": None})
+                date = parse_date(text)
+                if date:
+                    found["decision"]["date"] = date.isoformat()
+                self.mark(wheres, "số văn bản")
+                continue
+            if re.search(r",\s*ngày\s+\d", text) and parse_date(text) and "decision" in found:
+                found["decision"]["date"] = found["decision"]["date"] or _iso(text)
+                self.mark(wheres, "ngày văn bản")
+                continue
+            if fold(text).startswith(("cong hoa xa hoi", "doc lap - tu do", "doc lap – tu do")):
+                self.mark(wheres, "quốc hiệu")
+        return found
+
+    def _title(self, merged) -> str | None:
+        for index, (para, wheres) in enumerate(merged[:20]):
+            key = fold(para.text)
+            if key in ("ke hoach", "chuong trinh hanh dong", "de an"):
+                if index + 1 < len(merged):
+                    subject, sub_wheres = merged[index + 1]
+                    self.mark(wheres, "tên kế hoạch")
+                    self.mark(sub_wheres, "tên kế hoạch")
+                    return f"{para.text[:1]}{para.text[1:].lower()} {_lower_first(subject.text)}"
+            if key.startswith("ke hoach ") and len(key) > 30 and marker(para.text).level == "none":
+                self.mark(wheres, "tên kế hoạch")
+                return para.text
+        return None
+
+    def _attached_decision(self, paragraphs) -> dict:
+        for para in paragraphs:
+            if _ATTACHED.search(para.text):
+                act = _ACT.search(para.text)
+                if act:
+                    found = {"decision": {"number": act[2], "date": _iso(para.text[act.start() :])}}
+                    issuer = _ISSUER_IN_TEXT.search(para.text[act.end() :])
+                    if issuer:
+                        found["issuer"] = issuer[1]
+                    self.mark(para.where, "quyết định ban hành")
+                    return found
+        return {}
+
+    def _issuer_in_body(self, merged) -> str | None:
+        for para, _w in merged[:15]:
+            match = re.search(r"((?:UBND|Ủy ban nhân dân)\s+tỉnh\s+[^,]+?)\s+ban hành", para.text)
+            if match:
+                return match[1]
+        return None
+
+    def _canonical(self, wording: str) -> str:
+        found = self.known.lookup(wording)
+        return found.canonical if found else " ".join(wording.split())
+
+    def _sections(self, merged) -> dict[str, list[tuple[Paragraph, list[str], str, str]]]:
+        """Paragraphs grouped by top-level section kind, with their markers."""
+        sections: dict[str, list] = {"preamble": []}
+        current = "preamble"
+        for para, wheres in merged:
+            if para.where in self.roles:
+                continue
+            if fold(para.text).startswith("noi nhan"):
+                current = "closing"
+            mark = marker(para.text)
+            if mark.level == "roman" and current != "closing":
+                current = section_kind(mark.rest)
+                sections.setdefault(current, [])
+                self.mark(wheres, f"mục {mark.number}")
+                continue
+            sections.setdefault(current, []).append((para, wheres, mark.level, mark.rest))
+        for _p, wheres, _l, _r in sections.get("preamble", []):
+            role = "căn cứ" if _ACT.search(_p.text) else "mở đầu"
+            self.mark(wheres, role)
+        for _p, wheres, _l, _r in sections.get("closing", []):
+            self.mark(wheres, "nơi nhận, chữ ký")
+        for kind, role in (
+            ("purpose", "mục đích, yêu cầu (không lưu)"),
+            ("funding", "kinh phí (không lưu)"),
+            ("tasks", "nhiệm vụ (xem phụ lục)"),
+        ):
+            for _p, wheres, _l, _r in sections.get(kind, []):
+                self.mark(wheres, role)
+        return sections
+
+    def _general_objective(self, sections) -> str | None:
+        paras = sections.get("objectives", [])
+        text: list[str] = []
+        inside = False
+        for para, wheres, level, rest in paras:
+            key = fold(rest)
+            if level in ("arabic", "letter") and (
+                "muc tieu tong quat" in key or "muc tieu chung" in key
+            ):
+                inside = True
+                self.mark(wheres, "mục tiêu tổng quát")
+                tail = rest.split(":", 1)[1].strip() if ":" in rest else ""
+                if tail:
+                    text.append(tail)
+                continue
+            if inside and level in ("arabic", "letter"):
+                break
+            if inside:
+                text.append(para.text if level == "none" else rest)
+                self.mark(wheres, "mục tiêu tổng quát")
+        return " ".join(text) if text else None
+
+    def _targets(self, sections, period) -> list[dict]:
+        paras = sections.get("objectives", [])
+        targets: list[dict] = []
+        inside = False
+        milestone = None
+        for para, wheres, level, rest in paras:
+            key = fold(rest)
+            if level in ("arabic",) and "muc tieu cu the" in key:
+                inside = True
+                self.mark(wheres, "mục tiêu cụ thể")
+                continue
+            if not inside:
+                continue
+            year = _milestone_of(rest) if level in ("letter", "arabic", "none") else None
+            if year and len(rest) < 80:
+                milestone = year
+                self.mark(wheres, f"mốc {year}")
+                continue
+            if level in ("arabic",) and "muc tieu" in key:
+                break
+            if level in ("bullet", "none", "letter", "arabic"):
+                text = rest if level != "none" else para.text
+                if milestone is None:
+                    milestone = period[1] if period else None
+                    self.warn(
+                        para.where, "Chỉ tiêu không nằm dưới mốc năm nào; lấy năm cuối giai đoạn."
+                    )
+                if milestone is None:
+                    continue
+                for target in read_targets(text, milestone):
+                    targets.append(target)
+                self.mark(wheres, f"chỉ tiêu {milestone}")
+        return targets
+
+    def _duties(self, sections) -> list[dict]:
+        duties: list[dict] = []
+        current: dict | None = None
+        for para, wheres, level, rest in sections.get("organisation", []) + sections.get(
+            "reporting", []
+        ):
+            if level in ("arabic", "letter") and len(rest) < 150 and not rest.endswith((";", ".")):
+                heading = rest.rstrip(":").strip()
+                current = {
+                    "agency": heading,
+                    "items": [],
+                    "_where": para.where,
+                    "_heading_known": bool(self.known.lookup(heading)),
+                }
+                duties.append(current)
+                self.mark(wheres, "tổ chức thực hiện: cơ quan")
+                continue
+            if current is None:
+                self.mark(wheres, "tổ chức thực hiện")
+                continue
+            item = rest if level in ("bullet", "letter", "arabic") else para.text
+            current["items"].append(item)
+            self.mark(wheres, "tổ chức thực hiện: nhiệm vụ")
+        result = []
+        for duty in duties:
+            if not duty["items"]:
+                continue
+            agency = duty["agency"]
+            if not duty["_heading_known"] and not _looks_like_agency(agency):
+                subject = self.known.longest_prefix(duty["items"][0])
+                if subject:
+                    length, _found = subject
+                    agency = duty["items"][0][:length].strip()
+                    rest = duty["items"][0][length:].strip()
+                    duty["items"][0] = rest[:1].upper() + rest[1:]
+                else:
+                    self.warn(
+                        duty["_where"],
+                        f'Mục "{agency[:60]}" không nêu rõ cơ quan; giữ nguyên tên mục.',
+                    )
+            names = split_names(agency, self.known)
+            if len(names) == 1:
+                agency = self._register(names[0], duty["_where"])
+            result.append({"agency": agency, "items": duty["items"]})
+        return result
+
+    def _implements(self, merged, decision) -> list[dict]:
+        mentions: list[tuple[str, str | None, str]] = []  # (number, date, context)
+        for para, _w in merged:
+            for act in _ACT.finditer(para.text):
+                mentions.append((act[2], _iso(act[3]) if act[3] else None, para.text))
+        own = (decision or {}).get("number")
+        chosen: dict[tuple[str, str | None], Counter] = {}
+        for number, date, _context in mentions:
+            if own and number == own:
+                continue
+            base = number.split("/")[0]
+            chosen.setdefault((base, date), Counter())[number] += 1
+        result = []
+        for (base, date), forms in chosen.items():
+            contexts = [c for n, d, c in mentions if n.split("/")[0] == base and d == date]
+            if date is None or not any(
+                re.search(r"chương trình|kế hoạch", c, re.IGNORECASE) for c in contexts
+            ):
+                continue
+            best, _count = forms.most_common(1)[0]
+            if len(forms) > 1:
+                others = ", ".join(f for f in forms if f != best)
+                self.warn(
+                    "(tài liệu)",
+                    f"Văn bản ghi số hiệu không thống nhất: {others} và "
+                    f"{best}; dùng {best} (được ghi nhiều lần hơn).",
+                )
+            result.append({"number": best, "date": date})
+        return result
+
+    def _report_due(self, merged) -> tuple[int, int] | None:
+        for para, wheres in merged:
+            due = parse_report_due(para.text)
+            if due:
+                self.mark(wheres, "chế độ báo cáo")
+                return due
+        return None
+
+    def _coordinator(self, merged, duties) -> str | None:
+        for para, _w in merged:
+            match = re.search(r"gửi\s+(?:về\s+)?(.+?)\s+trước\s+ngày", para.text)
+            if match:
+                names = split_names(match[1], self.known)
+                if names and names[0].known and not names[0].is_group:
+                    return names[0].canonical
+        for duty in duties:
+            found = self.known.lookup(duty["agency"])
+            if found and not found.is_group:
+                return found.canonical
+        return None
+
+    def _period_from(self, merged) -> tuple[int, int] | None:
+        for para, _w in merged[:10]:
+            period = parse_period(para.text)
+            if period:
+                return period
+        return None
+
+    def _register(self, name: Name, where: str) -> str:
+        if not name.known:
+            key = fold(name.canonical)
+            if key not in self.proposed:
+                self.proposed[key] = name
+                kind = "nhóm cơ quan" if name.is_group else "cơ quan"
+                self.warn(
+                    where, f'"{name.wording}" chưa có trong danh mục; sẽ thêm {kind} mới khi lưu.'
+                )
+        return name.canonical
+
+    def _task_groups(self, result, period) -> list[dict]:
+        for where, why in result.skipped.items():
+            self.mark(where, why)
+        for where, message in result.problems:
+            self.warn(where, message)
+        groups = []
+        for group in result.groups:
+            self.mark(group.where, f"nhóm {group.number}")
+            tasks = []
+            for row in group.tasks:
+                code = f"{group.number}.{row.number}"
+                self.mark([row.where, *row.extra], f"nhiệm vụ {code}")
+                lead = split_names(row.lead, self.known)
+                partners = split_names(row.partners, self.known)
+                if not lead:
+                    self.warn(row.where, f"Nhiệm vụ {code} không có đơn vị chủ trì.")
+                self.wordings[code] = {
+                    "lead": [n.wording for n in lead],
+                    "partners": [n.wording for n in partners],
+                }
+                timeframe = parse_timeframe(row.timeframe, period)
+                if timeframe.recurrence is None:
+                    self.warn(
+                        row.where,
+                        f'Nhiệm vụ {code}: chưa hiểu thời gian thực hiện "{row.timeframe[:60]}".',
+                    )
+                content = row.content if not row.note else f"{row.content} ({row.note})"
+                tasks.append(
+                    {
+                        "number": row.number,
+                        "content": content,
+                        "lead": [self._register(n, row.where) for n in lead],
+                        "partners": [self._register(n, row.where) for n in partners],
+                        "output": row.output or None,
+                        "timeframe": timeframe.as_json(),
+                    }
+                )
+            if not tasks:
+                self.warn(group.where, f"Nhóm {group.number} không có nhiệm vụ nào.")
+            groups.append({"number": group.number, "title": group.title, "tasks": tasks})
+        return groups
+
+    def _unmapped(self, items) -> None:
+        for item in items:
+            wheres = [item.where] if isinstance(item, Paragraph) else [r.where for r in item.rows]
+            texts = (
+                [item.text]
+                if isinstance(item, Paragraph)
+                else [" | ".join(r.cells) for r in item.rows]
+            )
+            for where, text in zip(wheres, texts, strict=True):
+                if where in self.roles:
+                    continue
+                if text.startswith("Nơi nhận") or self.roles.get("_recipients"):
+                    self.roles["_recipients"] = "1"
+                    self.mark(where, "nơi nhận")
+                    continue
+                if _SIGNATURE.match(text) or (is_caps(text) and len(text) < 60):
+                    self.mark(where, "chữ ký")
+                    continue
+                if re.fullmatch(r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]+){1,4}", text):
+                    self.mark(where, "người ký")
+                    continue
+                self.warn(where, f'Chưa hiểu đoạn này: "{text[:80]}"')
+        self.roles.pop("_recipients", None)
+
+
+def _milestone_of(text: str) -> int | None:
+    key = fold(text)
+    match = re.search(r"(?:den nam|nam|giai doan\s+\d{4}\s*[-–]\s*)\s*((?:19|20)\d\d)", key)
+    return int(match[1]) if match else None
+
+
+def _looks_like_agency(text: str) -> bool:
+    return bool(
+        re.match(
+            r"^(Sở|Ban|UBND|Ủy ban|Uỷ ban|Bộ|Đài|Công an|Bộ Chỉ huy|Văn phòng|"
+            r"Thanh tra|Liên minh|Hội|Các|Ngân hàng|Cục|Chi cục|Trường|Báo)\b",
+            text,
+        )
+        or looks_like_group(text)
+    )
+
+
+def make_code(title: str, issuer: str | None, decision: dict, period) -> str:
+    """ "qb-sxtdbv-2021": the province's initials, the initials of what the plan is
+    about ("sản xuất và tiêu dùng bền vững"), the year of the decision."""
+    province = ""
+    m = re.search(r"tỉnh\s+(.+)$", issuer or "")
+    if m:
+        province = "".join(fold(w)[0] for w in m[1].split())
+    subject = ""
+    m = re.search(r"\bvề\s+(.+?)(?:\s+giai đoạn|\s+trên địa bàn|\s+đến năm|\s+năm\s+\d|$)", title)
+    if m:
+        words = [w for w in m[1].split() if fold(w) not in ("va", "cac", "cua")]
+        subject = "".join(fold(w)[0] for w in words if fold(w)[:1].isalnum())
+    year = (decision.get("date") or "")[:4] or (str(period[0]) if period else "")
+    parts = [p for p in (province, subject[:12], year) if p]
+    return "-".join(parts) or "ke-hoach"
+
+
+def parse(
+    document: Document, known_for: Callable[[str | None], KnownNames], code: str | None = None
+) -> ImportResult:
+    """Read the plan in ``document``; ``known_for(issuer)`` gives the registry's
+    wordings for the issuer's province."""
+    return Parser(document, known_for, code).parse()

@@ -1,0 +1,94 @@
+"""The importer connected to the registry and the database: known wordings for
+the issuer's province, and saving an imported plan (with new agencies proposed
+by the document) in one transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from agencies.models import Agency, AgencyGroup, AgencyKind, Alias
+from agencies.registry import Resolver, add_alias, province_of
+from audit.log import record, snapshot
+from plans.importer import ImportResult, KnownNames, import_bytes
+from plans.importer.names import Name
+
+
+def known_names_for(issuer: str | None) -> KnownNames:
+    """The registry's wordings as the issuer's province reads them (national ones too)."""
+    scope = None
+    if issuer:
+        scope = province_of(Resolver().resolve(issuer).agency)
+    aliases = Alias.objects.select_related("agency", "group").filter(scope__isnull=True)
+    if scope is not None:
+        aliases = aliases | Alias.objects.select_related("agency", "group").filter(scope=scope)
+    pairs = []
+    # National first, then the province's own, so that its wordings win.
+    for alias in sorted(aliases, key=lambda a: a.scope_id is not None):
+        if alias.agency_id:
+            pairs.append((alias.wording, alias.agency.name, False))
+        else:
+            pairs.append((alias.wording, alias.wording, True))
+    return KnownNames.from_pairs(pairs)
+
+
+def import_document(data: bytes, filename: str, code: str | None = None) -> ImportResult:
+    """Read a document against the registry; DocumentError/ImportFailure say why not."""
+    return import_bytes(data, filename, known_names_for, code)
+
+
+def _guess_kind(name: str) -> str:
+    lowered = name.lower()
+    if lowered.startswith("sở "):
+        return AgencyKind.DEPARTMENT
+    if lowered.startswith(("ubnd huyện", "ubnd thị xã", "ubnd thành phố", "ủy ban nhân dân huyện")):
+        return AgencyKind.DISTRICT_COMMITTEE
+    if lowered.startswith(("ubnd xã", "ubnd phường", "ubnd thị trấn")):
+        return AgencyKind.COMMUNE_COMMITTEE
+    if lowered.startswith(("ban ", "văn phòng", "thanh tra", "đài ")):
+        return AgencyKind.BOARD
+    if lowered.startswith("bộ "):
+        return AgencyKind.MINISTRY
+    return AgencyKind.OTHER
+
+
+@transaction.atomic
+def add_proposed(names: list[Name], issuer: str | None, actor=None) -> list[Agency | AgencyGroup]:
+    """Create the agencies and groups a document names that the registry lacks,
+    in the issuer's province; each is in the audit log."""
+    from django.utils.text import slugify
+
+    scope = province_of(Resolver().resolve(issuer).agency) if issuer else None
+    created = []
+    for name in names:
+        base = slugify(name.canonical.replace("đ", "d").replace("Đ", "D"))[:60] or "co-quan"
+        prefix = f"{scope.code.split('-')[0]}-" if scope else ""
+        code = f"{prefix}{base}"
+        suffix = 1
+        while (
+            Agency.objects.filter(code=code).exists()
+            or AgencyGroup.objects.filter(code=code).exists()
+        ):
+            suffix += 1
+            code = f"{prefix}{base}-{suffix}"
+        if name.is_group:
+            obj = AgencyGroup.objects.create(
+                code=code,
+                name=name.canonical,
+                rule=AgencyGroup.Rule.OPEN,
+                scope=scope,
+                description="Đề xuất khi nhập kế hoạch",
+            )
+            add_alias(name.canonical, scope=scope, group=obj)
+        else:
+            obj = Agency.objects.create(
+                code=code,
+                name=name.canonical,
+                kind=_guess_kind(name.canonical),
+                province=scope,
+                parent=scope,
+                note="Đề xuất khi nhập kế hoạch",
+            )
+            add_alias(name.canonical, scope=scope, agency=obj)
+        record(actor, "create", obj, after=snapshot(obj), note="plan import")
+        created.append(obj)
+    return created
