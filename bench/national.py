@@ -32,8 +32,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User, UserRole  # noqa: E402
 from agencies.registry import SEED_REGISTRY, load_registry  # noqa: E402
-from plans.format import SEED_PLAN, save_plan  # noqa: E402
+from plans.format import SEED_PLAN  # noqa: E402
 from plans.models import Plan  # noqa: E402
+from plans.saving import save_plan  # noqa: E402
 
 PROVINCES = 34
 

@@ -15,14 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from agencies.registry import Resolver, province_of
-from audit.log import record
 from plans.models import Assignment, Duty, Plan, Role, Target, Task, TaskGroup
-from planwatch.text import clean, nfc
 
 FORMAT = "planwatch.plan/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "planwatch.plan-1.schema.json"
@@ -53,13 +49,16 @@ def _date(value: dt.date | None) -> str | None:
 
 
 def plan_queryset():
-    """Plans with everything the export needs, in a fixed number of queries."""
+    """Plans with everything the export needs (current version only), in a fixed
+    number of queries."""
     return Plan.objects.select_related("issuer", "coordinator").prefetch_related(
-        "targets",
-        Prefetch("task_groups", queryset=TaskGroup.objects.order_by("position")),
+        Prefetch("targets", queryset=Target.objects.current()),
+        Prefetch("task_groups", queryset=TaskGroup.objects.current().order_by("position")),
         Prefetch(
             "tasks",
-            queryset=Task.objects.select_related("group").prefetch_related(
+            queryset=Task.objects.current()
+            .select_related("group")
+            .prefetch_related(
                 Prefetch("assignments", queryset=Assignment.objects.select_related("agency"))
             ),
         ),
@@ -178,187 +177,3 @@ def validate(data: Any) -> list[str]:
             except ValueError:
                 errors.append(_("%(value)s is not a valid date.") % {"value": date_field})
     return errors
-
-
-@transaction.atomic
-def save_plan(
-    data: dict[str, Any],
-    actor=None,
-    *,
-    replace: bool = False,
-    wordings: dict[str, dict[str, list[str]]] | None = None,
-) -> Plan:
-    """Save a ``planwatch.plan/1`` document as a plan, all or nothing.
-
-    Every agency name must resolve to the registry (an agency or a group
-    reference); otherwise nothing is saved and ``PlanFormatError`` lists the names.
-    With ``replace`` an existing plan of the same code is replaced in place.
-
-    The format writes agencies by full name; ``wordings`` (task code -> "lead" /
-    "partners" -> the names as the document wrote them, e.g. "Sở NN&PTNT") keeps
-    the document's own wording beside the resolved agency.
-    """
-    errors = validate(data)
-    if errors:
-        raise PlanFormatError(errors)
-    # The plan's own province decides what "Sở Công Thương" means.
-    issuer_found = Resolver().resolve(data["issuer"]) if data["issuer"] else None
-    resolver = Resolver(scope=province_of(issuer_found.agency if issuer_found else None))
-    unknown: list[str] = []
-
-    def resolve(name: str):
-        found = resolver.resolve(name)
-        if not found.found:
-            unknown.append(name)
-        return found
-
-    issuer = resolve(data["issuer"]) if data["issuer"] else None
-    coordinator = resolve(data["coordinator"]) if data["coordinator"] else None
-    wordings = wordings or {}
-
-    def worded(code: str, key: str, names: list[str]) -> list[str]:
-        original = wordings.get(code, {}).get(key)
-        return original if original and len(original) == len(names) else names
-
-    task_refs = [
-        [
-            (
-                role,
-                list(
-                    zip(
-                        [resolve(n) for n in task[key]],
-                        worded(f"{group['number']}.{task['number']}", key, task[key]),
-                        strict=True,
-                    )
-                ),
-            )
-            for role, key in ((Role.LEAD, "lead"), (Role.PARTNER, "partners"))
-        ]
-        for group in data["task_groups"]
-        for task in group["tasks"]
-    ]
-    duty_refs = [resolve(d["agency"]) for d in data["duties"]]
-    if unknown:
-        names = ", ".join(sorted(set(unknown)))
-        raise PlanFormatError([_("Agencies not in the registry: %(names)s.") % {"names": names}])
-
-    existing = Plan.objects.select_for_update().filter(code=data["code"]).first()
-    before = None
-    if existing is not None:
-        if not replace:
-            raise PlanFormatError(
-                [_("A plan with code %(code)s already exists.") % {"code": data["code"]}]
-            )
-        before = export_plan(plan_queryset().get(pk=existing.pk))
-        existing.delete()
-
-    plan = Plan.objects.create(
-        code=data["code"],
-        title=clean(data["title"]),
-        issuer_name=clean(data["issuer"] or ""),
-        issuer=issuer.agency if issuer else None,
-        decision_number=data["decision"]["number"] or "",
-        decision_date=data["decision"]["date"],
-        implements=data["implements"],
-        period_start=data["period"]["start"],
-        period_end=data["period"]["end"],
-        coordinator_name=clean(data["coordinator"] or ""),
-        coordinator=coordinator.agency if coordinator else None,
-        report_due_month=(data["report_due"] or {}).get("month"),
-        report_due_day=(data["report_due"] or {}).get("day"),
-        general_objective=nfc(data["general_objective"] or ""),
-    )
-    positions: dict[int, int] = {}
-    targets = []
-    for t in data["targets"]:
-        positions[t["milestone"]] = positions.get(t["milestone"], 0) + 1
-        targets.append(
-            Target(
-                plan=plan,
-                position=positions[t["milestone"]],
-                milestone=t["milestone"],
-                text=nfc(t["text"]),
-                measure=t["measure"],
-                min_value=None if t["min"] is None else Decimal(str(t["min"])),
-                max_value=None if t["max"] is None else Decimal(str(t["max"])),
-                unit=t["unit"] or "",
-                breakdown=[nfc(b) for b in t["breakdown"]],
-            )
-        )
-    Target.objects.bulk_create(targets)
-    refs = iter(task_refs)
-    assignments: list[Assignment] = []
-    for g_pos, group_data in enumerate(data["task_groups"], start=1):
-        group = TaskGroup.objects.create(
-            plan=plan, position=g_pos, number=group_data["number"], title=clean(group_data["title"])
-        )
-        for t_pos, task_data in enumerate(group_data["tasks"], start=1):
-            tf = task_data["timeframe"]
-            task = Task(
-                plan=plan,
-                group=group,
-                position=t_pos,
-                number=task_data["number"],
-                content=nfc(task_data["content"]).strip(),
-                output=nfc(task_data["output"] or ""),
-                timeframe_text=clean(tf["text"] or ""),
-                start_year=tf["start"],
-                end_year=tf["end"],
-                recurrence=tf["recurrence"] or "",
-                on_change=tf["on_change"],
-            )
-            search_words: list[str] = []
-            task_assignments = []
-            for role, resolutions in next(refs):
-                for a_pos, (res, wording) in enumerate(resolutions, start=1):
-                    search_words.append(wording)
-                    if res.agency:
-                        search_words.append(res.agency.name)
-                    task_assignments.append(
-                        Assignment(
-                            role=role,
-                            position=a_pos,
-                            wording=clean(wording),
-                            agency=res.agency,
-                            group=res.group,
-                        )
-                    )
-            task.refresh_search_key(search_words)
-            task.save()
-            for a in task_assignments:
-                a.task = task
-            assignments.extend(task_assignments)
-    Assignment.objects.bulk_create(assignments)
-    Duty.objects.bulk_create(
-        [
-            Duty(
-                plan=plan,
-                position=i,
-                wording=res.wording,
-                agency=res.agency,
-                group=res.group,
-                items=[nfc(x) for x in d["items"]],
-            )
-            for i, (d, res) in enumerate(zip(data["duties"], duty_refs, strict=True), start=1)
-        ]
-    )
-    after = export_plan(plan_queryset().get(pk=plan.pk))
-    record(actor, "update" if before else "create", plan, before=before, after=after, note=FORMAT)
-    return plan
-
-
-def load_plan_file(path: Path, actor=None) -> tuple[Plan, bool]:
-    """Load a plan file unless the same plan is already saved; (plan, changed).
-
-    A file ``NAME.wordings.json`` beside ``NAME.plan.json`` gives the document's
-    own wording of the agencies (see ``save_plan``).
-    """
-    data = json.loads(path.read_text(encoding="utf-8"))
-    wordings_path = path.with_name(path.name.replace(".plan.json", ".wordings.json"))
-    wordings = (
-        json.loads(wordings_path.read_text(encoding="utf-8")) if wordings_path.exists() else None
-    )
-    existing = plan_queryset().filter(code=data["code"]).first()
-    if existing is not None and export_plan(existing) == data:
-        return existing, False
-    return save_plan(data, actor, replace=existing is not None, wordings=wordings), True

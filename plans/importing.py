@@ -9,8 +9,12 @@ from django.db import transaction
 from agencies.models import Agency, AgencyGroup, AgencyKind, Alias
 from agencies.registry import Resolver, add_alias, province_of
 from audit.log import record, snapshot
+from plans import versions
+from plans.format import export_plan, plan_queryset
 from plans.importer import ImportResult, KnownNames, import_bytes
 from plans.importer.names import Name
+from plans.models import Plan
+from plans.saving import save_plan
 
 
 def known_names_for(issuer: str | None) -> KnownNames:
@@ -54,23 +58,27 @@ def _guess_kind(name: str) -> str:
 @transaction.atomic
 def add_proposed(names: list[Name], issuer: str | None, actor=None) -> list[Agency | AgencyGroup]:
     """Create the agencies and groups a document names that the registry lacks,
-    in the issuer's province; each is in the audit log."""
+    in the issuer's province (the province itself first, when it is new too);
+    each is in the audit log."""
     from django.utils.text import slugify
 
     scope = province_of(Resolver().resolve(issuer).agency) if issuer else None
     created = []
-    for name in names:
+    for name in sorted(names, key=lambda n: n.canonical != issuer):
         base = slugify(name.canonical.replace("đ", "d").replace("Đ", "D"))[:60] or "co-quan"
-        prefix = f"{scope.code.split('-')[0]}-" if scope else ""
-        code = f"{prefix}{base}"
-        suffix = 1
-        while (
-            Agency.objects.filter(code=code).exists()
-            or AgencyGroup.objects.filter(code=code).exists()
-        ):
-            suffix += 1
-            code = f"{prefix}{base}-{suffix}"
-        if name.is_group:
+        is_province = name.canonical == issuer and scope is None
+        prefix = f"{scope.code.split('-')[0]}-" if scope and not is_province else ""
+        code = _free_code(f"{prefix}{base}")
+        if is_province:
+            obj = Agency.objects.create(
+                code=code,
+                name=name.canonical,
+                kind=AgencyKind.PROVINCE_COMMITTEE,
+                note="Đề xuất khi nhập kế hoạch",
+            )
+            add_alias(name.canonical, agency=obj)
+            scope = obj
+        elif name.is_group:
             obj = AgencyGroup.objects.create(
                 code=code,
                 name=name.canonical,
@@ -89,6 +97,43 @@ def add_proposed(names: list[Name], issuer: str | None, actor=None) -> list[Agen
                 note="Đề xuất khi nhập kế hoạch",
             )
             add_alias(name.canonical, scope=scope, agency=obj)
+            if name.wording != name.canonical:
+                add_alias(name.wording, scope=scope, agency=obj)
         record(actor, "create", obj, after=snapshot(obj), note="plan import")
         created.append(obj)
     return created
+
+
+def _free_code(code: str) -> str:
+    candidate, suffix = code, 1
+    while (
+        Agency.objects.filter(code=candidate).exists()
+        or AgencyGroup.objects.filter(code=candidate).exists()
+    ):
+        suffix += 1
+        candidate = f"{code}-{suffix}"
+    return candidate
+
+
+@transaction.atomic
+def save_import(
+    result: ImportResult, actor=None, *, source: str = "", plan_data: dict | None = None
+) -> tuple[Plan, dict]:
+    """Save an imported plan, all or nothing: first the agencies the document
+    proposes, then the plan (a new plan, or the next version of the plan with the
+    same code). ``plan_data`` replaces the parsed plan (corrections made in the
+    preview). Returns (plan, changes)."""
+    data = plan_data or result.plan
+    add_proposed(result.proposed, data.get("issuer"), actor)
+    exists = Plan.objects.filter(code=data.get("code")).exists()
+    plan = save_plan(data, actor, replace=exists, wordings=result.wordings, source=source)
+    version = plan.versions.order_by("-number").first()
+    return plan, version.changes if version else {}
+
+
+def preview_changes(data: dict) -> dict | None:
+    """What saving ``data`` would change in the plan of the same code (None: new plan)."""
+    existing = plan_queryset().filter(code=data.get("code")).first()
+    if existing is None:
+        return None
+    return versions.diff(export_plan(existing), data)

@@ -11,6 +11,12 @@ from agencies.models import Agency, AgencyGroup
 from planwatch.text import fold
 
 
+class CurrentQuerySet(models.QuerySet):
+    def current(self):
+        """Rows of the plan's current version (not removed by a later import)."""
+        return self.filter(retired=False)
+
+
 class Plan(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     title = models.TextField(_("title"))
@@ -42,6 +48,7 @@ class Plan(models.Model):
     )
     report_due_day = models.PositiveSmallIntegerField(_("report due day"), null=True, blank=True)
     general_objective = models.TextField(_("general objective"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +91,9 @@ class Target(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=64, blank=True)
     breakdown = models.JSONField(_("breakdown"), default=list, blank=True)
+    retired = models.BooleanField(_("removed in a later version"), default=False)
+
+    objects = CurrentQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "milestone", "position"]
@@ -91,7 +101,9 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "milestone", "position"], name="target_unique_position"
+                fields=["plan", "milestone", "position"],
+                condition=Q(retired=False),
+                name="target_unique_position",
             ),
         ]
 
@@ -108,13 +120,20 @@ class TaskGroup(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     number = models.CharField(_("number"), max_length=16)
     title = models.TextField(_("title"))
+    retired = models.BooleanField(_("removed in a later version"), default=False)
+
+    objects = CurrentQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "position"]
         verbose_name = _("task group")
         verbose_name_plural = _("task groups")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "position"], name="taskgroup_unique_position"),
+            models.UniqueConstraint(
+                fields=["plan", "position"],
+                condition=Q(retired=False),
+                name="taskgroup_unique_position",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,13 +161,20 @@ class Task(models.Model):
     )
     on_change = models.BooleanField(_("again when policy changes"), default=False)
     search_key = models.TextField(editable=False, default="")
+    retired = models.BooleanField(_("removed in a later version"), default=False)
+
+    objects = CurrentQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "group__position", "position"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         constraints = [
-            models.UniqueConstraint(fields=["group", "position"], name="task_unique_position"),
+            models.UniqueConstraint(
+                fields=["group", "position"],
+                condition=Q(retired=False),
+                name="task_unique_position",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,3 +268,34 @@ class Duty(models.Model):
     @property
     def name(self) -> str:
         return self.agency.name if self.agency_id else self.wording
+
+
+class PlanVersion(models.Model):
+    """One version of a plan as it was saved: the whole plan in the plan format,
+    what changed from the version before, who saved it and from which file."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("saved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    data = models.JSONField(_("plan"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} v{self.number}"

@@ -35,7 +35,8 @@ class TaskFilter:
 
 def tasks_with_assignments(plan: Plan) -> QuerySet[Task]:
     return (
-        Task.objects.filter(plan=plan)
+        Task.objects.current()
+        .filter(plan=plan)
         .select_related("group")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("agency", "group"))
@@ -80,7 +81,7 @@ def parse_filter(plan: Plan, params) -> TaskFilter:
     flt = TaskFilter()
     group = (params.get("group") or "").strip()
     if group:
-        if plan.task_groups.filter(number=group).exists():
+        if plan.task_groups.current().filter(number=group).exists():
             flt.group = group
         else:
             flt.problems.append(_("There is no task group %(g)s.") % {"g": group[:20]})
@@ -130,7 +131,8 @@ def agency_tasks(
     groups = group_ids_of(agency, year)
     matching = Assignment.objects.filter(Q(agency=agency) | Q(group__in=groups))
     tasks = (
-        Task.objects.filter(pk__in=matching.values("task_id"))
+        Task.objects.current()
+        .filter(pk__in=matching.values("task_id"))
         .select_related("group", "plan")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("agency", "group"))

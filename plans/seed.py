@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from agencies.registry import load_registry
-from plans.format import SEED_PLAN, load_plan_file
+from plans.format import SEED_PLAN
 from plans.models import Plan
+from plans.saving import load_plan_file
 
 
 @transaction.atomic

@@ -47,11 +47,11 @@ def plan_list(request):
 def overview(request, code: str):
     plan = get_plan_for_user(request.user, code)
     duties = plan.duties.select_related("agency", "group").order_by("position")
-    groups = plan.task_groups.order_by("position")
+    groups = plan.task_groups.current().order_by("position")
     counts = {
-        "targets": plan.targets.count(),
+        "targets": plan.targets.current().count(),
         "groups": groups.count(),
-        "tasks": plan.tasks.count(),
+        "tasks": plan.tasks.current().count(),
     }
     return render(
         request,
@@ -63,7 +63,7 @@ def overview(request, code: str):
 def targets(request, code: str):
     plan = get_plan_for_user(request.user, code)
     by_milestone: dict[int, list] = {}
-    for target in plan.targets.order_by("milestone", "position"):
+    for target in plan.targets.current().order_by("milestone", "position"):
         by_milestone.setdefault(target.milestone, []).append(target)
     return render(
         request, "plans/targets.html", {"plan": plan, "milestones": sorted(by_milestone.items())}
@@ -75,13 +75,16 @@ def tasks(request, code: str):
     flt = parse_filter(plan, request.GET)
     task_list = list(filter_tasks(plan, flt))
     agencies = vi_sorted(
-        Agency.objects.filter(assignments__task__plan=plan).distinct(), key=lambda a: a.name
+        Agency.objects.filter(
+            assignments__task__plan=plan, assignments__task__retired=False
+        ).distinct(),
+        key=lambda a: a.name,
     )
     context = {
         "plan": plan,
         "flt": flt,
         "tasks": task_list,
-        "groups": plan.task_groups.order_by("position"),
+        "groups": plan.task_groups.current().order_by("position"),
         "agencies": agencies,
         "years": list(plan.years),
         "recurrences": Recurrence.choices,

@@ -8,8 +8,9 @@ import pytest
 from accounts.models import User, UserRole
 from agencies.models import Agency
 from agencies.registry import load_registry
-from plans.format import SEED_PLAN, load_plan_file
+from plans.format import SEED_PLAN
 from plans.models import Plan
+from plans.saving import load_plan_file
 
 PASSWORD = "correct horse battery staple"
 

@@ -7,17 +7,9 @@ import jsonschema
 import pytest
 
 from audit.models import AuditEntry
-from plans.format import (
-    SEED_PLAN,
-    PlanFormatError,
-    export_plan,
-    load_plan_file,
-    plan_queryset,
-    save_plan,
-    schema,
-    validate,
-)
+from plans.format import SEED_PLAN, PlanFormatError, export_plan, plan_queryset, schema, validate
 from plans.models import Plan, Task
+from plans.saving import load_plan_file, save_plan
 
 
 @pytest.fixture

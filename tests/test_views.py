@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.format import SEED_PLAN, save_plan
+from plans.format import SEED_PLAN
+from plans.saving import save_plan
 
 CODE = "qb-sxtdbv-2021"
 

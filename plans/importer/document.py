@@ -280,19 +280,32 @@ def read_pdf(data: bytes) -> Document:
                         for b in boxes
                     )
 
-                text = page.filter(outside).extract_text() or ""
+                lines_here = page.filter(outside).extract_text_lines() or []
                 tables = [(t.bbox[1], t.extract()) for t in found]
             except Exception as exc:
                 raise DocumentError(
                     f"Không đọc được trang {p_no} của tệp PDF: {type(exc).__name__}."
                 ) from None
+            text = "\n".join(ln["text"] for ln in lines_here)
             chars += len(text) + sum(len(c or "") for _t, rows in tables for r in rows for c in r)
-            page_lines = [(ln, None) for ln in text.split("\n") if ln.strip()]
-            # Paragraph text first, then the page's tables; a table that runs over
-            # a page break continues the previous one when it starts the page.
-            for ln, _ in page_lines:
-                lines.append(ln)
-                items.append(Paragraph(clean_cell(ln), f"trang {p_no}"))
+            # A line that ran to the right margin continues on the next line.
+            right = max((ln["x1"] for ln in lines_here), default=0)
+            previous_full = False
+            for l_no, ln in enumerate(lines_here, start=1):
+                line = clean_cell(ln["text"])
+                lines.append(ln["text"])
+                if not line:
+                    continue
+                if (
+                    previous_full
+                    and items
+                    and isinstance(items[-1], Paragraph)
+                    and (_marker_level(line) == "none")
+                ):
+                    items[-1].text = f"{items[-1].text} {line}"
+                else:
+                    items.append(Paragraph(line, f"trang {p_no}, dòng {l_no}"))
+                previous_full = ln["x1"] >= right - 25
                 current = None
             for _top, rows in tables:
                 if current is None:
@@ -300,7 +313,8 @@ def read_pdf(data: bytes) -> Document:
                     current = Table([], f"bảng {table_no}")
                     items.append(current)
                 for r_no, row in enumerate(rows, start=1):
-                    cells = [clean_cell(c or "") for c in row]
+                    # Inside a PDF cell a line break is where the text wrapped.
+                    cells = [clean_cell((c or "").replace("\n", " ")) for c in row]
                     lines.append("\t".join(cells))
                     current.rows.append(Row(cells, f"trang {p_no}, bảng {table_no}, hàng {r_no}"))
         if chars < 20:
@@ -309,3 +323,9 @@ def read_pdf(data: bytes) -> Document:
                 "hãy dùng tệp Word hoặc PDF có văn bản."
             )
     return Document(items, lines, "pdf")
+
+
+def _marker_level(text: str) -> str:
+    from plans.importer.headings import marker
+
+    return marker(text).level

@@ -77,6 +77,46 @@ _NEXT_SEP = re.compile(
 )
 
 
+# The standard names of provincial departments and units, by the abbreviations
+# documents use: a plan from a province whose registry is not loaded yet still
+# proposes its agencies under their full names.
+ABBREVIATIONS = {
+    "nn&ptnt": "Sở Nông nghiệp và Phát triển nông thôn",
+    "tn&mt": "Sở Tài nguyên và Môi trường",
+    "tnmt": "Sở Tài nguyên và Môi trường",
+    "kh&dt": "Sở Kế hoạch và Đầu tư",
+    "khdt": "Sở Kế hoạch và Đầu tư",
+    "kh&cn": "Sở Khoa học và Công nghệ",
+    "khcn": "Sở Khoa học và Công nghệ",
+    "gd&dt": "Sở Giáo dục và Đào tạo",
+    "gddt": "Sở Giáo dục và Đào tạo",
+    "vhtt&dl": "Sở Văn hóa, Thể thao và Du lịch",
+    "vh,tt&dl": "Sở Văn hóa, Thể thao và Du lịch",
+    "vhttdl": "Sở Văn hóa, Thể thao và Du lịch",
+    "ld-tb&xh": "Sở Lao động - Thương binh và Xã hội",
+    "ldtb&xh": "Sở Lao động - Thương binh và Xã hội",
+    "ldtbxh": "Sở Lao động - Thương binh và Xã hội",
+    "gtvt": "Sở Giao thông vận tải",
+    "tt&tt": "Sở Thông tin và Truyền thông",
+    "tttt": "Sở Thông tin và Truyền thông",
+    "nn&mt": "Sở Nông nghiệp và Môi trường",
+    "khcn&tt": "Sở Khoa học và Công nghệ",
+}
+_ABBREVIATED = re.compile(r"^sở\s+(\S+)$", re.IGNORECASE)
+_RADIO = re.compile(r"^đài\s+(pt-th|ptth|pt&th)(\s+tỉnh)?$", re.IGNORECASE)
+
+
+def expand_abbreviation(text: str) -> str | None:
+    """ "Sở TN&MT" -> "Sở Tài nguyên và Môi trường"; None if not a known form."""
+    text = " ".join(text.split())
+    match = _ABBREVIATED.match(text)
+    if match:
+        return ABBREVIATIONS.get(name_key(match[1]))
+    if _RADIO.match(text):
+        return "Đài Phát thanh và Truyền hình tỉnh"
+    return None
+
+
 @dataclass(frozen=True)
 class Name:
     wording: str  # as the document wrote it
@@ -118,12 +158,24 @@ def _unknown_or_known(piece: str, known: KnownNames) -> Name:
     found = known.lookup(piece)
     if found:
         return Name(piece, piece if found.is_group else found.canonical, True, found.is_group)
+    expanded = expand_abbreviation(piece)
+    if expanded:
+        found = known.lookup(expanded)
+        if found:
+            return Name(piece, found.canonical, True, found.is_group)
+        return Name(piece, expanded, False, False)
     return Name(piece, piece, False, looks_like_group(piece))
 
 
 def looks_like_group(text: str) -> bool:
     """ "các …" / "những …" names a set, not one agency."""
-    return bool(re.match(r"^(các|những|mọi)\b", text.strip(), re.IGNORECASE))
+    return bool(
+        re.match(
+            r"^(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+)?(các|những|mọi)\b",
+            text.strip(),
+            re.IGNORECASE,
+        )
+    )
 
 
 def _dedupe(names: list[Name]) -> list[Name]:

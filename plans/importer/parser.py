@@ -88,18 +88,9 @@ def merge_paragraphs(paragraphs: list[Paragraph], kind: str) -> list[tuple[Parag
         if merged:
             prev, wheres = merged[-1]
             mark = marker(text)
-            continues = (
-                mark.level == "none"
-                and not is_caps(text)
-                and (
-                    text[:1].islower()
-                    or (
-                        kind == "pdf"
-                        and not re.search(r"[.;:!?]$", prev.text)
-                        and not is_caps(prev.text)
-                    )
-                )
-            )
+            # The PDF reader joins wrapped lines itself; a paragraph that starts in
+            # lower case continues a sentence broken by a page break.
+            continues = mark.level == "none" and not is_caps(text) and text[:1].islower()
             if continues:
                 merged[-1] = (
                     Paragraph(f"{prev.text} {text}", prev.where, prev.bold),
@@ -135,11 +126,11 @@ class Parser:
 
     # -- main
     def parse(self) -> ImportResult:
-        items = self.document.items
+        items = _flatten_layout_tables(self.document.items)
         appendix_at = self._appendix_start(items)
         body_paras = [i for i in items[:appendix_at] if isinstance(i, Paragraph)]
         appendix_paras = [i for i in items[appendix_at:] if isinstance(i, Paragraph)]
-        tables = self.document.tables()
+        tables = [i for i in items if not isinstance(i, Paragraph)]
         merged = merge_paragraphs(body_paras, self.document.kind)
 
         header = self._header(merged)
@@ -149,6 +140,8 @@ class Parser:
         known = self.known_for(issuer_text)
         self.known = known
         issuer = self._canonical(issuer_text) if issuer_text else None
+        if issuer and not known.lookup(issuer):
+            self._register(Name(issuer, issuer, False, False), "(tài liệu)")
         decision = (
             attached.get("decision") or header.get("decision") or {"number": None, "date": None}
         )
@@ -237,9 +230,15 @@ class Parser:
 
     def _header(self, merged) -> dict:
         found: dict = {}
+        previous = ""
         for para, wheres in merged[:12]:
             text = para.text
-            caps = _PROVINCE_CAPS.match(text.upper() if is_caps(text) else "")
+            joined = f"{previous} {text}" if previous else text
+            previous = text if fold(text) in ("uy ban nhan dan", "ubnd") else ""
+            if previous:
+                self.mark(wheres, "cơ quan ban hành")
+                continue
+            caps = _PROVINCE_CAPS.match(joined.upper() if is_caps(joined) else "")
             if caps and "issuer" not in found:
                 found["issuer"] = f"UBND {caps[1].lower()} {_title_case(caps[2])}"
                 self.mark(wheres, "cơ quan ban hành")
@@ -427,6 +426,9 @@ class Parser:
             names = split_names(agency, self.known)
             if len(names) == 1:
                 agency = self._register(names[0], duty["_where"])
+            elif not self.known.lookup(agency):
+                # "Các sở, ban, ngành, UBND các huyện…" as one heading: a group as worded.
+                agency = self._register(Name(agency, agency, False, True), duty["_where"])
             result.append({"agency": agency, "items": duty["items"]})
         return result
 
@@ -470,11 +472,11 @@ class Parser:
 
     def _coordinator(self, merged, duties) -> str | None:
         for para, _w in merged:
-            match = re.search(r"gửi\s+(?:về\s+)?(.+?)\s+trước\s+ngày", para.text)
+            match = re.search(r"(?:gửi|về)\s+(?:về\s+)?(.+?)\s+trước\s+ngày", para.text)
             if match:
                 names = split_names(match[1], self.known)
-                if names and names[0].known and not names[0].is_group:
-                    return names[0].canonical
+                if names and not names[0].is_group:
+                    return self._register(names[0], para.where)
         for duty in duties:
             found = self.known.lookup(duty["agency"])
             if found and not found.is_group:
@@ -564,6 +566,25 @@ class Parser:
                     continue
                 self.warn(where, f'Chưa hiểu đoạn này: "{text[:80]}"')
         self.roles.pop("_recipients", None)
+
+
+def _flatten_layout_tables(items):
+    """A table that holds no tasks (the header block of issuer and national motto,
+    the signature block) is layout: its cells are read as paragraphs."""
+    flat = []
+    in_appendix = False
+    for item in items:
+        if not isinstance(item, Paragraph) and not in_appendix:
+            in_appendix = appendix_mod.find_header(item) is not None
+        if isinstance(item, Paragraph) or in_appendix:
+            flat.append(item)
+            continue
+        for row in item.rows:
+            for c_no, cell in enumerate(row.cells, start=1):
+                for line in cell.split("\n"):
+                    if line.strip():
+                        flat.append(Paragraph(line.strip(), f"{row.where}, ô {c_no}", row.bold))
+    return flat
 
 
 def _milestone_of(text: str) -> int | None:

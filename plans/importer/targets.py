@@ -49,7 +49,7 @@ COUNT_UNITS = [
     "siêu thị",
     "trung tâm",
 ]
-_REDUCTION = re.compile(r"^\s*(giảm|cắt giảm|hạn chế)", re.IGNORECASE)
+_REDUCTION = re.compile(r"^\s*(giảm|cắt giảm|hạn chế|tiết kiệm)", re.IGNORECASE)
 _TRAILING = re.compile(r"[\s;,.:✓✔☑√]+$")
 _SUBJECT_END = re.compile(
     r"\s+(?:được|sử dụng|có|trên địa bàn|hàng năm|hằng năm|áp dụng|thực hiện|tham gia|"

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.format import PlanFormatError, save_plan
+from plans.format import PlanFormatError
+from plans.saving import save_plan
 
 
 class Command(BaseCommand):
