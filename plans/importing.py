@@ -124,11 +124,28 @@ def save_import(
     same code). ``plan_data`` replaces the parsed plan (corrections made in the
     preview). Returns (plan, changes)."""
     data = plan_data or result.plan
-    add_proposed(result.proposed, data.get("issuer"), actor)
-    exists = Plan.objects.filter(code=data.get("code")).exists()
+    changes = preview_changes(data)
+    if changes is not None and versions.is_empty(changes):
+        return Plan.objects.get(code=data["code"]), changes  # nothing new: no new version
+    still_named = _names_in(data)
+    add_proposed(
+        [n for n in result.proposed if n.canonical in still_named], data.get("issuer"), actor
+    )
+    exists = changes is not None
     plan = save_plan(data, actor, replace=exists, wordings=result.wordings, source=source)
     version = plan.versions.order_by("-number").first()
     return plan, version.changes if version else {}
+
+
+def _names_in(data: dict) -> set[str]:
+    """Every agency name a plan document uses (after corrections in the preview)."""
+    names = {data.get("issuer"), data.get("coordinator")}
+    for group in data.get("task_groups", []):
+        for task in group.get("tasks", []):
+            names.update(task.get("lead", []))
+            names.update(task.get("partners", []))
+    names.update(d.get("agency") for d in data.get("duties", []))
+    return {n for n in names if n}
 
 
 def preview_changes(data: dict) -> dict | None:

@@ -95,16 +95,20 @@ def read(data: bytes, filename: str) -> Document:
 
 
 def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as Windows Notepad may save
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DocumentError("Tệp văn bản UTF-16 bị hỏng.") from None
     if b"\x00" in data[:4096]:
         raise DocumentError("Tệp không phải văn bản (có dữ liệu nhị phân).")
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DocumentError("Tệp văn bản không ở dạng mã hóa UTF-8; hãy lưu lại với UTF-8.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError(
+            "Tệp không phải văn bản UTF-8 (có thể là tệp nhị phân hoặc mã hóa "
+            "cũ như TCVN3/VNI); hãy lưu lại dạng UTF-8."
+        ) from None
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
     if printable < 0.95 * len(text):
         raise DocumentError("Tệp không phải văn bản (có dữ liệu nhị phân).")
@@ -254,9 +258,15 @@ def read_pdf(data: bytes) -> Document:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise DocumentError("Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.") from None
     except Exception as exc:
+        # pdfplumber wraps pdfminer's errors; look at the cause as well.
+        causes = (exc, *(exc.args or ()), exc.__cause__, exc.__context__)
+        if b"/Encrypt" in data or any(
+            isinstance(c, PDFPasswordIncorrect | PDFEncryptionError) for c in causes
+        ):
+            raise DocumentError(
+                "Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lên lại."
+            ) from None
         raise DocumentError(f"Không đọc được tệp PDF: {type(exc).__name__}.") from None
     items: list[Paragraph | Table] = []
     lines: list[str] = []

@@ -169,7 +169,7 @@ class Timeframe:
         }
 
 
-_YEAR = r"((?:19|20)\d\d)"
+_YEAR = r"((?:19|20|21)\d\d)"
 _ANNUAL = re.compile(r"\b(hàng|hằng)\s+năm\b|thường xuyên|định kỳ", re.IGNORECASE)
 _CHANGE = re.compile(r"(khi|nếu)\s+có\s+(sự\s+)?thay\s+đổi|cập nhật", re.IGNORECASE)
 _SPAN = re.compile(rf"{_YEAR}\s*{DASH}\s*{_YEAR}")
