@@ -227,6 +227,7 @@ def test_reimporting_a_revised_plan_makes_a_new_version_and_keeps_task_identity(
 def test_reimporting_the_same_plan_changes_nothing(plan):
     result = _import(SEED_TXT)
     plan, changes = save_import(result)
+    assert changes["tasks"] == {"added": [], "removed": [], "changed": []}
     assert plan.version == 1 and PlanVersion.objects.filter(plan=plan).count() == 1
 
 

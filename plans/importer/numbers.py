@@ -135,7 +135,7 @@ def parse_report_due(text: str) -> tuple[int, int] | None:
 
 
 _PERIOD_RE = re.compile(
-    rf"(?:giai đoạn|thời kỳ)\s+((?:19|20)\d\d)\s*{DASH}\s*((?:19|20)\d\d)", re.IGNORECASE
+    rf"(?:giai đoạn|thời kỳ)\s+((?:19|20|21)\d\d)\s*{DASH}\s*((?:19|20|21)\d\d)", re.IGNORECASE
 )
 
 
