@@ -1,6 +1,6 @@
 """Values every page needs: the user's role flags and whether this is demo data."""
 
-from accounts.permissions import can_manage_accounts, can_read_audit_log
+from accounts.permissions import can_import_plans, can_manage_accounts, can_read_audit_log
 
 
 def site(request):
@@ -12,4 +12,5 @@ def site(request):
         "is_demo_site": demo,
         "can_manage_accounts": can_manage_accounts(user),
         "can_read_audit_log": can_read_audit_log(user),
+        "can_import_plans": can_import_plans(user),
     }

@@ -46,6 +46,11 @@ def can_manage_user(actor: User, target: User) -> bool:
     return target.role in manageable_roles(actor)
 
 
+def can_import_plans(user: User) -> bool:
+    """Importing a plan document (and saving a new version of a plan)."""
+    return user.is_authenticated and (user.is_admin or user.is_coordinator)
+
+
 def can_read_audit_log(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 

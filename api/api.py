@@ -6,15 +6,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import File, Form, NinjaAPI
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from accounts.models import ApiToken
-from accounts.permissions import can_view_plans
+from accounts.permissions import can_import_plans, can_view_plans
 from agencies.models import Agency
 from api.auth import AUTH
 from api.schemas import AgencyOut, Message, PlanSummary, TokenIn, TokenOut
-from plans.format import export_plan, plan_queryset
+from plans.format import PlanFormatError, export_plan, plan_queryset
+from plans.importer import DocumentError, ImportFailure
+from plans.importer.document import MAX_BYTES
+from plans.importing import import_document, save_result
 from plans.models import Plan
 from planwatch.text import vi_sorted
 
@@ -90,3 +94,34 @@ def list_agencies(request):
         }
         for a in agencies
     ]
+
+
+@api.post("/plans/import", response={200: dict, 400: Message, 403: Message}, tags=["plans"])
+def import_plan(request, document: UploadedFile = File(...), dry_run: bool = Form(False)):
+    """Read a plan document (.docx, .txt, .md, .pdf; multipart field ``document``).
+
+    Answers the plan in planwatch.plan/1 with a ``warnings`` list. With
+    ``dry_run=false`` it also saves the plan (a new plan, or a new version of the
+    plan with the same code) and adds ``saved`` with the version and the changes."""
+    if not can_import_plans(request.user):
+        return _forbidden()
+    if document.size > MAX_BYTES:
+        return Status(
+            400,
+            {
+                "detail": _("The file is too large (%(mb)s MB); the limit is %(limit)s MB.")
+                % {"mb": document.size // 1048576, "limit": MAX_BYTES // 1048576}
+            },
+        )
+    try:
+        result = import_document(document.read(), document.name or "")
+    except (DocumentError, ImportFailure) as exc:
+        return Status(400, {"detail": str(exc)})
+    body = result.as_json()
+    if not dry_run:
+        try:
+            plan, changes = save_result(result, actor=request.user, source=document.name or "")
+        except PlanFormatError as exc:
+            return Status(400, {"detail": "; ".join(exc.errors)})
+        body["saved"] = {"code": plan.code, "version": plan.version, "changes": changes}
+    return Status(200, body)

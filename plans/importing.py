@@ -12,7 +12,7 @@ from audit.log import record, snapshot
 from plans import versions
 from plans.format import export_plan, plan_queryset
 from plans.importer import ImportResult, KnownNames, import_bytes
-from plans.importer.names import Name
+from plans.importer.names import Name, looks_like_group
 from plans.models import Plan
 from plans.saving import save_plan
 
@@ -115,37 +115,47 @@ def _free_code(code: str) -> str:
     return candidate
 
 
+def unknown_names(data: dict) -> list[str]:
+    """The names a plan document uses that the registry cannot resolve (within the
+    issuer's province, then nationally): the agencies saving would add."""
+    issuer = Resolver().resolve(data["issuer"]).agency if data.get("issuer") else None
+    resolver = Resolver(scope=province_of(issuer))
+    return sorted(n for n in _names_in(data) if not resolver.resolve(n).found)
+
+
 @transaction.atomic
 def save_import(
-    result: ImportResult, actor=None, *, source: str = "", plan_data: dict | None = None
+    data: dict,
+    *,
+    wordings: dict | None = None,
+    groups: set[str] | None = None,
+    actor=None,
+    source: str = "",
 ) -> tuple[Plan, dict]:
-    """Save an imported plan, all or nothing: first the agencies the document
-    proposes, then the plan (a new plan, or the next version of the plan with the
-    same code). ``plan_data`` replaces the parsed plan (corrections made in the
-    preview). Returns (plan, changes)."""
-    data = plan_data or result.plan
+    """Save an imported plan, all or nothing: first the agencies it names that the
+    registry lacks (``groups``: which of those names are group references), then
+    the plan: a new plan, or the next version of the plan with the same code
+    (none when nothing changed). Returns (plan, changes)."""
     changes = preview_changes(data)
     if changes is not None and versions.is_empty(changes):
-        return Plan.objects.get(code=data["code"]), changes  # nothing new: no new version
-    still_named = _names_in(data)
-    add_proposed(
-        [n for n in result.proposed if n.canonical in still_named], data.get("issuer"), actor
-    )
-    exists = changes is not None
-    plan = save_plan(data, actor, replace=exists, wordings=result.wordings, source=source)
+        return Plan.objects.get(code=data["code"]), changes
+    groups = groups or set()
+    proposed = [Name(n, n, False, n in groups or looks_like_group(n)) for n in unknown_names(data)]
+    add_proposed(proposed, data.get("issuer"), actor)
+    plan = save_plan(data, actor, replace=changes is not None, wordings=wordings, source=source)
     version = plan.versions.order_by("-number").first()
     return plan, version.changes if version else {}
 
 
-def _names_in(data: dict) -> set[str]:
-    """Every agency name a plan document uses (after corrections in the preview)."""
-    names = {data.get("issuer"), data.get("coordinator")}
-    for group in data.get("task_groups", []):
-        for task in group.get("tasks", []):
-            names.update(task.get("lead", []))
-            names.update(task.get("partners", []))
-    names.update(d.get("agency") for d in data.get("duties", []))
-    return {n for n in names if n}
+def save_result(result: ImportResult, actor=None, source: str = "") -> tuple[Plan, dict]:
+    """Save what the importer read, as it read it."""
+    return save_import(
+        result.plan,
+        wordings=result.wordings,
+        actor=actor,
+        source=source,
+        groups={n.canonical for n in result.proposed if n.is_group},
+    )
 
 
 def preview_changes(data: dict) -> dict | None:
@@ -154,3 +164,14 @@ def preview_changes(data: dict) -> dict | None:
     if existing is None:
         return None
     return versions.diff(export_plan(existing), data)
+
+
+def _names_in(data: dict) -> set[str]:
+    """Every agency name a plan document uses."""
+    names = {data.get("issuer"), data.get("coordinator")}
+    for group in data.get("task_groups", []):
+        for task in group.get("tasks", []):
+            names.update(task.get("lead", []))
+            names.update(task.get("partners", []))
+    names.update(d.get("agency") for d in data.get("duties", []))
+    return {n for n in names if n}

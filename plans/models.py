@@ -299,3 +299,44 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.code} v{self.number}"
+
+
+class PlanImport(models.Model):
+    """A document read by the importer and waiting for the coordinator's review.
+    The file itself is not kept: only its text lines (shown escaped) and what
+    the importer understood."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("under review")
+        SAVED = "saved", _("saved")
+
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PREVIEW
+    )
+    data = models.JSONField(_("plan as understood"))
+    warnings = models.JSONField(default=list)
+    roles = models.JSONField(default=dict)
+    wordings = models.JSONField(default=dict)
+    proposed = models.JSONField(default=list)  # [[name, is_group], ...]
+    source_lines = models.JSONField(default=list)
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from agencies.models import Agency, AgencyGroup, AgencyKind
 from plans.format import SEED_PLAN, export_plan, plan_queryset
 from plans.importer import DocumentError, ImportFailure
-from plans.importing import import_document, save_import
+from plans.importing import import_document, save_result
 from plans.models import Plan, PlanVersion, Task
 
 DOCS = Path(__file__).resolve().parent / "documents"
@@ -163,7 +163,7 @@ def test_another_provinces_plan_in_every_format(registry, name):
 
 def test_a_new_provinces_plan_is_saved_with_its_agencies(registry):
     result = _import(DOCS / HA_TINH[0])
-    plan, _changes = save_import(result, source=HA_TINH[0])
+    plan, _changes = save_result(result, source=HA_TINH[0])
     province = Agency.objects.get(name="UBND tỉnh Hà Tĩnh")
     assert province.kind == AgencyKind.PROVINCE_COMMITTEE
     sct = Agency.objects.get(name="Sở Công Thương", province=province)
@@ -208,7 +208,7 @@ def test_reimporting_a_revised_plan_makes_a_new_version_and_keeps_task_identity(
         t.code: t.pk for t in Task.objects.current().filter(plan=plan).select_related("group")
     }
     result = import_document(_revised_seed(), "ke-hoach-sua-doi.txt")
-    plan, changes = save_import(result, source="ke-hoach-sua-doi.txt")
+    plan, changes = save_result(result, source="ke-hoach-sua-doi.txt")
     assert plan.version == 2
     assert changes["tasks"]["removed"] == ["I.3"]
     assert changes["tasks"]["added"] == ["IX.3"]
@@ -226,7 +226,7 @@ def test_reimporting_a_revised_plan_makes_a_new_version_and_keeps_task_identity(
 
 def test_reimporting_the_same_plan_changes_nothing(plan):
     result = _import(SEED_TXT)
-    plan, changes = save_import(result)
+    plan, changes = save_result(result)
     assert changes["tasks"] == {"added": [], "removed": [], "changed": []}
     assert plan.version == 1 and PlanVersion.objects.filter(plan=plan).count() == 1
 

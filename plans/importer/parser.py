@@ -44,7 +44,7 @@ class ImportResult:
     roles: dict[str, str]  # where -> what the line became
     wordings: dict[str, dict[str, list[str]]]  # task code -> lead/partners as worded
     proposed: list[Name]  # agencies and groups the registry lacks
-    source_lines: list[str] = field(default_factory=list)
+    source_lines: list[list[str]] = field(default_factory=list)  # [where, text] in order
 
     def as_json(self) -> dict:
         return {**self.plan, "warnings": [w.as_json() for w in self.warnings]}
@@ -209,13 +209,14 @@ class Parser:
         if due is None:
             self.warn("(tài liệu)", 'Không thấy hạn báo cáo hằng năm ("trước ngày …").')
         self._unmapped(items)
+        source = []
+        for item in items:
+            if isinstance(item, Paragraph):
+                source.append([item.where, item.text])
+            else:
+                source += [[r.where, " | ".join(r.cells)] for r in item.rows]
         return ImportResult(
-            plan,
-            self.warnings,
-            self.roles,
-            self.wordings,
-            list(self.proposed.values()),
-            self.document.source_lines,
+            plan, self.warnings, self.roles, self.wordings, list(self.proposed.values()), source
         )
 
     # -- parts
@@ -581,9 +582,10 @@ def _flatten_layout_tables(items):
             continue
         for row in item.rows:
             for c_no, cell in enumerate(row.cells, start=1):
-                for line in cell.split("\n"):
-                    if line.strip():
-                        flat.append(Paragraph(line.strip(), f"{row.where}, ô {c_no}", row.bold))
+                lines = [ln.strip() for ln in cell.split("\n") if ln.strip()]
+                for l_no, line in enumerate(lines, start=1):
+                    where = f"{row.where}, ô {c_no}" + (f", dòng {l_no}" if len(lines) > 1 else "")
+                    flat.append(Paragraph(line, where, row.bold))
     return flat
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.format import PlanFormatError
 from plans.importer import DocumentError, ImportFailure
-from plans.importing import import_document, preview_changes, save_import
+from plans.importing import import_document, preview_changes, save_result
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 self.stdout.write(_dumps(changes))
             return
         try:
-            plan, changes = save_import(result, source=file.name)
+            plan, changes = save_result(result, source=file.name)
         except PlanFormatError as exc:
             raise CommandError("Không lưu được kế hoạch: " + "; ".join(exc.errors)) from None
         self.stderr.write(f"Đã lưu kế hoạch {plan.code}, phiên bản {plan.version}.")

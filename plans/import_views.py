@@ -1,0 +1,133 @@
+"""Importing a plan in the browser: upload a document, review what was
+understood beside the source text, correct it in place, and save."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can_import_plans, require
+from plans import import_forms, versions
+from plans.format import PlanFormatError, validate
+from plans.importer import DocumentError, ImportFailure
+from plans.importer.document import EXTENSIONS, MAX_BYTES
+from plans.importing import import_document, preview_changes, save_import, unknown_names
+from plans.models import PlanImport
+
+
+def _get_import_for_user(user, pk: int) -> PlanImport:
+    require(can_import_plans(user))
+    found = PlanImport.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such import."))
+    return found
+
+
+def upload(request):
+    require(can_import_plans(request.user))
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("document")
+        if upload is None:
+            error = _("Choose a file (.docx, .txt, .md or .pdf).")
+        elif upload.size > MAX_BYTES:
+            error = _("The file is too large (%(mb)s MB); the limit is %(limit)s MB.") % {
+                "mb": upload.size // (1024 * 1024),
+                "limit": MAX_BYTES // (1024 * 1024),
+            }
+        elif not upload.name.lower().endswith(EXTENSIONS):
+            error = _("Only .docx, .txt, .md and .pdf files are accepted.")
+        else:
+            try:
+                result = import_document(upload.read(), upload.name)
+            except (DocumentError, ImportFailure) as exc:
+                error = f"{upload.name}: {exc}"
+            else:
+                item = PlanImport.objects.create(
+                    created_by=request.user,
+                    filename=upload.name[:255],
+                    data=result.plan,
+                    warnings=[w.as_json() for w in result.warnings],
+                    roles=result.roles,
+                    wordings=result.wordings,
+                    proposed=[[n.canonical, n.is_group] for n in result.proposed],
+                    source_lines=result.source_lines,
+                )
+                url = reverse("plans:import_review", kwargs={"pk": item.pk})
+                if request.headers.get("HX-Request"):
+                    return HttpResponse(status=204, headers={"HX-Redirect": url})
+                return redirect(url)
+    recent = PlanImport.objects.select_related("plan", "created_by")[:10]
+    # htmx swaps only 2xx answers: the form with its error is a 200 there.
+    status = 400 if error and not request.headers.get("HX-Request") else 200
+    return render(
+        request,
+        "plans/import_upload.html",
+        {"error": error, "recent": recent, "max_mb": MAX_BYTES // (1024 * 1024)},
+        status=status,
+    )
+
+
+def review(request, pk: int):
+    item = _get_import_for_user(request.user, pk)
+    data = item.data
+    errors: list[str] = []
+    if request.method == "POST" and item.status == PlanImport.Status.PREVIEW:
+        data, errors = import_forms.apply_corrections(item.data, request.POST)
+        if not errors:
+            errors = validate(data)
+        if not errors:
+            item.data = data
+            item.save(update_fields=["data"])
+            if "save" in request.POST:
+                groups = {name for name, is_group in item.proposed if is_group}
+                try:
+                    plan, changes = save_import(
+                        data,
+                        wordings=item.wordings,
+                        groups=groups,
+                        actor=request.user,
+                        source=item.filename,
+                    )
+                except PlanFormatError as exc:
+                    errors = exc.errors
+                else:
+                    item.status, item.plan, item.version = (
+                        PlanImport.Status.SAVED,
+                        plan,
+                        plan.version,
+                    )
+                    item.save(update_fields=["status", "plan", "version"])
+                    messages.success(
+                        request,
+                        _("Plan %(code)s saved (version %(v)s).")
+                        % {"code": plan.code, "v": plan.version},
+                    )
+                    return redirect("plans:overview", code=plan.code)
+            else:
+                messages.info(request, _("Corrections kept; nothing is saved to the plan yet."))
+                return redirect("plans:import_review", pk=item.pk)
+    warned = {w["where"] for w in item.warnings}
+    source = [
+        {"where": where, "text": text, "role": item.roles.get(where, ""), "warned": where in warned}
+        for where, text in item.source_lines
+    ]
+    changes = preview_changes(data) if not errors else None
+    index = {line["where"]: i for i, line in enumerate(source)}
+    warnings = [{**w, "anchor": index.get(w["where"])} for w in item.warnings]
+    context = {
+        "item": item,
+        "data": data,
+        "errors": errors,
+        "source": source,
+        "warnings": warnings,
+        "changes": changes,
+        "unchanged": changes is not None and versions.is_empty(changes),
+        "new_names": unknown_names(data) if not errors else [],
+        "measures": import_forms.MEASURES,
+        "recurrences": import_forms.RECURRENCES,
+    }
+    return render(request, "plans/import_review.html", context, status=400 if errors else 200)
