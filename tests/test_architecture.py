@@ -18,6 +18,7 @@ ALLOWED = {
 }
 TOP_LAYER = {
     "views.py",
+    "import_views.py",
     "urls.py",
     "admin.py",
     "apps.py",
