@@ -63,6 +63,37 @@ def list_plans(request):
     ]
 
 
+@api.post("/plans/import", response={200: dict, 400: Message, 403: Message}, tags=["plans"])
+def import_plan(request, document: UploadedFile = File(...), dry_run: bool = Form(False)):
+    """Read a plan document (.docx, .txt, .md, .pdf; multipart field ``document``).
+
+    Answers the plan in planwatch.plan/1 with a ``warnings`` list. With
+    ``dry_run=false`` it also saves the plan (a new plan, or a new version of the
+    plan with the same code) and adds ``saved`` with the version and the changes."""
+    if not can_import_plans(request.user):
+        return _forbidden()
+    if document.size > MAX_BYTES:
+        return Status(
+            400,
+            {
+                "detail": _("The file is too large (%(mb)s MB); the limit is %(limit)s MB.")
+                % {"mb": document.size // 1048576, "limit": MAX_BYTES // 1048576}
+            },
+        )
+    try:
+        result = import_document(document.read(), document.name or "")
+    except (DocumentError, ImportFailure) as exc:
+        return Status(400, {"detail": str(exc)})
+    body = result.as_json()
+    if not dry_run:
+        try:
+            plan, changes = save_result(result, actor=request.user, source=document.name or "")
+        except PlanFormatError as exc:
+            return Status(400, {"detail": "; ".join(exc.errors)})
+        body["saved"] = {"code": plan.code, "version": plan.version, "changes": changes}
+    return Status(200, body)
+
+
 @api.get("/plans/{code}", response={200: dict, 403: Message, 404: Message}, tags=["plans"])
 def get_plan(request, code: str):
     """The plan in the planwatch.plan/1 format (docs/plan-format.md)."""
@@ -94,34 +125,3 @@ def list_agencies(request):
         }
         for a in agencies
     ]
-
-
-@api.post("/plans/import", response={200: dict, 400: Message, 403: Message}, tags=["plans"])
-def import_plan(request, document: UploadedFile = File(...), dry_run: bool = Form(False)):
-    """Read a plan document (.docx, .txt, .md, .pdf; multipart field ``document``).
-
-    Answers the plan in planwatch.plan/1 with a ``warnings`` list. With
-    ``dry_run=false`` it also saves the plan (a new plan, or a new version of the
-    plan with the same code) and adds ``saved`` with the version and the changes."""
-    if not can_import_plans(request.user):
-        return _forbidden()
-    if document.size > MAX_BYTES:
-        return Status(
-            400,
-            {
-                "detail": _("The file is too large (%(mb)s MB); the limit is %(limit)s MB.")
-                % {"mb": document.size // 1048576, "limit": MAX_BYTES // 1048576}
-            },
-        )
-    try:
-        result = import_document(document.read(), document.name or "")
-    except (DocumentError, ImportFailure) as exc:
-        return Status(400, {"detail": str(exc)})
-    body = result.as_json()
-    if not dry_run:
-        try:
-            plan, changes = save_result(result, actor=request.user, source=document.name or "")
-        except PlanFormatError as exc:
-            return Status(400, {"detail": "; ".join(exc.errors)})
-        body["saved"] = {"code": plan.code, "version": plan.version, "changes": changes}
-    return Status(200, body)

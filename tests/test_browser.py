@@ -103,3 +103,21 @@ def test_reporter_finds_their_agencys_tasks_and_switches_to_english(page):
     page.locator("button[name=language][value=en]").first.click()
     page.wait_for_load_state()
     assert "My agency's tasks" in page.content()
+
+
+def test_coordinator_imports_a_word_document_reviews_and_saves(page):
+    docs = Path(__file__).resolve().parent / "documents"
+    _login(page, "demo-coordinator")
+    page.wait_for_url("**/plans/qb-sxtdbv-2021/")
+    page.goto(page.base_url + "/plans/import/")
+    page.set_input_files("#id_document", str(docs / "ha-tinh-57-kh-ubnd-2021.docx"))
+    page.click("#import-submit")
+    page.wait_for_url("**/plans/import/*/")
+    assert page.locator("#import-warnings li").count() > 0
+    assert page.locator("tr.table-warning").count() > 0  # warnings highlighted in the source
+    page.fill("input[name=code]", "ht-kh57-2021")
+    page.click("#save-plan")
+    page.wait_for_url("**/plans/ht-kh57-2021/")
+    assert "Hà Tĩnh" in page.locator("h1").inner_text()
+    page.goto(page.base_url + "/plans/ht-kh57-2021/tasks/")
+    assert page.locator("tr[data-task]").count() == 9
