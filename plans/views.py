@@ -48,6 +48,7 @@ def overview(request, code: str):
     plan = get_plan_for_user(request.user, code)
     duties = plan.duties.select_related("agency", "group").order_by("position")
     groups = plan.task_groups.current().order_by("position")
+    history = plan.versions.select_related("created_by").order_by("-number")[:10]
     counts = {
         "targets": plan.targets.current().count(),
         "groups": groups.count(),
@@ -56,7 +57,8 @@ def overview(request, code: str):
     return render(
         request,
         "plans/overview.html",
-        {"plan": plan, "duties": duties, "groups": groups, "counts": counts},
+        {"plan": plan, "duties": duties, "groups": groups, "counts": counts,
+         "history": history},
     )
 
 

@@ -220,3 +220,12 @@ def test_api_import_bad_file_is_a_400(client, coordinator):
         "/api/v1/plans/import", {"document": SimpleUploadedFile("x.docx", b"nope")}
     )
     assert response.status_code == 400 and "Word" in response.json()["detail"]
+
+
+def test_overview_shows_the_version_history(client, coordinator, plan):
+    client.force_login(coordinator)
+    revised = SEED_TXT.read_text("utf-8").replace("\t2021-2025\n", "\t2021-2026\n", 1)
+    _upload(client, revised.encode(), "ke-hoach-sua.txt")
+    client.post(reverse("plans:import_review", args=[PlanImport.objects.get().pk]), {"save": "1"})
+    page = client.get(reverse("plans:overview", args=[plan.code])).content.decode()
+    assert "Phiên bản 2" in page and "ke-hoach-sua.txt" in page

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from plans.importer import appendix as appendix_mod
 from plans.importer.document import Document, Paragraph
 from plans.importer.headings import fold, is_caps, marker, section_kind
-from plans.importer.names import KnownNames, Name, looks_like_group, split_names
+from plans.importer.layout import (
+    flatten_layout_tables,
+    looks_like_agency,
+    make_code,
+    merge_paragraphs,
+    milestone_of,
+)
+from plans.importer.names import KnownNames, Name, split_names
 from plans.importer.numbers import (
     parse_date,
     parse_period,
@@ -79,28 +86,6 @@ def _iso(text: str | None) -> str | None:
     return date.isoformat() if date else None
 
 
-def merge_paragraphs(paragraphs: list[Paragraph], kind: str) -> list[tuple[Paragraph, list[str]]]:
-    """Join lines that continue the paragraph before them (a line broken by a page
-    break, or a wrapped line of a PDF). Returns (paragraph, wheres it covers)."""
-    merged: list[tuple[Paragraph, list[str]]] = []
-    for para in paragraphs:
-        text = para.text
-        if merged:
-            prev, wheres = merged[-1]
-            mark = marker(text)
-            # The PDF reader joins wrapped lines itself; a paragraph that starts in
-            # lower case continues a sentence broken by a page break.
-            continues = mark.level == "none" and not is_caps(text) and text[:1].islower()
-            if continues:
-                merged[-1] = (
-                    Paragraph(f"{prev.text} {text}", prev.where, prev.bold),
-                    [*wheres, para.where],
-                )
-                continue
-        merged.append((para, [para.where]))
-    return merged
-
-
 class Parser:
     def __init__(
         self,
@@ -126,7 +111,7 @@ class Parser:
 
     # -- main
     def parse(self) -> ImportResult:
-        items = _flatten_layout_tables(self.document.items)
+        items = flatten_layout_tables(self.document.items)
         appendix_at = self._appendix_start(items)
         body_paras = [i for i in items[:appendix_at] if isinstance(i, Paragraph)]
         appendix_paras = [i for i in items[appendix_at:] if isinstance(i, Paragraph)]
@@ -363,7 +348,7 @@ class Parser:
                 continue
             if not inside:
                 continue
-            year = _milestone_of(rest) if level in ("letter", "arabic", "none") else None
+            year = milestone_of(rest) if level in ("letter", "arabic", "none") else None
             if year and len(rest) < 80:
                 milestone = year
                 self.mark(wheres, f"mốc {year}")
@@ -412,7 +397,7 @@ class Parser:
             if not duty["items"]:
                 continue
             agency = duty["agency"]
-            if not duty["_heading_known"] and not _looks_like_agency(agency):
+            if not duty["_heading_known"] and not looks_like_agency(agency):
                 subject = self.known.longest_prefix(duty["items"][0])
                 if subject:
                     length, _found = subject
@@ -567,60 +552,6 @@ class Parser:
                     continue
                 self.warn(where, f'Chưa hiểu đoạn này: "{text[:80]}"')
         self.roles.pop("_recipients", None)
-
-
-def _flatten_layout_tables(items):
-    """A table that holds no tasks (the header block of issuer and national motto,
-    the signature block) is layout: its cells are read as paragraphs."""
-    flat = []
-    in_appendix = False
-    for item in items:
-        if not isinstance(item, Paragraph) and not in_appendix:
-            in_appendix = appendix_mod.find_header(item) is not None
-        if isinstance(item, Paragraph) or in_appendix:
-            flat.append(item)
-            continue
-        for row in item.rows:
-            for c_no, cell in enumerate(row.cells, start=1):
-                lines = [ln.strip() for ln in cell.split("\n") if ln.strip()]
-                for l_no, line in enumerate(lines, start=1):
-                    where = f"{row.where}, ô {c_no}" + (f", dòng {l_no}" if len(lines) > 1 else "")
-                    flat.append(Paragraph(line, where, row.bold))
-    return flat
-
-
-def _milestone_of(text: str) -> int | None:
-    key = fold(text)
-    match = re.search(r"(?:den nam|nam|giai doan\s+\d{4}\s*[-–]\s*)\s*((?:19|20)\d\d)", key)
-    return int(match[1]) if match else None
-
-
-def _looks_like_agency(text: str) -> bool:
-    return bool(
-        re.match(
-            r"^(Sở|Ban|UBND|Ủy ban|Uỷ ban|Bộ|Đài|Công an|Bộ Chỉ huy|Văn phòng|"
-            r"Thanh tra|Liên minh|Hội|Các|Ngân hàng|Cục|Chi cục|Trường|Báo)\b",
-            text,
-        )
-        or looks_like_group(text)
-    )
-
-
-def make_code(title: str, issuer: str | None, decision: dict, period) -> str:
-    """ "qb-sxtdbv-2021": the province's initials, the initials of what the plan is
-    about ("sản xuất và tiêu dùng bền vững"), the year of the decision."""
-    province = ""
-    m = re.search(r"tỉnh\s+(.+)$", issuer or "")
-    if m:
-        province = "".join(fold(w)[0] for w in m[1].split())
-    subject = ""
-    m = re.search(r"\bvề\s+(.+?)(?:\s+giai đoạn|\s+trên địa bàn|\s+đến năm|\s+năm\s+\d|$)", title)
-    if m:
-        words = [w for w in m[1].split() if fold(w) not in ("va", "cac", "cua")]
-        subject = "".join(fold(w)[0] for w in words if fold(w)[:1].isalnum())
-    year = (decision.get("date") or "")[:4] or (str(period[0]) if period else "")
-    parts = [p for p in (province, subject[:12], year) if p]
-    return "-".join(parts) or "ke-hoach"
 
 
 def parse(
