@@ -57,8 +57,7 @@ def overview(request, code: str):
     return render(
         request,
         "plans/overview.html",
-        {"plan": plan, "duties": duties, "groups": groups, "counts": counts,
-         "history": history},
+        {"plan": plan, "duties": duties, "groups": groups, "counts": counts, "history": history},
     )
 
 

@@ -336,3 +336,31 @@ def test_import_command_exits_non_zero(tmp_path):
         check=False,
     )
     assert run.returncode != 0 and "Tệp rỗng" in run.stderr
+
+
+def test_an_annual_plan_with_a_two_row_table_header(registry):
+    result = _import(DOCS / "nghe-an-123-kh-ubnd-2022.docx")
+    plan = result.plan
+    assert plan["period"] == {"start": 2022, "end": 2022}
+    assert plan["issuer"] == "UBND tỉnh Nghệ An"
+    assert plan["decision"] == {"number": "123/KH-UBND", "date": "2022-04-15"}
+    assert plan["implements"] == [{"number": "889/QĐ-TTg", "date": "2020-06-24"}]
+    assert plan["coordinator"] == "Sở Công Thương"  # the yearly report goes there
+    assert plan["report_due"] == {"month": 11, "day": 30}
+    assert [(t["milestone"], t["measure"], t["min"], t["unit"]) for t in plan["targets"]] == [
+        (2022, "count", 5, "lớp tập huấn"),
+        (2022, "share", 80, "%"),
+        (2022, "count", 2, "doanh nghiệp"),
+    ]
+    groups = plan["task_groups"]
+    assert [(g["number"], len(g["tasks"])) for g in groups] == [("I", 2), ("II", 1)]
+    first = groups[0]["tasks"][0]
+    assert first["lead"] == ["Sở Công Thương"] and first["partners"] == ["Sở Khoa học và Công nghệ"]
+    assert first["output"] == "05 lớp" and first["timeframe"]["recurrence"] == "once"
+    last = groups[1]["tasks"][0]
+    assert last["content"].endswith("(ưu tiên doanh nghiệp nhỏ và vừa)")  # continuation row
+    assert last["timeframe"]["start"] == last["timeframe"]["end"] == 2022
+    assert [d["agency"] for d in plan["duties"]] == [
+        "Sở Công Thương",
+        "Các sở, ban, ngành, UBND các huyện, thành phố, thị xã",
+    ]

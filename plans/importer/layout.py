@@ -79,6 +79,13 @@ def make_code(title: str, issuer: str | None, decision: dict, period) -> str:
     if m:
         province = "".join(fold(w)[0] for w in m[1].split())
     subject = ""
+    if not re.search(r"\bvề\s", title):  # "Kế hoạch thúc đẩy X …": the subject follows
+        title = re.sub(
+            r"^kế hoạch\s+(?:thực hiện|triển khai(?: thực hiện)?)?\s*",
+            "về ",
+            title,
+            flags=re.IGNORECASE,
+        )
     m = re.search(r"\bvề\s+(.+?)(?:\s+giai đoạn|\s+trên địa bàn|\s+đến năm|\s+năm\s+\d|$)", title)
     if m:
         words = [w for w in m[1].split() if fold(w) not in ("va", "cac", "cua")]
@@ -86,3 +93,9 @@ def make_code(title: str, issuer: str | None, decision: dict, period) -> str:
     year = (decision.get("date") or "")[:4] or (str(period[0]) if period else "")
     parts = [p for p in (province, subject[:12], year) if p]
     return "-".join(parts) or "ke-hoach"
+
+
+def single_year(title: str) -> tuple[int, int] | None:
+    """An annual plan: "… năm 2022" at the end of its title."""
+    m = re.search(r"\bnăm\s+((?:19|20|21)\d\d)\s*$", title.strip())
+    return (int(m[1]), int(m[1])) if m else None

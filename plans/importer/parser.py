@@ -18,6 +18,7 @@ from plans.importer.layout import (
     make_code,
     merge_paragraphs,
     milestone_of,
+    single_year,
 )
 from plans.importer.names import KnownNames, Name, split_names
 from plans.importer.numbers import (
@@ -70,6 +71,11 @@ _ISSUER_IN_TEXT = re.compile(
     r"[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)*)"
 )
 _PROVINCE_CAPS = re.compile(r"^(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\s+(TỈNH|THÀNH PHỐ)\s+(.+)$")
+_AGENCY_SENTENCE = re.compile(
+    r"^((?:Sở|Ban|UBND|Ủy ban|Uỷ ban|Các|Văn phòng|Đài|Công an|Bộ Chỉ huy|Thanh tra|Báo)\b.+?)"
+    r"\s+((?:chủ trì|có trách nhiệm|phối hợp|báo cáo|thực hiện|tham mưu|theo dõi|hướng dẫn|"
+    r"xây dựng|tổ chức|căn cứ|định kỳ)\b.*)$"
+)
 _SIGNATURE = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.)|^(CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC)$")
 
 
@@ -125,6 +131,7 @@ class Parser:
         known = self.known_for(issuer_text)
         self.known = known
         issuer = self._canonical(issuer_text) if issuer_text else None
+        self.issuer = issuer
         if issuer and not known.lookup(issuer):
             self._register(Name(issuer, issuer, False, False), "(tài liệu)")
         decision = (
@@ -134,7 +141,7 @@ class Parser:
             self.warn("(tài liệu)", "Không thấy số và ngày văn bản ban hành kế hoạch.")
 
         sections = self._sections(merged)
-        period = parse_period(title or "") or self._period_from(merged)
+        period = parse_period(title or "") or single_year(title or "") or self._period_from(merged)
         general = self._general_objective(sections)
         targets = self._targets(sections, period)
         duties = self._duties(sections)
@@ -386,8 +393,25 @@ class Parser:
                 duties.append(current)
                 self.mark(wheres, "tổ chức thực hiện: cơ quan")
                 continue
+            sentence = _AGENCY_SENTENCE.match(rest) if level == "arabic" else None
+            if sentence:  # "1. Sở Công Thương chủ trì theo dõi, …": agency and duty in one
+                item = sentence[2][:1].upper() + sentence[2][1:]
+                current = {
+                    "agency": sentence[1].strip(),
+                    "items": [item],
+                    "_where": para.where,
+                    "_heading_known": True,
+                }
+                duties.append(current)
+                self.mark(wheres, "tổ chức thực hiện: cơ quan, nhiệm vụ")
+                continue
             if current is None:
                 self.mark(wheres, "tổ chức thực hiện")
+                self.warn(
+                    para.where,
+                    "Đoạn thuộc phần tổ chức thực hiện nhưng không rõ cơ quan "
+                    "nào; chưa lưu thành trách nhiệm.",
+                )
                 continue
             item = rest if level in ("bullet", "letter", "arabic") else para.text
             current["items"].append(item)
@@ -409,7 +433,7 @@ class Parser:
                         duty["_where"],
                         f'Mục "{agency[:60]}" không nêu rõ cơ quan; giữ nguyên tên mục.',
                     )
-            names = split_names(agency, self.known)
+            names = [self._self_reference(n) for n in split_names(agency, self.known)]
             if len(names) == 1:
                 agency = self._register(names[0], duty["_where"])
             elif not self.known.lookup(agency):
@@ -422,7 +446,7 @@ class Parser:
         mentions: list[tuple[str, str | None, str]] = []  # (number, date, context)
         for para, _w in merged:
             for act in _ACT.finditer(para.text):
-                mentions.append((act[2], _iso(act[3]) if act[3] else None, para.text))
+                mentions.append((act[2], _iso("ngày " + act[3]) if act[3] else None, para.text))
         own = (decision or {}).get("number")
         chosen: dict[tuple[str, str | None], Counter] = {}
         for number, date, _context in mentions:
@@ -457,10 +481,12 @@ class Parser:
         return None
 
     def _coordinator(self, merged, duties) -> str | None:
-        for para, _w in merged:
+        # The agency the yearly reports go to; sentences with the yearly deadline first.
+        ordered = sorted(merged, key=lambda pw: parse_report_due(pw[0].text) is None)
+        for para, _w in ordered:
             match = re.search(r"(?:gửi|về)\s+(?:về\s+)?(.+?)\s+trước\s+ngày", para.text)
             if match:
-                names = split_names(match[1], self.known)
+                names = [self._self_reference(n) for n in split_names(match[1], self.known)]
                 if names and not names[0].is_group:
                     return self._register(names[0], para.where)
         for duty in duties:
@@ -471,10 +497,19 @@ class Parser:
 
     def _period_from(self, merged) -> tuple[int, int] | None:
         for para, _w in merged[:10]:
+            if _ACT.search(para.text):  # the period of the programme, not of this plan
+                continue
             period = parse_period(para.text)
             if period:
                 return period
         return None
+
+    def _self_reference(self, name: Name) -> Name:
+        """ "UBND tỉnh" in a province's own plan is the issuer."""
+        if self.issuer and fold(name.wording) in ("ubnd tinh", "uy ban nhan dan tinh"):
+            known = bool(self.known.lookup(self.issuer))
+            return Name(name.wording, self.issuer, known, False)
+        return name
 
     def _register(self, name: Name, where: str) -> str:
         if not name.known:
@@ -499,8 +534,8 @@ class Parser:
             for row in group.tasks:
                 code = f"{group.number}.{row.number}"
                 self.mark([row.where, *row.extra], f"nhiệm vụ {code}")
-                lead = split_names(row.lead, self.known)
-                partners = split_names(row.partners, self.known)
+                lead = [self._self_reference(n) for n in split_names(row.lead, self.known)]
+                partners = [self._self_reference(n) for n in split_names(row.partners, self.known)]
                 if not lead:
                     self.warn(row.where, f"Nhiệm vụ {code} không có đơn vị chủ trì.")
                 self.wordings[code] = {

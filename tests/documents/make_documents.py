@@ -257,6 +257,91 @@ def ha_tinh_docx() -> None:
     doc.save(HERE / "ha-tinh-57-kh-ubnd-2021.docx")
 
 
+NGHE_AN_BODY = [
+    "KẾ HOẠCH",
+    "Thúc đẩy sản xuất và tiêu dùng bền vững trên địa bàn tỉnh Nghệ An năm 2022",
+    "Thực hiện Quyết định số 889/QĐ-TTg ngày 24 tháng 6 năm 2020 của Thủ tướng Chính phủ phê "
+    "duyệt Chương trình hành động quốc gia về sản xuất và tiêu dùng bền vững giai đoạn 2021 - "
+    "2030, UBND tỉnh ban hành Kế hoạch năm 2022 như sau:",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "+ Triển khai kịp thời các nhiệm vụ năm 2022.",
+    "II. MỤC TIÊU",
+    "1. Mục tiêu chung",
+    "Nâng cao nhận thức của doanh nghiệp và người dân về sản xuất và tiêu dùng bền vững.",
+    "2. Mục tiêu cụ thể",
+    "Đến hết năm 2022:",
+    "+ Tổ chức ít nhất 05 lớp tập huấn về sản xuất sạch hơn;",
+    "+ 80% các chợ đạt chuẩn nông thôn mới thực hiện phân loại rác tại nguồn;",
+    "+ Hỗ trợ 02 doanh nghiệp áp dụng nhãn sinh thái.",
+    "III. TỔ CHỨC THỰC HIỆN",
+    "1. Sở Công Thương chủ trì theo dõi, tổng hợp; báo cáo kết quả về UBND tỉnh trước ngày "
+    "15/12/2022.",
+    "2. Các sở, ban, ngành, UBND các huyện, thành phố, thị xã báo cáo kết quả gửi Sở Công "
+    "Thương trước ngày 30/11 hằng năm.",
+    "PHỤ LỤC: NHIỆM VỤ NĂM 2022",
+]
+NGHE_AN_HEADER = [
+    ["TT", "Nhiệm vụ", "Đơn vị thực hiện", "", "Thời gian", "Kết quả"],
+    ["", "", "Chủ trì", "Phối hợp", "", ""],
+]
+NGHE_AN_ROWS = [
+    ["I.", "Tuyên truyền, tập huấn", "", "", "", ""],
+    [
+        "1",
+        "Tập huấn sản xuất sạch hơn cho doanh nghiệp",
+        "Sở Công Thương",
+        "Sở KH&CN",
+        "Quý II/2022",
+        "05 lớp",
+    ],
+    [
+        "2",
+        "Tuyên truyền trên Báo Nghệ An",
+        "Sở Thông tin và Truyền thông",
+        "Báo Nghệ An",
+        "Trong năm 2022",
+        "Chuyên mục",
+    ],
+    ["II.", "Hỗ trợ doanh nghiệp", "", "", "", ""],
+    [
+        "1",
+        "Hỗ trợ doanh nghiệp đăng ký nhãn sinh thái",
+        "Sở Tài nguyên và Môi trường",
+        "Sở Công Thương, các doanh nghiệp",
+        "Tháng 6/2022",
+        "02 doanh nghiệp",
+    ],
+    ["", "(ưu tiên doanh nghiệp nhỏ và vừa)", "", "", "", ""],
+]
+
+
+def nghe_an_docx() -> None:
+    """An annual plan in yet another layout: a two-row table header with "Đơn vị
+    thực hiện" over "Chủ trì | Phối hợp", Roman groups with dots, "+" bullets, a
+    numeric date and an abbreviated issuer line."""
+    doc = Document()
+    head = doc.add_table(rows=1, cols=2)
+    left, right = head.rows[0].cells
+    left.text = "UBND TỈNH NGHỆ AN"
+    left.add_paragraph("Số: 123/KH-UBND")
+    right.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    right.add_paragraph("Độc lập - Tự do - Hạnh phúc")
+    right.add_paragraph("Nghệ An, ngày 15/4/2022")
+    for text in NGHE_AN_BODY:
+        doc.add_paragraph(text)
+    table = doc.add_table(rows=2, cols=6)
+    table.style = "Table Grid"
+    for r, values in enumerate(NGHE_AN_HEADER):
+        for cell, text in zip(table.rows[r].cells, values, strict=True):
+            cell.text = text
+    table.rows[0].cells[2].merge(table.rows[0].cells[3])
+    for values in NGHE_AN_ROWS:
+        row = table.add_row()
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = text
+    doc.save(HERE / "nghe-an-123-kh-ubnd-2022.docx")
+
+
 def ha_tinh_markdown() -> None:
     """The same plan as Markdown with a pipe table (and a bold group row)."""
     out = [
@@ -324,5 +409,6 @@ if __name__ == "__main__":
     seed_docx()
     ha_tinh_docx()
     ha_tinh_markdown()
+    nghe_an_docx()
     pdfs()
     print("written:", ", ".join(sorted(p.name for p in HERE.iterdir() if p.suffix != ".py")))
