@@ -14,7 +14,7 @@ from agencies.models import Agency, AgencyGroup, AgencyKind
 from plans.format import SEED_PLAN, export_plan, plan_queryset
 from plans.importer import DocumentError, ImportFailure
 from plans.importing import import_document, save_result
-from plans.models import Plan, PlanVersion, Task
+from plans.models import Plan, PlanImport, PlanVersion, Task
 
 DOCS = Path(__file__).resolve().parent / "documents"
 SEED_TXT = (
@@ -364,3 +364,36 @@ def test_an_annual_plan_with_a_two_row_table_header(registry):
         "Sở Công Thương",
         "Các sở, ban, ngành, UBND các huyện, thành phố, thị xã",
     ]
+
+
+@pytest.mark.parametrize(
+    "name", [*HA_TINH, "nghe-an-123-kh-ubnd-2022.docx", "seed-quang-binh-2021.docx"]
+)
+def test_every_part_of_other_documents_is_mapped_or_warned(registry, name):
+    result = _import(DOCS / name)
+    warned = {w.where for w in result.warnings}
+    for where, text in result.source_lines:
+        assert where in result.roles or where in warned, (where, text)
+
+
+def test_review_page_query_count_does_not_grow_with_the_document(
+    client, coordinator, django_assert_max_num_queries
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    for path in (DOCS / "nghe-an-123-kh-ubnd-2022.docx", SEED_TXT):
+        client.post(
+            reverse("plans:import"), {"document": SimpleUploadedFile(path.name, path.read_bytes())}
+        )
+    small, large = PlanImport.objects.order_by("pk")
+    counts = []
+    for item in (small, large):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("plans:import_review", args=[item.pk]))
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 20

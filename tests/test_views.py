@@ -265,3 +265,27 @@ def test_targets_page_reads_as_a_leader_expects(client, plan, viewer):
     assert "Đến năm 2025" in page and "Đến năm 2030" in page
     overview = client.get(reverse("plans:overview", args=[CODE])).content.decode()
     assert "889/QĐ-TTg (24/06/2020)" in overview
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_can_change_their_password_page(client, plan, personas, role):
+    client.force_login(personas[role])
+    assert client.get(reverse("password_change")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        (reverse("accounts:users"), 8),
+        (reverse("accounts:audit"), 8),
+        (reverse("plans:import"), 8),
+        (reverse("plans:list"), 6),
+        (reverse("home"), 4),
+    ],
+)
+def test_other_pages_have_a_bounded_query_count(
+    client, plan, admin_user, url, limit, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(limit):
+        client.get(url)
