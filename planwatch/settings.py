@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "agencies",
     "accounts",
     "plans",
+    "reporting",
     "api",
 ]
 

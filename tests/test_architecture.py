@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["audit", "agencies", "accounts", "plans", "api", "planwatch"]
+APPS = ["audit", "agencies", "accounts", "plans", "reporting", "api", "planwatch"]
 ALLOWED = {
     "audit": set(),
     "agencies": {"audit"},
     "accounts": {"agencies", "audit"},
     "plans": {"agencies", "audit"},
+    "reporting": {"plans", "agencies", "audit", "accounts"},
     "planwatch": set(),
 }
 TOP_LAYER = {
