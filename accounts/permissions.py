@@ -51,6 +51,11 @@ def can_import_plans(user: User) -> bool:
     return user.is_authenticated and (user.is_admin or user.is_coordinator)
 
 
+def can_manage_reporting(user: User) -> bool:
+    """Opening, closing and locking periods, reviewing reports, reminding agencies."""
+    return user.is_authenticated and (user.is_admin or user.is_coordinator)
+
+
 def can_read_audit_log(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 

@@ -94,7 +94,19 @@ def open_period(
         after=snapshot(period),
         note=f"{period.reports.count()} agency reports",
     )
+    transaction.on_commit(lambda: _announce(period))
     return period
+
+
+def _announce(period: ReportingPeriod) -> None:
+    """E-mail every agency of a newly opened period."""
+    from django.utils import timezone
+
+    from reporting.models import ReminderKind
+    from reporting.reminders import notify
+
+    for report in period.reports.select_related("agency", "period", "period__plan"):
+        notify(report, ReminderKind.OPENED, timezone.localdate())
 
 
 @transaction.atomic

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.log import record
-from reporting import workflow
+from reporting import reminders, workflow
 from reporting.models import (
     AgencyReport,
     ItemStatus,
     PeriodStatus,
+    ReminderKind,
     ReportItem,
     ReportState,
     ReportVersion,
@@ -229,6 +230,11 @@ def return_report(
         after={"state": report.state, "comment": comment},
         note="return",
     )
+    transaction.on_commit(
+        lambda: reminders.notify(
+            report, ReminderKind.RETURNED, timezone.localdate(), {"comment": comment}
+        )
+    )
     return report
 
 
@@ -251,4 +257,18 @@ def accept_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
         after={"state": report.state},
         note="accept",
     )
+    transaction.on_commit(
+        lambda: reminders.notify(report, ReminderKind.ACCEPTED, timezone.localdate())
+    )
     return report
+
+
+def remind(report: AgencyReport, user) -> bool:
+    """The coordinator's one-click reminder to an agency that has not reported."""
+    from accounts.permissions import can_manage_reporting
+
+    if not can_manage_reporting(user):
+        raise PermissionDenied
+    sent = reminders.notify(report, ReminderKind.MANUAL, timezone.localdate())
+    record(user, "event", report, note="reminder sent" if sent else "reminder not sent")
+    return sent

@@ -1,0 +1,94 @@
+"""E-mail notices of the reporting cycle: when a period opens, before the due
+date, on it, after it (to agencies that have not submitted), and when a report is
+returned or accepted. Each notice is sent at most once a day per report, so
+``send_reminders`` can run daily from cron and twice without harm."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from accounts.models import User, UserRole
+from reporting.models import (
+    AgencyReport,
+    PeriodStatus,
+    Reminder,
+    ReminderKind,
+    ReportingPeriod,
+    ReportState,
+)
+
+BEFORE_DAYS = getattr(settings, "REMINDER_DAYS_BEFORE", [7, 3])
+OVERDUE_EVERY = getattr(settings, "REMINDER_OVERDUE_EVERY_DAYS", 3)
+
+
+def recipients(report: AgencyReport) -> list[str]:
+    """The active reporters of the agency, or the agency's own address."""
+    emails = list(
+        User.objects.filter(agency_id=report.agency_id, role=UserRole.REPORTER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not emails and report.agency.email:
+        emails = [report.agency.email]
+    return sorted(set(emails))
+
+
+def notify(report: AgencyReport, kind: str, today: dt.date, extra: dict | None = None) -> bool:
+    """Send one notice unless this kind was already sent today. True if sent."""
+    to = recipients(report)
+    if not to:
+        return False
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(report=report, kind=kind, sent_on=today, recipients=to)
+    except IntegrityError:
+        return False  # already sent today
+    context = {
+        "report": report,
+        "period": report.period,
+        "plan": report.period.plan,
+        "kind": kind,
+        "site_url": settings.SITE_URL,
+        **(extra or {}),
+    }
+    with translation.override("vi"):
+        subject = render_to_string("reporting/email_subject.txt", context).strip()
+        body = render_to_string("reporting/email_body.txt", context)
+    send_mail(subject, body, None, to)
+    return True
+
+
+def due_notices(period: ReportingPeriod, today: dt.date) -> list[tuple[AgencyReport, str]]:
+    """The reminders a period calls for today: before, on and after the due date,
+    to agencies that have not submitted."""
+    if period.status == PeriodStatus.LOCKED:
+        return []
+    days = (period.due_date - today).days
+    if days in BEFORE_DAYS:
+        kind = ReminderKind.BEFORE
+    elif days == 0:
+        kind = ReminderKind.DUE
+    elif days < 0 and (-days) % OVERDUE_EVERY == 1 % OVERDUE_EVERY:
+        kind = ReminderKind.OVERDUE
+    else:
+        return []
+    pending = period.reports.filter(
+        state__in=[ReportState.DRAFT, ReportState.RETURNED], first_submitted_at__isnull=True
+    ).select_related("agency", "period", "period__plan")
+    return [(report, kind) for report in pending]
+
+
+def send_due_reminders(today: dt.date) -> int:
+    """All reminders due today in open or closed periods; returns how many were sent."""
+    sent = 0
+    periods = ReportingPeriod.objects.exclude(status=PeriodStatus.LOCKED).select_related("plan")
+    for period in periods:
+        for report, kind in due_notices(period, today):
+            sent += notify(report, kind, today)
+    return sent

@@ -1,0 +1,246 @@
+"""Reporting pages: the year's periods and heat map, the coordinator's dashboard,
+an agency's report (edit with autosave, submit, return, accept, compare versions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can_manage_reporting, can_view_plans, require
+from reporting import dashboard, services, workflow
+from reporting.forms import format_quantities, report_data
+from reporting.models import AgencyReport, ItemStatus, ReportingPeriod, ReportItem
+from reporting.periods import PeriodError, open_period, set_due_date, set_period_status
+
+
+def _plan(user, code):
+    from plans.views import get_plan_for_user
+
+    return get_plan_for_user(user, code)
+
+
+def get_report_for_user(user, pk: int) -> AgencyReport:
+    """The report if ``user`` may see it: 403 (and nothing shown) otherwise."""
+    report = (
+        AgencyReport.objects.select_related("period", "period__plan", "agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404(_("There is no such report."))
+    if not workflow.can_view(user, report):
+        raise PermissionDenied
+    return report
+
+
+def plan_periods(request, code: str):
+    plan = _plan(request.user, code)
+    error = None
+    if request.method == "POST":
+        require(can_manage_reporting(request.user))
+        year = (request.POST.get("year") or "").strip()
+        try:
+            period = open_period(plan, int(year) if year.isdigit() else -1, request.user)
+        except PeriodError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                _("Reporting period %(year)s opened: %(n)s agency reports.")
+                % {"year": period.year, "n": period.reports.count()},
+            )
+            return redirect("reporting:year", code=plan.code, year=period.year)
+    years, rows = dashboard.heat_map(plan)
+    opened = set(years)
+    return render(
+        request,
+        "reporting/plan_periods.html",
+        {
+            "plan": plan,
+            "years": years,
+            "rows": rows,
+            "error": error,
+            "can_manage": can_manage_reporting(request.user),
+            "openable": [y for y in plan.years if y not in opened],
+            "periods": ReportingPeriod.objects.filter(plan=plan).order_by("-year"),
+        },
+        status=400 if error else 200,
+    )
+
+
+def year_dashboard(request, code: str, year: int):
+    plan = _plan(request.user, code)
+    period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
+    if period is None:
+        raise Http404(_("The reporting period %(year)s is not open.") % {"year": year})
+    if request.user.is_reporter:
+        own = period.reports.filter(agency_id=request.user.agency_id).first()
+        if own is None:
+            raise PermissionDenied
+        return redirect("reporting:report", pk=own.pk)
+    if request.method == "POST":
+        require(can_manage_reporting(request.user))
+        action = request.POST.get("action")
+        try:
+            if action in ("open", "closed", "locked"):
+                set_period_status(period, action, request.user)
+            elif action == "due_date":
+                set_due_date(
+                    period, dt.date.fromisoformat(request.POST.get("due_date", "")), request.user
+                )
+            elif action == "remind":
+                report = period.reports.get(pk=int(request.POST.get("report", 0)))
+                sent = services.remind(report, request.user)
+                messages.info(
+                    request,
+                    _("Reminder sent to %(a)s.") % {"a": report.agency.name}
+                    if sent
+                    else _(
+                        "No reminder sent: already sent today, or the agency has no e-mail address."
+                    ),
+                )
+        except (PeriodError, ValueError, AgencyReport.DoesNotExist) as exc:
+            messages.error(
+                request,
+                str(exc)
+                if isinstance(exc, PeriodError)
+                else _("The request was not valid; nothing changed."),
+            )
+        return redirect("reporting:year", code=plan.code, year=year)
+    summary = dashboard.year_summary(period, timezone.localdate())
+    return render(
+        request,
+        "reporting/year.html",
+        {
+            "plan": plan,
+            "period": period,
+            "summary": summary,
+            "can_manage": can_manage_reporting(request.user),
+        },
+    )
+
+
+def report_page(request, pk: int):
+    report = get_report_for_user(request.user, pk)
+    items = list(
+        ReportItem.objects.filter(report=report)
+        .select_related("task", "task__group")
+        .order_by("task__group__position", "task__position")
+    )
+    errors: list[str] = []
+    can_edit = workflow.can(request.user, workflow.EDIT, report)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action in ("save", "submit"):
+                data, errors = report_data(request.POST, [i.task_id for i in items])
+                if errors:
+                    raise services.ReportError(errors)
+                revision = int(request.POST.get("revision", "0") or 0)
+                report = services.save_draft(report, request.user, data, revision)
+                if action == "submit":
+                    services.submit_report(report, request.user)
+                    messages.success(request, _("Report submitted."))
+                elif request.headers.get("HX-Request"):
+                    return render(
+                        request,
+                        "reporting/report.html#saved",
+                        {"report": report, "now": timezone.now()},
+                    )
+                else:
+                    messages.success(request, _("Draft saved."))
+            elif action == "accept":
+                services.accept_report(report, request.user)
+                messages.success(request, _("Report accepted."))
+            elif action == "return":
+                field_comments = {
+                    k[len("comment-") :]: v
+                    for k, v in request.POST.items()
+                    if k.startswith("comment-")
+                }
+                services.return_report(
+                    report, request.user, request.POST.get("comment", ""), field_comments
+                )
+                messages.success(request, _("Report returned to the agency."))
+            else:
+                raise PermissionDenied
+        except services.ReportError as exc:
+            errors = exc.errors
+            if request.headers.get("HX-Request"):
+                return render(
+                    request,
+                    "reporting/report.html#saved",
+                    {"report": report, "errors": errors},
+                    status=200,
+                )
+        else:
+            return redirect("reporting:report", pk=report.pk)
+        report.refresh_from_db()
+    versions = list(report.versions.order_by("number"))
+    comments = list(report.comments.select_related("author", "version").order_by("created_at"))
+    by_field: dict[str, list] = {}
+    for comment in comments:
+        by_field.setdefault(comment.field, []).append(comment)
+    for item in items:
+        item.quantities_text = format_quantities(item.quantities)
+        item.comments = by_field.get(f"item-{item.task.code}", [])
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "report": report,
+            "items": items,
+            "errors": errors,
+            "can_edit": can_edit,
+            "actions": workflow.allowed_actions(request.user, report),
+            "versions": versions,
+            "general_comments": by_field.get("", []),
+            "field_comments": by_field,
+            "statuses": ItemStatus.choices,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def compare(request, pk: int):
+    report = get_report_for_user(request.user, pk)
+    versions = {v.number: v for v in report.versions.all()}
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+        left, right = versions[a], versions[b]
+    except (ValueError, KeyError):
+        raise Http404(_("Choose two versions of this report.")) from None
+    rows = []
+    left_items = {i["task"]: i for i in left.data["items"]}
+    for item in right.data["items"]:
+        old = left_items.get(item["task"], {})
+        for field in ("status", "reason", "done", "results", "quantities", "spent"):
+            if old.get(field) != item.get(field):
+                rows.append((item["task"], field, old.get(field), item.get(field)))
+    for field in ("difficulties", "proposals"):
+        if left.data.get(field) != right.data.get(field):
+            rows.append(("", field, left.data.get(field), right.data.get(field)))
+    return render(
+        request,
+        "reporting/compare.html",
+        {"report": report, "left": left, "right": right, "rows": rows},
+    )
+
+
+def my_reports(request):
+    """A reporter's reports across years (everyone else: the plans' periods)."""
+    require(can_view_plans(request.user))
+    if not request.user.agency_id:
+        return redirect("plans:list")
+    reports = (
+        AgencyReport.objects.filter(agency_id=request.user.agency_id)
+        .select_related("period", "period__plan")
+        .order_by("-period__year")
+    )
+    return render(request, "reporting/my_reports.html", {"reports": reports})

@@ -1,0 +1,227 @@
+"""Reporting pages for every role; the cycle in the browser's forms; e-mails."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from reporting.models import AgencyReport, Reminder, ReportItem
+from reporting.periods import open_period
+from reporting.services import submit_report
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
+CODE = "qb-sxtdbv-2021"
+
+
+@pytest.fixture
+def period(plan, coordinator, personas):
+    return open_period(plan, 2022, coordinator)
+
+
+def _report(period, code="qb-so-du-lich"):
+    return AgencyReport.objects.get(period=period, agency__code=code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_report_page_for_each_role(client, period, personas, role):
+    client.force_login(personas[role])
+    response = client.get(reverse("reporting:report", args=[_report(period).pk]))
+    assert response.status_code == (403 if role == "other_reporter" else 200)
+    if role == "other_reporter":
+        assert "Sở Du lịch" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_year_dashboard_for_each_role(client, period, personas, role):
+    client.force_login(personas[role])
+    response = client.get(reverse("reporting:year", args=[CODE, 2022]))
+    if role in ("reporter", "other_reporter"):
+        assert response.status_code == 302  # to their own report
+        assert response["Location"] == reverse(
+            "reporting:report", args=[_report(period, personas[role].agency.code).pk]
+        )
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_coordinators_open_periods(client, plan, personas, role):
+    client.force_login(personas[role])
+    response = client.post(reverse("reporting:plan", args=[CODE]), {"year": "2023"})
+    assert response.status_code == (302 if role in ("admin", "coordinator") else 403)
+
+
+def test_opening_a_period_emails_the_agencies(
+    client, plan, coordinator, reporter, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reporting:plan", args=[CODE]), {"year": "2023"})
+    to_reporter = [m for m in mail.outbox if reporter.email in m.to]
+    assert len(to_reporter) == 1 and "Mở kỳ báo cáo năm 2023" in to_reporter[0].subject
+
+
+def test_the_cycle_through_the_forms(
+    client, period, reporter, coordinator, django_capture_on_commit_callbacks
+):
+    report = _report(period)
+    item = report.items.select_related("task", "task__group").get(
+        task__group__number="V", task__number="2"
+    )
+    url = reverse("reporting:report", args=[report.pk])
+    client.force_login(reporter)
+    data = {
+        "revision": "1",
+        f"item-{item.task_id}-status": "done",
+        f"item-{item.task_id}-done": "Hướng dẫn 45 cơ sở",
+        f"item-{item.task_id}-quantities": "Cơ sở lưu trú: 45 cơ sở",
+        f"item-{item.task_id}-spent": "1.250.000.000",
+        "difficulties": "Thiếu người",
+    }
+    assert client.post(url, {**data, "action": "save"}).status_code == 302
+    item.refresh_from_db()
+    assert item.spent == 1_250_000_000 and item.quantities == [
+        {"label": "Cơ sở lưu trú", "value": 45, "unit": "cơ sở"}
+    ]
+    # A stale form saves nothing.
+    response = client.post(url, {**data, "difficulties": "B", "action": "save"})
+    assert response.status_code == 400 and "tải lại" in response.content.decode()
+    assert client.post(url, {"revision": "2", "action": "submit"}).status_code == 302
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "action": "return",
+                "comment": "Bổ sung số liệu",
+                "comment-item-V.2": "Ghi rõ tên cơ sở",
+            },
+        )
+    assert response.status_code == 302
+    assert any("trả lại" in m.subject for m in mail.outbox)
+    client.force_login(reporter)
+    page = client.get(url).content.decode()
+    assert "Bổ sung số liệu" in page and "Ghi rõ tên cơ sở" in page
+    report.refresh_from_db()
+    client.post(url, {"revision": str(report.revision), "action": "submit"})
+    client.force_login(coordinator)
+    client.post(url, {"action": "accept"})
+    report.refresh_from_db()
+    assert report.state == "accepted"
+    compare = client.get(reverse("reporting:compare", args=[report.pk]), {"a": 1, "b": 2})
+    assert compare.status_code == 200
+
+
+def test_htmx_autosave_answers_the_new_revision(client, period, reporter):
+    report = _report(period)
+    client.force_login(reporter)
+    response = client.post(
+        reverse("reporting:report", args=[report.pk]),
+        {"revision": "1", "action": "save", "difficulties": "x"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert 'value="2"' in body and "tự động" in body and "<html" not in body
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("spent", "-5", "không thể âm"),
+        ("spent", "12,5 triệu", "số nguyên"),
+        ("status", "weird", "không hợp lệ"),
+        ("quantities", "bốn mươi lớp", "thiếu nhãn"),
+    ],
+)
+def test_bad_input_in_the_form(client, period, reporter, field, value, message):
+    report = _report(period)
+    item = report.items.first()
+    client.force_login(reporter)
+    response = client.post(
+        reverse("reporting:report", args=[report.pk]),
+        {
+            "revision": "1",
+            "action": "save",
+            f"item-{item.task_id}-status": "in_progress",
+            f"item-{item.task_id}-{field}": value,
+        },
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert ReportItem.objects.get(pk=item.pk).status == "not_started"
+
+
+def test_reporter_cannot_act_on_another_agencys_report(client, period, other_reporter):
+    client.force_login(other_reporter)
+    url = reverse("reporting:report", args=[_report(period).pk])
+    for action in ("save", "submit", "accept", "return"):
+        assert client.post(url, {"action": action, "revision": "1"}).status_code == 403
+
+
+def test_reporter_cannot_accept_their_own_report(client, period, reporter):
+    report = _report(period)
+    submit_report(report, reporter)
+    client.force_login(reporter)
+    assert (
+        client.post(reverse("reporting:report", args=[report.pk]), {"action": "accept"}).status_code
+        == 403
+    )
+
+
+def test_dashboard_counts_and_query_count(
+    client, period, coordinator, reporter, django_assert_max_num_queries
+):
+    with time_machine.travel(dt.datetime(2022, 12, 1, tzinfo=TZ), tick=False):
+        submit_report(_report(period), reporter)
+    client.force_login(coordinator)
+    with time_machine.travel(dt.datetime(2022, 12, 20, tzinfo=TZ), tick=False):
+        with django_assert_max_num_queries(12):
+            page = client.get(reverse("reporting:year", args=[CODE, 2022])).content.decode()
+    expected = period.reports.count()
+    assert f">{expected}<" in page
+    assert "10 ngày quá hạn" in page  # the others, 10 days after 10/12
+
+
+def test_heat_map_shows_years(client, plan, coordinator):
+    open_period(plan, 2021, coordinator)
+    open_period(plan, 2022, coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("reporting:plan", args=[CODE])).content.decode()
+    assert 'id="heat-map"' in page and "2021" in page and "2022" in page
+
+
+def test_send_reminders_is_idempotent(period, reporter):
+    with time_machine.travel(dt.datetime(2022, 12, 3, 8, tzinfo=TZ), tick=False):
+        call_command("send_reminders")
+        call_command("send_reminders")
+    reminders = Reminder.objects.filter(report__agency=reporter.agency, kind="before")
+    assert reminders.count() == 1
+    assert sum(reporter.email in m.to for m in mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "kind"), [(3, "before"), (7, "before"), (10, "due"), (11, "overdue"), (14, "overdue")]
+)
+def test_reminder_schedule(period, reporter, day, kind):
+    call_command("send_reminders", "--date", f"2022-12-{day:02d}")
+    assert Reminder.objects.filter(report__agency=reporter.agency, kind=kind).exists()
+
+
+def test_no_reminder_after_submission(period, reporter):
+    submit_report(_report(period), reporter)
+    call_command("send_reminders", "--date", "2022-12-10")
+    assert not Reminder.objects.filter(report__agency=reporter.agency).exists()
+
+
+def test_one_click_remind(client, period, coordinator, reporter):
+    client.force_login(coordinator)
+    client.post(
+        reverse("reporting:year", args=[CODE, 2022]),
+        {"action": "remind", "report": _report(period).pk},
+    )
+    assert Reminder.objects.filter(kind="manual").count() == 1
+    assert any(reporter.email in m.to for m in mail.outbox)
