@@ -14,6 +14,7 @@ from accounts.models import ApiToken
 from accounts.permissions import can_import_plans, can_view_plans
 from agencies.models import Agency
 from api.auth import AUTH
+from api.reporting import router as reporting_router
 from api.schemas import AgencyOut, Message, PlanSummary, TokenIn, TokenOut
 from plans.format import PlanFormatError, export_plan, plan_queryset
 from plans.importer import DocumentError, ImportFailure
@@ -125,3 +126,6 @@ def list_agencies(request):
         }
         for a in agencies
     ]
+
+
+api.add_router("", reporting_router)
