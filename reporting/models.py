@@ -198,3 +198,38 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.kind} {self.sent_on}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    import uuid
+    from pathlib import PurePath
+
+    # The stored name is random: the uploaded name is never used as a path.
+    return f"evidence/{instance.report_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Evidence(models.Model):
+    """A file attached to a report (minutes, photos, lists of participants).
+    Stored under var/media (outside the web root) and served only through a view
+    that checks who may see the report."""
+
+    report = models.ForeignKey(AgencyReport, on_delete=models.CASCADE, related_name="evidence")
+    item = models.ForeignKey(
+        ReportItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -8,5 +8,8 @@ urlpatterns = [
     path("plans/<str:code>/reporting/<int:year>/", views.year_dashboard, name="year"),
     path("reporting/<int:pk>/", views.report_page, name="report"),
     path("reporting/<int:pk>/compare/", views.compare, name="compare"),
+    path("reporting/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("reporting/evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("reporting/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("my-reports/", views.my_reports, name="mine"),
 ]

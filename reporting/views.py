@@ -7,15 +7,21 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_reporting, can_view_plans, require
-from reporting import dashboard, services, workflow
+from reporting import dashboard, evidence, services, workflow
 from reporting.forms import format_quantities, report_data
-from reporting.models import AgencyReport, ItemStatus, ReportingPeriod, ReportItem
+from reporting.models import (
+    AgencyReport,
+    Evidence,
+    ItemStatus,
+    ReportingPeriod,
+    ReportItem,
+)
 from reporting.periods import PeriodError, open_period, set_due_date, set_period_status
 
 
@@ -190,11 +196,13 @@ def report_page(request, pk: int):
     for item in items:
         item.quantities_text = format_quantities(item.quantities)
         item.comments = by_field.get(f"item-{item.task.code}", [])
+    files = list(report.evidence.select_related("item__task__group"))
     return render(
         request,
         "reporting/report.html",
         {
             "report": report,
+            "files": files,
             "items": items,
             "errors": errors,
             "can_edit": can_edit,
@@ -244,3 +252,49 @@ def my_reports(request):
         .order_by("-period__year")
     )
     return render(request, "reporting/my_reports.html", {"reports": reports})
+
+
+def evidence_upload(request, pk: int):
+    report = get_report_for_user(request.user, pk)
+    if request.method != "POST":
+        return redirect("reporting:report", pk=report.pk)
+    upload = request.FILES.get("file")
+    item = report.items.filter(task_id=request.POST.get("task") or 0).first()
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+    else:
+        try:
+            evidence.attach(report, request.user, upload, item)
+        except services.ReportError as exc:
+            messages.error(request, " ".join(exc.errors))
+        else:
+            messages.success(request, _("File attached."))
+    return redirect("reporting:report", pk=report.pk)
+
+
+def evidence_download(request, pk: int):
+    found = Evidence.objects.select_related("report", "report__period").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such file."))
+    if not workflow.can_view(request.user, found.report):
+        raise PermissionDenied
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def evidence_delete(request, pk: int):
+    found = Evidence.objects.select_related("report", "report__period").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such file."))
+    if not workflow.can_view(request.user, found.report):
+        raise PermissionDenied
+    if request.method == "POST":
+        evidence.remove(found, request.user)
+        messages.success(request, _("File removed."))
+    return redirect("reporting:report", pk=found.report_id)
