@@ -225,3 +225,26 @@ def test_one_click_remind(client, period, coordinator, reporter):
     )
     assert Reminder.objects.filter(kind="manual").count() == 1
     assert any(reporter.email in m.to for m in mail.outbox)
+
+
+def test_demo_years_show_every_situation(db):
+    call_command("load_demo", verbosity=0)
+    from reporting.models import ReportingPeriod
+
+    periods = {p.year: p for p in ReportingPeriod.objects.all()}
+    assert sorted(periods) == [2021, 2022, 2023, 2024, 2025]
+    assert periods[2021].status == "locked" and periods[2025].status == "closed"
+    reports = AgencyReport.objects.all()
+    assert reports.filter(late=True).exists()  # some late
+    assert reports.filter(first_submitted_at__isnull=True).exists()  # some missing
+    assert reports.filter(state="accepted", late=False).count() > reports.count() / 2
+    returned = AgencyReport.objects.get(period__year=2024, agency__code="qb-so-du-lich")
+    assert returned.versions.count() == 2 and returned.comments.exists()
+    assert (
+        AgencyReport.objects.get(period__year=2025, agency__code="qb-so-du-lich").state == "draft"
+    )
+    assert (
+        AgencyReport.objects.get(period__year=2025, agency__code="qb-so-tnmt").state == "submitted"
+    )
+    call_command("load_demo", verbosity=0)
+    assert ReportingPeriod.objects.count() == 5  # idempotent

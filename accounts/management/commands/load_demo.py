@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
+from reporting.demo import load_reporting_demo
 
 
 class Command(BaseCommand):
@@ -22,9 +23,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = load_seed()
                 accounts = create_demo_accounts()
+                years = load_reporting_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
+        self.stdout.write(f"Báo cáo mẫu: {years} năm mới (2021–2025).")
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
         for spec in accounts:
