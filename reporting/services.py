@@ -117,6 +117,19 @@ def _clean_item(item: ReportItem, data: dict, errors: list[str]) -> None:
     item.results = (data.get("results", item.results) or "").strip()
 
 
+def check_draft(report: AgencyReport, data: dict) -> list[str]:
+    """The problems ``save_draft`` would find in ``data``, without saving anything."""
+    errors: list[str] = []
+    items = {str(i.task_id): i for i in report.items.select_related("task", "task__group")}
+    for task_id, item_data in (data.get("items") or {}).items():
+        item = items.get(str(task_id))
+        if item is None:
+            errors.append(_("Task %(id)s is not part of this report.") % {"id": task_id})
+        else:
+            _clean_item(item, item_data, errors)
+    return errors
+
+
 @transaction.atomic
 def save_draft(report: AgencyReport, user, data: dict, revision: int) -> AgencyReport:
     """Save the agency's draft. ``revision`` is the one the editor read: when

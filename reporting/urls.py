@@ -11,5 +11,7 @@ urlpatterns = [
     path("reporting/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("reporting/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("reporting/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("reporting/<int:pk>/excel/", views.excel_download, name="excel"),
+    path("reporting/<int:pk>/excel/upload/", views.excel_upload, name="excel_upload"),
     path("my-reports/", views.my_reports, name="mine"),
 ]

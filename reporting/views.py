@@ -7,13 +7,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_reporting, can_view_plans, require
-from reporting import dashboard, evidence, services, workflow
+from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import format_quantities, report_data
 from reporting.models import (
     AgencyReport,
@@ -298,3 +298,67 @@ def evidence_delete(request, pk: int):
         evidence.remove(found, request.user)
         messages.success(request, _("File removed."))
     return redirect("reporting:report", pk=found.report_id)
+
+
+def excel_download(request, pk: int):
+    report = get_report_for_user(request.user, pk)
+    response = HttpResponse(
+        excel.build_workbook(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"bao-cao-{report.period.year}-{report.agency.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def excel_upload(request, pk: int):
+    """Read a filled workbook: preview first, then save as a draft (never submit)."""
+    report = get_report_for_user(request.user, pk)
+    if not workflow.can(request.user, workflow.EDIT, report):
+        raise PermissionDenied
+    key = f"excel-{report.pk}"
+    if request.method == "POST" and "confirm" in request.POST:
+        data = request.session.get(key)
+        if not data:
+            messages.error(request, _("Upload the workbook again."))
+            return redirect("reporting:report", pk=report.pk)
+        try:
+            services.save_draft(report, request.user, data, report.revision)
+        except services.ReportError as exc:
+            messages.error(request, " ".join(exc.errors))
+        else:
+            del request.session[key]
+            messages.success(
+                request, _("The workbook was saved as the draft; it is not submitted yet.")
+            )
+        return redirect("reporting:report", pk=report.pk)
+    errors: list[str] = []
+    data = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith(".xlsx"):
+            errors = [_("Choose the report's Excel workbook (.xlsx).")]
+        else:
+            try:
+                data = excel.read_workbook(report, upload.read())
+                errors = services.check_draft(report, data)
+            except services.ReportError as exc:
+                errors = exc.errors
+        if not errors:
+            request.session[key] = data
+    items = {str(i.task_id): i for i in report.items.select_related("task", "task__group")}
+    rows = []
+    for task_id, values in ((data or {}).get("items") or {}).items():
+        rows.append((items[task_id], values))
+    return render(
+        request,
+        "reporting/excel_preview.html",
+        {
+            "report": report,
+            "errors": errors,
+            "rows": rows,
+            "data": data,
+            "statuses": dict(ItemStatus.choices),
+        },
+        status=400 if errors else 200,
+    )
