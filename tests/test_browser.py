@@ -121,3 +121,45 @@ def test_coordinator_imports_a_word_document_reviews_and_saves(page):
     assert "Hà Tĩnh" in page.locator("h1").inner_text()
     page.goto(page.base_url + "/plans/ht-kh57-2021/tasks/")
     assert page.locator("tr[data-task]").count() == 9
+
+
+def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, browser):
+    from reporting.models import AgencyReport
+
+    report = AgencyReport.objects.get(period__year=2025, agency__code="qb-so-du-lich")
+    url = f"{page.base_url}/reporting/{report.pk}/"
+    _login(page, "demo-reporter-dulich")
+    page.wait_for_url("**/agencies/qb-so-du-lich/")
+    page.goto(url)
+    card = page.locator(".report-item[data-task='VIII.2']")
+    card.locator("select").select_option("done")
+    card.locator("textarea[name$='-done']").fill("Hướng dẫn 30 cơ sở lưu trú áp dụng nhãn xanh")
+    card.locator("input[name$='-spent']").fill("15.000.000")
+    card.locator("input[name$='-spent']").blur()
+    page.wait_for_selector("#save-status:has-text('tự động')")  # autosaved by htmx
+    page.click("#submit-report")
+    page.wait_for_selector("#report-state:has-text('đã gửi')")
+
+    coordinator = browser.new_context(viewport={"width": 1280, "height": 900})
+    other = coordinator.new_page()
+    other.base_url = page.base_url
+    _login(other, "demo-coordinator")
+    other.wait_for_url("**/plans/**")
+    other.goto(url)
+    other.fill("#return-comment", "Bổ sung danh sách cơ sở")
+    other.click("#return-report")
+    other.wait_for_selector("#report-state:has-text('trả lại')")
+
+    page.goto(url)
+    assert "Bổ sung danh sách cơ sở" in page.content()
+    page.locator(".report-item[data-task='VIII.2'] textarea[name$='-results']").fill(
+        "Danh sách 30 cơ sở kèm theo"
+    )
+    page.click("#submit-report")
+    page.wait_for_selector("#report-state:has-text('đã gửi')")
+
+    other.goto(url)
+    other.click("#accept-report")
+    other.wait_for_selector("#report-state:has-text('đã chấp nhận')")
+    assert other.locator("#versions li").count() == 2
+    coordinator.close()

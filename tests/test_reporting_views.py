@@ -248,3 +248,32 @@ def test_demo_years_show_every_situation(db):
     )
     call_command("load_demo", verbosity=0)
     assert ReportingPeriod.objects.count() == 5  # idempotent
+
+
+def test_dashboard_queries_do_not_grow_with_the_agencies(client, plan, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agencies.models import Agency, AgencyKind
+
+    client.force_login(coordinator)
+    open_period(plan, 2022, coordinator)
+    url = reverse("reporting:year", args=[CODE, 2022])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    province = Agency.objects.get(code="qb-ubnd-tinh")
+    for i in range(25):
+        Agency.objects.create(
+            code=f"qb-extra-{i}",
+            name=f"Ban thử nghiệm {i}",
+            kind=AgencyKind.BOARD,
+            parent=province,
+            province=province,
+        )
+    open_period(plan, 2023, coordinator)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("reporting:year", args=[CODE, 2023]))
+    assert len(large.captured_queries) == len(small.captured_queries)
+    with CaptureQueriesContext(connection) as heat:
+        client.get(reverse("reporting:plan", args=[CODE]))
+    assert len(heat.captured_queries) <= 10
