@@ -154,3 +154,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Reminders before the due date (days before it) and after it (every N days).
+try:
+    REMINDER_DAYS_BEFORE = sorted(
+        {int(d) for d in env_list("REMINDER_DAYS_BEFORE", ["7", "3"])}, reverse=True
+    )
+except ValueError:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers, e.g. 7,3") from None
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=1)

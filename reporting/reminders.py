@@ -23,9 +23,6 @@ from reporting.models import (
     ReportState,
 )
 
-BEFORE_DAYS = getattr(settings, "REMINDER_DAYS_BEFORE", [7, 3])
-OVERDUE_EVERY = getattr(settings, "REMINDER_OVERDUE_EVERY_DAYS", 3)
-
 
 def recipients(report: AgencyReport) -> list[str]:
     """The active reporters of the agency, or the agency's own address."""
@@ -70,11 +67,12 @@ def due_notices(period: ReportingPeriod, today: dt.date) -> list[tuple[AgencyRep
     if period.status == PeriodStatus.LOCKED:
         return []
     days = (period.due_date - today).days
-    if days in BEFORE_DAYS:
+    every = settings.REMINDER_OVERDUE_EVERY_DAYS
+    if days in settings.REMINDER_DAYS_BEFORE:
         kind = ReminderKind.BEFORE
     elif days == 0:
         kind = ReminderKind.DUE
-    elif days < 0 and (-days) % OVERDUE_EVERY == 1 % OVERDUE_EVERY:
+    elif days < 0 and (-days) % every == 1 % every:
         kind = ReminderKind.OVERDUE
     else:
         return []

@@ -277,3 +277,11 @@ def test_dashboard_queries_do_not_grow_with_the_agencies(client, plan, coordinat
     with CaptureQueriesContext(connection) as heat:
         client.get(reverse("reporting:plan", args=[CODE]))
     assert len(heat.captured_queries) <= 10
+
+
+def test_reminder_days_are_configurable(period, reporter, settings):
+    settings.REMINDER_DAYS_BEFORE = [5]
+    call_command("send_reminders", "--date", "2022-12-03")
+    assert not Reminder.objects.filter(kind="before").exists()
+    call_command("send_reminders", "--date", "2022-12-05")
+    assert Reminder.objects.filter(report__agency=reporter.agency, kind="before").exists()
