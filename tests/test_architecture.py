@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["audit", "agencies", "accounts", "plans", "reporting", "api", "planwatch"]
+APPS = ["audit", "agencies", "accounts", "plans", "reporting", "indicators", "api", "planwatch"]
 ALLOWED = {
     "audit": set(),
     "agencies": {"audit"},
     "accounts": {"agencies", "audit"},
     "plans": {"agencies", "audit"},
     "reporting": {"plans", "agencies", "audit", "accounts"},
+    "indicators": {"reporting", "plans", "agencies", "audit", "accounts"},
     "planwatch": set(),
 }
 TOP_LAYER = {

@@ -1,0 +1,230 @@
+"""Progress toward a target, in plain Python: is the province going to make it?
+
+The method is Open SDG's (Statistics Canada's, after Eurostat): compare the
+compound annual growth rate observed since the baseline with the rate needed to
+reach the target on time; the ratio R = d·CAGRobs / |CAGRreq| gives the status
+with thresholds at 95 %, 60 % and 0. Where a target has a non-zero baseline and a
+single value, the status here is the one that method gives. It is extended where it
+breaks down (see docs/progress.md):
+
+- a range (5–8 %): "achieved" when the floor is met, "range met" when the ceiling is;
+  on the way there the floor is what must be reached;
+- a count that accumulates from zero (04–06 models over the period): growth rates
+  of zero are undefined, so the observed count is compared with a straight line from
+  zero at the start of the period to the floor at the milestone;
+- a reduction against a baseline ("giảm 5–8 %"): the indicator is the level (say,
+  material use per unit of output); the target level is the baseline less the floor,
+  and the status is Open SDG's on the levels, desired direction down;
+- a share that reaches 100 %, or any series whose baseline is 0: the growth from zero
+  is taken as a linear rate, since a CAGR from zero is undefined.
+
+A status that cannot be given says why (``reason``) instead of guessing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    ACHIEVED = "achieved"
+    RANGE_MET = "range_met"
+    ON_TRACK = "on_track"
+    ACCELERATION_NEEDED = "acceleration_needed"
+    LIMITED_PROGRESS = "limited_progress"
+    DETERIORATION = "deterioration"
+    NOT_ASSESSABLE = "not_assessable"
+
+
+LABELS = {
+    Status.ACHIEVED: "Đã đạt",
+    Status.RANGE_MET: "Đạt mức cao của chỉ tiêu",
+    Status.ON_TRACK: "Đúng tiến độ",
+    Status.ACCELERATION_NEEDED: "Cần đẩy nhanh",
+    Status.LIMITED_PROGRESS: "Tiến triển hạn chế",
+    Status.DETERIORATION: "Đi xuống",
+    Status.NOT_ASSESSABLE: "Chưa đánh giá được",
+}
+ON_TRACK, ACCELERATION = 0.95, 0.60
+
+
+@dataclass
+class Assessment:
+    status: Status
+    reason: str = ""
+    numbers: dict[str, float | int | None] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.status]
+
+
+def cagr(y0: float, y1: float, t0: int, t1: int) -> float:
+    """Compound annual growth rate from (t0, y0) to (t1, y1); both values positive."""
+    return (y1 / y0) ** (1 / (t1 - t0)) - 1
+
+
+def status_from_ratio(ratio: float) -> Status:
+    """Open SDG's thresholds on R."""
+    if ratio >= ON_TRACK:
+        return Status.ON_TRACK
+    if ratio >= ACCELERATION:
+        return Status.ACCELERATION_NEEDED
+    if ratio >= 0:
+        return Status.LIMITED_PROGRESS
+    return Status.DETERIORATION
+
+
+def _met(value: float, target: float, direction: int) -> bool:
+    return value >= target if direction > 0 else value <= target
+
+
+def open_sdg(
+    base_year: int,
+    base: float,
+    year: int,
+    value: float,
+    target_year: int,
+    target: float,
+    direction: int,
+) -> Assessment:
+    """Open SDG's status for one value against a quantitative target.
+
+    ``direction`` is +1 when higher is better, -1 when lower is better.
+    """
+    numbers = {
+        "base_year": base_year,
+        "base": base,
+        "year": year,
+        "value": value,
+        "target_year": target_year,
+        "target": target,
+    }
+    if _met(value, target, direction):
+        return Assessment(Status.ACHIEVED, "", numbers)
+    if year <= base_year:
+        return Assessment(
+            Status.NOT_ASSESSABLE, "Chưa có số liệu sau năm gốc để tính tốc độ thay đổi.", numbers
+        )
+    if base <= 0 or value <= 0 or target <= 0:
+        return _linear(base_year, base, year, value, target_year, target, direction, numbers)
+    observed = cagr(base, value, base_year, year)
+    required = cagr(base, target, base_year, target_year)
+    numbers.update(cagr_observed=round(observed, 6), cagr_required=round(required, 6))
+    if required == 0:
+        return Assessment(Status.NOT_ASSESSABLE, "Chỉ tiêu bằng giá trị gốc.", numbers)
+    ratio = direction * observed / abs(required)
+    numbers["ratio"] = round(ratio, 4)
+    return Assessment(status_from_ratio(ratio), "", numbers)
+
+
+def _linear(base_year, base, year, value, target_year, target, direction, numbers):
+    """A zero baseline (or value): the rate per year, linear, against the rate needed."""
+    required = (target - base) / (target_year - base_year)
+    observed = (value - base) / (year - base_year)
+    numbers.update(
+        rate_observed=round(observed, 6), rate_required=round(required, 6), method="linear"
+    )
+    if required == 0:
+        return Assessment(Status.NOT_ASSESSABLE, "Chỉ tiêu bằng giá trị gốc.", numbers)
+    ratio = direction * observed / abs(required)
+    numbers["ratio"] = round(ratio, 4)
+    return Assessment(status_from_ratio(ratio), "", numbers)
+
+
+def _latest(series: dict[int, float], year: int) -> tuple[int, float] | None:
+    years = [y for y in series if y <= year and series[y] is not None]
+    if not years:
+        return None
+    last = max(years)
+    return last, series[last]
+
+
+def assess(
+    measure: str,
+    floor: float | None,
+    ceiling: float | None,
+    milestone: int,
+    series: dict[int, float],
+    year: int,
+    *,
+    base_year: int | None = None,
+    base: float | None = None,
+    period_start: int | None = None,
+    direction: int = 1,
+) -> Assessment:
+    """The status of a target (measure, floor, ceiling, milestone) in ``year``.
+
+    ``series`` holds the indicator's values by year: the level for a share or a
+    reduction (the reduction is computed against ``base``), the cumulative count for
+    a count. The latest value up to ``year`` is used.
+    """
+    if measure == "qualitative" or floor is None:
+        return Assessment(
+            Status.NOT_ASSESSABLE, "Chỉ tiêu định tính: đánh giá bằng nhận xét, không bằng số liệu."
+        )
+    latest = _latest(series, year)
+    if latest is None:
+        return Assessment(Status.NOT_ASSESSABLE, f"Chưa có số liệu đến năm {year}.")
+    value_year, value = latest
+    if measure == "count":
+        return _assess_count(floor, ceiling, milestone, value_year, value, period_start)
+    if base is None or base_year is None:
+        return Assessment(
+            Status.NOT_ASSESSABLE,
+            "Chưa có giá trị gốc (năm gốc và số liệu).",
+            {"year": value_year, "value": value},
+        )
+    if measure == "reduction":
+        return _assess_reduction(floor, ceiling, milestone, base_year, base, value_year, value)
+    return _assess_level(floor, ceiling, milestone, base_year, base, value_year, value, direction)
+
+
+def _with_ceiling(result: Assessment, achieved_now: bool, ceiling_met: bool) -> Assessment:
+    if achieved_now and ceiling_met:
+        result.status = Status.RANGE_MET
+    return result
+
+
+def _assess_level(floor, ceiling, milestone, base_year, base, year, value, direction):
+    result = open_sdg(base_year, base, year, value, milestone, floor, direction)
+    ceiling_met = ceiling is not None and _met(value, ceiling, direction)
+    return _with_ceiling(result, result.status == Status.ACHIEVED, ceiling_met)
+
+
+def _assess_reduction(floor, ceiling, milestone, base_year, base, year, value):
+    if base == 0:
+        return Assessment(
+            Status.NOT_ASSESSABLE,
+            "Giá trị gốc bằng 0: không tính được mức giảm so với năm gốc.",
+            {"base": base, "value": value},
+        )
+    reduced = 100 * (base - value) / base
+    achieved = reduced >= floor
+    target_level = base * (1 - floor / 100)
+    result = open_sdg(base_year, base, year, value, milestone, target_level, -1)
+    result.numbers.update(reduction=round(reduced, 4), target_reduction=floor)
+    if achieved:
+        result.status = Status.ACHIEVED
+    elif result.status == Status.ACHIEVED:
+        # Within floating-point noise of the target level, but short of the floor.
+        result.status = Status.ON_TRACK
+    return _with_ceiling(result, achieved, ceiling is not None and reduced >= ceiling)
+
+
+def _assess_count(floor, ceiling, milestone, year, value, period_start):
+    if value < 0:
+        return Assessment(Status.NOT_ASSESSABLE, "Số lượng âm: số liệu không hợp lệ.")
+    numbers = {"year": year, "value": value, "target": floor, "target_year": milestone}
+    if value >= floor:
+        status = Status.RANGE_MET if ceiling is not None and value >= ceiling else Status.ACHIEVED
+        return Assessment(status, "", numbers)
+    if period_start is None or year < period_start:
+        return Assessment(Status.NOT_ASSESSABLE, "Chưa rõ năm bắt đầu tính.", numbers)
+    # A straight line from zero before the first year to the floor at the milestone.
+    expected = floor * (year - period_start + 1) / (milestone - period_start + 1)
+    ratio = value / expected if expected else math.inf
+    numbers.update(expected=round(expected, 4), ratio=round(ratio, 4), method="linear-count")
+    return Assessment(status_from_ratio(ratio), "", numbers)
