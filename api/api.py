@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI
 from ninja.files import UploadedFile
@@ -16,6 +17,9 @@ from agencies.models import Agency
 from api.auth import AUTH
 from api.reporting import router as reporting_router
 from api.schemas import AgencyOut, Message, PlanSummary, TokenIn, TokenOut
+from indicators.models import Indicator
+from indicators.overview import plan_progress
+from indicators.series import plan_series
 from plans.format import PlanFormatError, export_plan, plan_queryset
 from plans.importer import DocumentError, ImportFailure
 from plans.importer.document import MAX_BYTES
@@ -129,3 +133,90 @@ def list_agencies(request):
 
 
 api.add_router("", reporting_router)
+
+
+@api.get(
+    "/plans/{code}/progress",
+    response={200: list[dict], 400: Message, 404: Message},
+    tags=["indicators"],
+)
+def plan_progress_route(request, code: str, year: int | None = None):
+    """Each target: its indicator, latest value, and status for the year, with the numbers
+    the status came from."""
+    plan = Plan.objects.filter(code=code[:64]).first()
+    if plan is None:
+        return Status(
+            404, {"detail": _("There is no plan with code %(code)s.") % {"code": code[:64]}}
+        )
+    year = year or min(max(plan.period_start, timezone.localdate().year - 1), plan.period_end)
+    if not plan.period_start <= year <= plan.period_end:
+        return Status(
+            400,
+            {
+                "detail": _("The year must be between %(start)s and %(end)s.")
+                % {"start": plan.period_start, "end": plan.period_end}
+            },
+        )
+    return Status(
+        200,
+        [
+            {
+                "milestone": row.target.milestone,
+                "target": row.target.text,
+                "measure": row.target.measure,
+                "min": float(row.target.min_value) if row.target.min_value is not None else None,
+                "max": float(row.target.max_value) if row.target.max_value is not None else None,
+                "indicator": (
+                    {"id": row.indicator.pk, "name": row.indicator.name, "unit": row.indicator.unit}
+                    if row.indicator
+                    else None
+                ),
+                "latest": ({"year": row.latest[0], "value": row.latest[1]} if row.latest else None),
+                "year": year,
+                "status": row.assessment.status.value,
+                "label": row.assessment.label,
+                "reason": row.assessment.reason,
+                "numbers": row.assessment.numbers,
+            }
+            for row in plan_progress(plan, year)
+        ],
+    )
+
+
+@api.get(
+    "/indicators/{indicator_id}/values", response={200: dict, 404: Message}, tags=["indicators"]
+)
+def indicator_values(request, indicator_id: int):
+    """The indicator's provincial series (total and breakdown) and the values entered."""
+    indicator = Indicator.objects.select_related("plan").filter(pk=indicator_id).first()
+    if indicator is None:
+        return Status(404, {"detail": _("There is no such indicator.")})
+    series = plan_series(indicator.plan).get(indicator.pk, {})
+    return Status(
+        200,
+        {
+            "id": indicator.pk,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "baseline": {
+                "year": indicator.baseline_year,
+                "value": float(indicator.baseline_value)
+                if indicator.baseline_value is not None
+                else None,
+            },
+            "series": {k or "total": v for k, v in series.items()},
+            "values": [
+                {
+                    "year": v.year,
+                    "category": v.category,
+                    "agency": v.agency.code if v.agency else None,
+                    "value": float(v.value) if v.value is not None else None,
+                    "numerator": float(v.numerator) if v.numerator is not None else None,
+                    "denominator": float(v.denominator) if v.denominator is not None else None,
+                    "counts": v.report_id is None or v.report.state == "accepted",
+                    "warning": v.warning,
+                }
+                for v in indicator.values.select_related("agency", "report").order_by("year")
+            ],
+        },
+    )

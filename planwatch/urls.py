@@ -10,6 +10,7 @@ urlpatterns = [
     path("", plan_views.home, name="home"),
     path("my-tasks/", agency_views.my_tasks, name="my_tasks"),
     path("", include("reporting.urls")),
+    path("", include("indicators.urls")),
     path("plans/", include("plans.urls")),
     path("agencies/", include("agencies.urls")),
     path("accounts/", include(auth_urlpatterns)),

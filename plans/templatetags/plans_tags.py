@@ -48,3 +48,12 @@ def leads(task):
 def partners(task):
     """The task's partner references in order (from the prefetched assignments)."""
     return [a for a in task.assignments.all() if a.role == "partner"]
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts
+from indicators.demo import load_indicator_demo
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
 from reporting.demo import load_reporting_demo
@@ -24,10 +25,13 @@ class Command(BaseCommand):
                 result = load_seed()
                 accounts = create_demo_accounts()
                 years = load_reporting_demo(result[1])
+                indicators = load_indicator_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
-        self.stdout.write(f"Báo cáo mẫu: {years} năm mới (2021–2025).")
+        self.stdout.write(
+            f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới."
+        )
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
         for spec in accounts:

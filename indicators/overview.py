@@ -1,0 +1,77 @@
+"""Every target of a plan with its indicator, its values and its status for a year
+and milestone: what the progress dashboard, the API and the reports show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indicators.models import Indicator
+from indicators.progress import Assessment, Status, assess
+from indicators.series import plan_series
+from plans.models import Plan, Target
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    indicator: Indicator | None
+    series: dict[int, float]
+    breakdown: dict[str, dict[int, float]]
+    assessment: Assessment
+
+    @property
+    def latest(self) -> tuple[int, float] | None:
+        if not self.series:
+            return None
+        year = max(self.series)
+        return year, self.series[year]
+
+
+def assess_target(
+    target: Target,
+    indicator: Indicator | None,
+    series: dict[int, float],
+    year: int,
+    period_start: int,
+) -> Assessment:
+    if indicator is None:
+        if target.measure == "qualitative":
+            return assess("qualitative", None, None, target.milestone, {}, year)
+        return Assessment(Status.NOT_ASSESSABLE, "Chưa có chỉ số để theo dõi chỉ tiêu này.")
+    return assess(
+        target.measure,
+        float(target.min_value) if target.min_value is not None else None,
+        float(target.max_value) if target.max_value is not None else None,
+        target.milestone,
+        series,
+        year,
+        base_year=indicator.baseline_year,
+        base=float(indicator.baseline_value) if indicator.baseline_value is not None else None,
+        period_start=period_start,
+        direction=indicator.direction,
+    )
+
+
+def plan_progress(plan: Plan, year: int, milestone: int | None = None) -> list[TargetProgress]:
+    """All targets (of one milestone, or all) with their status in ``year``."""
+    targets = Target.objects.current().filter(plan=plan).order_by("milestone", "position")
+    if milestone:
+        targets = targets.filter(milestone=milestone)
+    indicators = {i.target_id: i for i in Indicator.objects.filter(plan=plan)}
+    series = plan_series(plan)
+    result = []
+    for target in targets:
+        indicator = indicators.get(target.pk)
+        by_category = series.get(indicator.pk, {}) if indicator else {}
+        total = by_category.get("", {})
+        breakdown = {k: v for k, v in by_category.items() if k}
+        result.append(
+            TargetProgress(
+                target,
+                indicator,
+                total,
+                breakdown,
+                assess_target(target, indicator, total, year, plan.period_start),
+            )
+        )
+    return result

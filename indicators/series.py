@@ -1,0 +1,81 @@
+"""The provincial value of every indicator of a plan, by year and by breakdown,
+from accepted reports, coordinators' entries and the registries. A fixed number
+of queries for the whole plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q
+
+from indicators.models import Aggregation, Indicator, IndicatorValue, Kind, RegistryEntry
+from plans.models import Plan
+from reporting.models import ReportState
+
+Series = dict[int, float]
+
+
+def _aggregate(rows: list[IndicatorValue], how: str) -> float | None:
+    values = [r for r in rows if r.value is not None]
+    if how == Aggregation.RATIO_OF_SUMS or any(r.denominator for r in rows):
+        part = sum((r.numerator or 0) for r in rows)
+        whole = sum((r.denominator or 0) for r in rows)
+        return float(100 * part / whole) if whole else None
+    if not values:
+        return None
+    if how == Aggregation.MEAN:
+        return float(sum(r.value for r in values) / len(values))
+    if how == Aggregation.WEIGHTED_MEAN:
+        weights = sum((r.denominator or Decimal(1)) for r in values)
+        return float(sum(r.value * (r.denominator or 1) for r in values) / weights)
+    return float(sum(r.value for r in values))
+
+
+def plan_series(plan: Plan) -> dict[int, dict[str, Series]]:
+    """{indicator id: {breakdown value ("" = total): {year: value}}}."""
+    indicators = list(Indicator.objects.filter(plan=plan).select_related("target"))
+    counted = Q(report__isnull=True) | Q(report__state=ReportState.ACCEPTED)
+    rows: dict[tuple[int, str, int], list[IndicatorValue]] = defaultdict(list)
+    province: dict[tuple[int, str, int], IndicatorValue] = {}
+    for row in IndicatorValue.objects.filter(indicator__plan=plan).filter(counted):
+        key = (row.indicator_id, row.category, row.year)
+        if row.agency_id is None:
+            province[key] = row
+        else:
+            rows[key].append(row)
+    result: dict[int, dict[str, Series]] = {i.pk: {} for i in indicators}
+    by_id = {i.pk: i for i in indicators}
+    for key in set(rows) | set(province):
+        indicator_id, category, year = key
+        indicator = by_id[indicator_id]
+        if key in province and province[key].value is not None:
+            value = float(province[key].value)
+        elif indicator.kind == Kind.YES_SHARE:
+            answers = [r.value for r in rows[key] if r.value is not None]
+            value = float(100 * sum(answers) / len(answers)) if answers else None
+        else:
+            value = _aggregate(rows[key], indicator.aggregation)
+        if value is not None:
+            result[indicator_id].setdefault(category, {})[year] = round(value, 4)
+    registry = [i for i in indicators if i.kind == Kind.REGISTRY]
+    if registry:
+        # Counts accumulate from the start of the plan: the entries up to each year.
+        per_year: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for category, locality, year in RegistryEntry.objects.filter(plan=plan).values_list(
+            "category", "locality", "year"
+        ):
+            per_year[(category, "")][year] += 1
+            if locality:
+                per_year[(category, locality)][year] += 1
+        for indicator in registry:
+            for (category, locality), counts in per_year.items():
+                if category != indicator.registry_category:
+                    continue
+                running, series = 0, {}
+                last = min(plan.period_end, max(counts))
+                for year in range(plan.period_start, last + 1):
+                    running += counts.get(year, 0)
+                    series[year] = running
+                result[indicator.pk][locality] = series
+    return result

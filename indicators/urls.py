@@ -1,0 +1,11 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("plans/<str:code>/progress/", views.dashboard, name="dashboard"),
+    path("plans/<str:code>/progress.csv", views.progress_csv, name="csv"),
+    path("plans/<str:code>/progress/<int:target_id>/", views.target_page, name="target"),
+    path("plans/<str:code>/registry/", views.registry, name="registry"),
+]

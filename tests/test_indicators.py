@@ -1,0 +1,193 @@
+"""Indicators: values checked as DHIS2 checks them, only accepted reports counted,
+the dashboard showing every status with its numbers, the API."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from indicators.models import Indicator, IndicatorValue, Kind
+from indicators.overview import plan_progress
+from indicators.progress import Status
+from indicators.values import ValueError_, save_value, set_baseline
+from reporting.models import AgencyReport
+
+CODE = "qb-sxtdbv-2021"
+ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    from plans.models import Plan
+
+    return Plan.objects.get(code=CODE)
+
+
+def _indicator(plan, milestone, position):
+    return Indicator.objects.select_related("target", "plan").get(
+        plan=plan, target__milestone=milestone, target__position=position
+    )
+
+
+def test_demo_dashboard_shows_every_status(demo):
+    statuses = {row.assessment.status for row in plan_progress(demo, 2025)}
+    assert statuses == set(Status)
+    rows = {(r.target.milestone, r.target.position): r for r in plan_progress(demo, 2025)}
+    assert rows[(2025, 1)].assessment.numbers["reduction"] == 6.5
+    assert rows[(2025, 2)].assessment.status == Status.RANGE_MET  # 7 models ≥ 6
+    assert rows[(2025, 6)].assessment.status == Status.DETERIORATION
+    assert rows[(2030, 8)].assessment.status == Status.NOT_ASSESSABLE
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"value": "130"}, "không thể vượt quá 100"),
+        ({"value": "-2"}, "không thể âm"),
+        ({"value": "abc"}, "không phải là số"),
+    ],
+)
+def test_share_values_are_checked(demo, kwargs, message):
+    indicator = _indicator(demo, 2025, 9)  # a yes-share in %
+    indicator.kind = Kind.REPORTED
+    with pytest.raises(ValueError_) as err:
+        save_value(indicator, 2024, **kwargs)
+    assert message in " ".join(err.value.errors)
+
+
+def test_counts_must_be_whole(demo):
+    indicator = _indicator(demo, 2025, 2)
+    with pytest.raises(ValueError_, match="số nguyên"):
+        save_value(indicator, 2024, value="2,5")
+    with pytest.raises(ValueError_, match="âm"):
+        save_value(indicator, 2024, value="-2")
+
+
+def test_a_part_cannot_be_above_its_whole(demo):
+    with pytest.raises(ValueError_, match="lớn hơn tổng"):
+        save_value(_indicator(demo, 2025, 4), 2024, numerator="21", denominator="20")
+
+
+def test_comma_decimals_are_read_the_vietnamese_way(demo):
+    row = save_value(_indicator(demo, 2025, 1), 2024, value="95,25", category="thép")
+    assert row.value == Decimal("95.25")
+
+
+def test_a_year_outside_the_plan_is_refused(demo):
+    with pytest.raises(ValueError_, match="ngoài giai đoạn"):
+        save_value(_indicator(demo, 2025, 1), 2031, value="90")
+
+
+def test_a_big_jump_warns_but_saves(demo):
+    from agencies.models import Agency
+
+    sct = Agency.objects.get(code="qb-so-cong-thuong")
+    row = save_value(_indicator(demo, 2025, 7), 2026, value="200", agency=sct)
+    assert row.pk and "kiểm tra" in row.warning
+
+
+def test_a_reduction_needs_a_baseline_above_zero(demo):
+    indicator = _indicator(demo, 2025, 1)
+    with pytest.raises(ValueError_, match="lớn hơn 0"):
+        set_baseline(indicator, "2020", "0")
+    indicator.refresh_from_db()
+    assert indicator.baseline_value == 100
+
+
+def test_only_accepted_reports_count(demo, coordinator):
+    plan = demo
+    indicator = _indicator(plan, 2025, 7)
+    report = AgencyReport.objects.filter(
+        period__plan=plan, period__year=2025, agency__code="qb-so-du-lich"
+    ).first()
+    IndicatorValue.objects.filter(indicator=indicator, year=2025).delete()
+    save_value(indicator, 2025, value="500", agency=report.agency, report=report)
+    rows = {(r.target.milestone, r.target.position): r for r in plan_progress(plan, 2025)}
+    assert rows[(2025, 7)].series.get(2025) is None  # the report is a draft
+    report.state = "accepted"
+    report.save()
+    rows = {(r.target.milestone, r.target.position): r for r in plan_progress(plan, 2025)}
+    assert rows[(2025, 7)].series[2025] == 500
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_progress_pages_for_each_role(client, demo, personas, role):
+    client.force_login(personas[role])
+    assert client.get(reverse("indicators:dashboard", args=[CODE])).status_code == 200
+    target = _indicator(demo, 2025, 1).target
+    assert client.get(reverse("indicators:target", args=[CODE, target.pk])).status_code == 200
+    response = client.post(
+        reverse("indicators:target", args=[CODE, target.pk]),
+        {"action": "value", "year": "2024", "value": "95"},
+    )
+    assert response.status_code == (302 if role in ("admin", "coordinator") else 403)
+
+
+def test_dashboard_explains_every_status_by_its_numbers(client, demo, viewer):
+    client.force_login(viewer)
+    page = client.get(
+        reverse("indicators:dashboard", args=[CODE]), {"year": "2025"}
+    ).content.decode()
+    for label in [
+        "Đã đạt",
+        "Đạt mức cao",
+        "Đúng tiến độ",
+        "Cần đẩy nhanh",
+        "Tiến triển hạn chế",
+        "Đi xuống",
+        "Chưa đánh giá được",
+    ]:
+        assert label in page
+    assert "R = 0,79" in page and "giảm 6,5%" in page
+
+
+def test_dashboard_query_count_does_not_grow(client, demo, viewer, django_assert_max_num_queries):
+    client.force_login(viewer)
+    url = reverse("indicators:dashboard", args=[CODE])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, {"year": "2025"})
+    indicator = _indicator(demo, 2025, 7)
+    for year in range(2021, 2026):
+        for i in range(10):
+            IndicatorValue.objects.create(
+                indicator=indicator, year=year, category=f"chợ {i}", value=900
+            )
+    with CaptureQueriesContext(connection) as after:
+        client.get(url, {"year": "2025"})
+    assert len(after.captured_queries) == len(before.captured_queries) <= 15
+
+
+def test_target_page_has_chart_data_and_table(client, demo, viewer):
+    client.force_login(viewer)
+    target = _indicator(demo, 2025, 1).target
+    page = client.get(reverse("indicators:target", args=[CODE, target.pk])).content.decode()
+    data = json.loads(
+        page.split('id="chart-data" type="application/json">')[1].split("</script>")[0]
+    )
+    assert data["band"]["year"] == 2025 and data["band"]["low"] == 95.0
+    assert 2025 in data["years"] and "thép" in data["breakdown"]
+
+
+def test_csv_download_has_no_formulas(client, demo, viewer):
+    client.force_login(viewer)
+    body = client.get(reverse("indicators:csv", args=[CODE]), {"year": "2025"}).content.decode()
+    assert body.startswith("\ufeffMốc,") and "Đi xuống" in body
+
+
+def test_api_progress_and_values(client, demo, viewer):
+    client.force_login(viewer)
+    body = client.get(f"/api/v1/plans/{CODE}/progress", {"year": 2025}).json()
+    assert len(body) == 17 and {r["status"] for r in body} == {s.value for s in Status}
+    first = body[0]
+    assert first["numbers"]["reduction"] == 6.5 and first["indicator"]["unit"] == "điểm"
+    assert client.get(f"/api/v1/plans/{CODE}/progress", {"year": 2040}).status_code == 400
+    values = client.get(f"/api/v1/indicators/{first['indicator']['id']}/values").json()
+    assert values["baseline"] == {"year": 2020, "value": 100.0}
+    assert values["series"]["total"]["2025"] == 93.5
+    assert client.get("/api/v1/indicators/999999/values").status_code == 404
