@@ -262,6 +262,7 @@ def _values(indicator, kind, values, agencies, key) -> None:
                 2024: len(answering) - 1,
                 2025: len(answering),
             }
+        indicator.suppliers.set(answering)  # each answers in its annual report
         for year in YEARS:
             for i, agency in enumerate(answering):
                 rows.append(

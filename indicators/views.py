@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_reporting, require
+from agencies.models import Agency
+from indicators import registry as registry_service
 from indicators import values as value_service
-from indicators.models import IndicatorValue, RegistryEntry
+from indicators.models import Category, IndicatorValue, RegistryEntry
 from indicators.overview import plan_progress
 from indicators.progress import LABELS, Status
 from plans.models import Target
+from planwatch.text import vi_sorted
 
 COLOURS = {
     Status.ACHIEVED: "success",
@@ -233,5 +236,48 @@ def _chart(plan, target, indicator, row) -> dict:
 
 def registry(request, code: str):
     plan = _plan(request.user, code)
+    errors: list[str] = []
+    can_add = can_manage_reporting(request.user) or request.user.is_reporter
+    if request.method == "POST":
+        require(can_add)
+        agency = (
+            request.user.agency
+            if request.user.is_reporter
+            else Agency.objects.filter(pk=request.POST.get("agency") or 0).first()
+        )
+        try:
+            registry_service.add_entry(
+                plan,
+                request.user,
+                category=request.POST.get("category", ""),
+                name=request.POST.get("name", ""),
+                year=request.POST.get("year", ""),
+                agency=agency,
+                locality=request.POST.get("locality", ""),
+                evidence=request.POST.get("evidence", ""),
+            )
+        except value_service.ValueError_ as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("indicators:registry", code=plan.code)
     entries = RegistryEntry.objects.filter(plan=plan).select_related("agency")
-    return render(request, "indicators/registry.html", {"plan": plan, "entries": entries})
+    province = plan.issuer.province_id or plan.issuer_id if plan.issuer_id else None
+    agencies = vi_sorted(
+        Agency.objects.filter(province_id=province) if province else Agency.objects.all(),
+        key=lambda a: a.name,
+    )
+    return render(
+        request,
+        "indicators/registry.html",
+        {
+            "plan": plan,
+            "entries": entries,
+            "errors": errors,
+            "can_add": can_add,
+            "categories": Category.choices,
+            "agencies": agencies,
+            "years": list(plan.years),
+        },
+        status=400 if errors else 200,
+    )

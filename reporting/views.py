@@ -7,12 +7,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_reporting, can_view_plans, require
+from indicators import reports as indicator_reports
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import format_quantities, report_data
 from reporting.models import (
@@ -149,9 +151,15 @@ def report_page(request, pk: int):
                 if errors:
                     raise services.ReportError(errors)
                 revision = int(request.POST.get("revision", "0") or 0)
-                report = services.save_draft(report, request.user, data, revision)
+                # The draft, its indicator values and the submission stand or fall together.
+                with transaction.atomic():
+                    report = services.save_draft(report, request.user, data, revision)
+                    errors = indicator_reports.save_from_post(report, request.POST, request.user)
+                    if errors:
+                        raise services.ReportError(errors)
+                    if action == "submit":
+                        services.submit_report(report, request.user)
                 if action == "submit":
-                    services.submit_report(report, request.user)
                     messages.success(request, _("Report submitted."))
                 elif request.headers.get("HX-Request"):
                     return render(
@@ -197,12 +205,16 @@ def report_page(request, pk: int):
         item.quantities_text = format_quantities(item.quantities)
         item.comments = by_field.get(f"item-{item.task.code}", [])
     files = list(report.evidence.select_related("item__task__group"))
+    supplied = indicator_reports.indicators_for(report)
+    entered = indicator_reports.current_values(report, supplied)
+    indicator_rows = [(i, entered.get(i.pk)) for i in supplied]
     return render(
         request,
         "reporting/report.html",
         {
             "report": report,
             "files": files,
+            "indicator_rows": indicator_rows,
             "items": items,
             "errors": errors,
             "can_edit": can_edit,

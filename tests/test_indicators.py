@@ -191,3 +191,98 @@ def test_api_progress_and_values(client, demo, viewer):
     assert values["baseline"] == {"year": 2020, "value": 100.0}
     assert values["series"]["total"]["2025"] == 93.5
     assert client.get("/api/v1/indicators/999999/values").status_code == 404
+
+
+def test_an_agency_answers_in_its_report_and_it_counts_once_accepted(client, demo, personas):
+    reporter, coordinator = personas["reporter"], personas["coordinator"]
+    report = AgencyReport.objects.get(period__plan=demo, period__year=2025, agency=reporter.agency)
+    question = _indicator(demo, 2025, 9)  # departments using eco-friendly products
+    IndicatorValue.objects.filter(indicator=question, year=2025, agency=reporter.agency).delete()
+    client.force_login(reporter)
+    url = reverse("reporting:report", args=[report.pk])
+    assert f'data-indicator="{question.pk}"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "revision": str(report.revision),
+            "action": "submit",
+            f"indicator-{question.pk}-value": "0",
+        },
+    )
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get(indicator=question, year=2025, agency=reporter.agency)
+    assert value.value == 0 and value.report == report
+
+    def share():
+        rows = {(r.target.milestone, r.target.position): r for r in plan_progress(demo, 2025)}
+        return rows[(2025, 9)].series[2025]
+
+    assert share() == 100.0  # the answer is not counted while the report is only submitted
+    client.force_login(coordinator)
+    client.post(url, {"action": "accept"})
+    assert share() < 100.0
+
+
+def test_a_bad_indicator_value_in_a_report_saves_nothing(client, demo, personas):
+    from indicators.models import Indicator as Ind
+
+    reporter = personas["reporter"]
+    report = AgencyReport.objects.get(period__plan=demo, period__year=2025, agency=reporter.agency)
+    share = Ind.objects.create(
+        plan=demo,
+        target=_indicator(demo, 2025, 5).target.__class__.objects.get(
+            plan=demo, milestone=2030, position=8
+        ),
+        name="Tỷ lệ thử",
+        unit="%",
+        kind="reported",
+    )
+    share.suppliers.add(reporter.agency)
+    client.force_login(reporter)
+    response = client.post(
+        reverse("reporting:report", args=[report.pk]),
+        {
+            "revision": str(report.revision),
+            "action": "save",
+            "difficulties": "x",
+            f"indicator-{share.pk}-value": "130",
+        },
+    )
+    assert response.status_code == 400 and "vượt quá 100" in response.content.decode()
+    report.refresh_from_db()
+    assert report.difficulties == "" and not IndicatorValue.objects.filter(indicator=share).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_registry_page_and_adding(client, demo, personas, role):
+    from indicators.models import RegistryEntry
+
+    client.force_login(personas[role])
+    url = reverse("indicators:registry", args=[CODE])
+    assert client.get(url).status_code == 200
+    before = RegistryEntry.objects.count()
+    response = client.post(
+        url,
+        {
+            "category": "event",
+            "name": "Hội nghị tập huấn SXSH",
+            "year": "2024",
+            "locality": "Đồng Hới",
+            "agency": personas["coordinator"].agency_id,
+        },
+    )
+    allowed = role in ("admin", "coordinator", "reporter", "other_reporter")
+    assert response.status_code == (302 if allowed else 403)
+    assert RegistryEntry.objects.count() == before + (1 if allowed else 0)
+    if role == "reporter":  # a reporter registers for their own agency only
+        assert RegistryEntry.objects.latest("pk").agency == personas["reporter"].agency
+
+
+def test_registry_entry_needs_a_name_and_a_year_in_the_plan(client, demo, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("indicators:registry", args=[CODE]),
+        {"category": "event", "name": " ", "year": "2040", "agency": coordinator.agency_id},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "Năm phải từ 2021 đến 2030" in body

@@ -1,0 +1,55 @@
+"""Adding to the registries of counted things (models, value chains, events…)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can_manage_reporting
+from audit.log import record, snapshot
+from indicators.models import Category, RegistryEntry
+from indicators.values import ValueError_
+
+
+@transaction.atomic
+def add_entry(
+    plan, actor, *, category: str, name: str, year, agency, locality: str = "", evidence: str = ""
+) -> RegistryEntry:
+    """A coordinator adds for any agency; a reporter only for their own."""
+    if not (
+        can_manage_reporting(actor)
+        or (actor.is_reporter and actor.agency_id == getattr(agency, "pk", None))
+    ):
+        raise PermissionDenied
+    errors = []
+    if category not in Category.values:
+        errors.append(_("Choose a registry."))
+    name = " ".join((name or "").split())[:300]
+    if not name:
+        errors.append(_("Give the name of what is registered."))
+    try:
+        year = int(str(year).strip())
+    except ValueError:
+        year = None
+    if year is None or not plan.period_start <= year <= plan.period_end:
+        errors.append(
+            _("The year must be between %(start)s and %(end)s.")
+            % {"start": plan.period_start, "end": plan.period_end}
+        )
+    if agency is None:
+        errors.append(_("Choose the agency."))
+    if errors:
+        raise ValueError_(errors)
+    entry = RegistryEntry.objects.create(
+        plan=plan,
+        category=category,
+        name=name,
+        year=year,
+        agency=agency,
+        locality=(locality or "")[:120],
+        evidence=(evidence or "")[:500],
+        created_by=actor,
+    )
+    record(actor, "create", entry, after=snapshot(entry))
+    return entry
