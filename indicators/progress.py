@@ -48,6 +48,24 @@ LABELS = {
     Status.NOT_ASSESSABLE: "Chưa đánh giá được",
 }
 ON_TRACK, ACCELERATION = 0.95, 0.60
+# How the numbers an assessment came from are named for a reader.
+NUMBER_LABELS = {
+    "base_year": "Năm gốc",
+    "base": "Giá trị gốc",
+    "year": "Năm số liệu",
+    "value": "Giá trị",
+    "target_year": "Năm mốc",
+    "target": "Mức cần đạt",
+    "cagr_observed": "Tăng trưởng bình quân năm thực tế (CAGR)",
+    "cagr_required": "Tăng trưởng bình quân năm cần có",
+    "ratio": "Tỷ số R (thực tế / cần có)",
+    "rate_observed": "Thay đổi mỗi năm thực tế",
+    "rate_required": "Thay đổi mỗi năm cần có",
+    "method": "Cách tính",
+    "reduction": "Đã giảm (%)",
+    "target_reduction": "Cần giảm (%)",
+    "expected": "Cần có đến nay",
+}
 
 
 @dataclass
