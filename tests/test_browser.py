@@ -163,3 +163,27 @@ def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, b
     other.wait_for_selector("#report-state:has-text('đã chấp nhận')")
     assert other.locator("#versions li").count() == 2
     coordinator.close()
+
+
+def test_a_leader_reads_progress_on_a_phone(page):
+    _login(page, "demo-viewer")
+    page.wait_for_url("**/plans/**")
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/progress/?year=2025")
+    cards = page.locator("#progress-cards a[data-status]")
+    assert cards.count() == 17
+    statuses = set(cards.evaluate_all("cards => cards.map(c => c.dataset.status)"))
+    assert {
+        "achieved",
+        "range_met",
+        "on_track",
+        "acceleration_needed",
+        "limited_progress",
+        "deterioration",
+        "not_assessable",
+    } == statuses
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400  # no sideways scrolling on a phone
+    cards.first.click()
+    page.wait_for_url("**/progress/*/**")
+    page.wait_for_function("document.querySelectorAll('#series-rows tr').length > 3")
+    assert page.evaluate("typeof Chart !== 'undefined' && !!Chart.getChart('chart')")
