@@ -35,6 +35,7 @@ from agencies.registry import SEED_REGISTRY, load_registry  # noqa: E402
 from plans.format import SEED_PLAN  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from plans.saving import save_plan  # noqa: E402
+from reporting.periods import open_period  # noqa: E402
 
 PROVINCES = 34
 
@@ -64,6 +65,9 @@ def generate() -> None:
         data["code"] = f"p{n:02d}-sxtdbv-2021"
         data["issuer"] = f"UBND tỉnh Tỉnh {n:02d}"
         save_plan(data)
+    for plan in Plan.objects.all():
+        if not plan.periods.filter(year=2025).exists():
+            open_period(plan, 2025, announce=False)
     if not User.objects.filter(username="bench").exists():
         User.objects.create_user(
             "bench", "bench@example.vn", "bench-password-123", role=UserRole.VIEWER
@@ -80,9 +84,15 @@ def measure() -> None:
         "/plans/p17-sxtdbv-2021/tasks/?agency=p17-so-du-lich&year=2022&q=ban",
         "/plans/p17-sxtdbv-2021/timeline/",
         "/agencies/",
+        "/agencies/?province=p17-ubnd-tinh",
         "/agencies/p17-so-du-lich/?year=2022",
+        "/plans/p17-sxtdbv-2021/reporting/",
+        "/plans/p17-sxtdbv-2021/reporting/2025/",
+        "/plans/p17-sxtdbv-2021/progress/?year=2025",
         "/api/v1/plans/p17-sxtdbv-2021",
         "/api/v1/agencies",
+        "/api/v1/plans/p17-sxtdbv-2021/years/2025/reports",
+        "/api/v1/plans/p17-sxtdbv-2021/progress?year=2025",
     ]
     print(f"{'page':<62} {'queries':>7} {'ms':>8}")
     for url in pages:
