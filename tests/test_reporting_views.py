@@ -285,3 +285,17 @@ def test_reminder_days_are_configurable(period, reporter, settings):
     assert not Reminder.objects.filter(kind="before").exists()
     call_command("send_reminders", "--date", "2022-12-05")
     assert Reminder.objects.filter(report__agency=reporter.agency, kind="before").exists()
+
+
+def test_comments_on_difficulties_stand_beside_the_field(client, period, reporter, coordinator):
+    report = _report(period)
+    submit_report(report, reporter)
+    client.force_login(coordinator)
+    client.post(
+        reverse("reporting:report", args=[report.pk]),
+        {"action": "return", "comment": "Xem lại", "comment-difficulties": "Nêu cụ thể hơn"},
+    )
+    client.force_login(reporter)
+    page = client.get(reverse("reporting:report", args=[report.pk])).content.decode()
+    before_field = page.split('name="difficulties"')[0]
+    assert "Nêu cụ thể hơn" in before_field.split("report-indicators")[-1]
