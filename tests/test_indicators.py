@@ -286,3 +286,16 @@ def test_registry_entry_needs_a_name_and_a_year_in_the_plan(client, demo, coordi
     )
     body = response.content.decode()
     assert response.status_code == 400 and "Năm phải từ 2021 đến 2030" in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_progress_api_for_each_role(client, demo, personas, role):
+    client.force_login(personas[role])
+    assert client.get(f"/api/v1/plans/{CODE}/progress").status_code == 200
+    indicator = _indicator(demo, 2025, 1)
+    assert client.get(f"/api/v1/indicators/{indicator.pk}/values").status_code == 200
+
+
+def test_progress_api_needs_a_login(client, demo):
+    assert client.get(f"/api/v1/plans/{CODE}/progress").status_code == 401
+    assert client.get("/api/v1/indicators/1/values").status_code == 401
