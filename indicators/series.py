@@ -17,8 +17,10 @@ Series = dict[int, float]
 
 
 def _aggregate(rows: list[IndicatorValue], how: str) -> float | None:
+    """Agencies' values into one: ratio of sums (Σ part ÷ Σ whole), mean, weighted mean
+    (weights in ``denominator``), or sum."""
     values = [r for r in rows if r.value is not None]
-    if how == Aggregation.RATIO_OF_SUMS or any(r.denominator for r in rows):
+    if how == Aggregation.RATIO_OF_SUMS:
         part = sum((r.numerator or 0) for r in rows)
         whole = sum((r.denominator or 0) for r in rows)
         return float(100 * part / whole) if whole else None
@@ -55,7 +57,10 @@ def plan_series(plan: Plan) -> dict[int, dict[str, Series]]:
             answers = [r.value for r in rows[key] if r.value is not None]
             value = float(100 * sum(answers) / len(answers)) if answers else None
         else:
-            value = _aggregate(rows[key], indicator.aggregation)
+            how = (
+                Aggregation.RATIO_OF_SUMS if indicator.kind == Kind.RATIO else indicator.aggregation
+            )
+            value = _aggregate(rows[key], how)
         if value is not None:
             result[indicator_id].setdefault(category, {})[year] = round(value, 4)
     registry = [i for i in indicators if i.kind == Kind.REGISTRY]

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 
 from plans.models import Plan
 from planwatch.text import vi_sorted
-from reporting.models import AgencyReport, ReportingPeriod, ReportState, ReportVersion
+from reporting.models import AgencyReport, ReportingPeriod, ReportState
 
 
 @dataclass
@@ -54,18 +54,13 @@ def year_summary(period: ReportingPeriod, today: dt.date) -> YearSummary:
     reports = list(
         AgencyReport.objects.filter(period=period)
         .select_related("agency")
-        .prefetch_related(
-            Prefetch("versions", queryset=ReportVersion.objects.only("id", "report_id", "number"))
-        )
+        .annotate(n_items=Count("items"))
         .order_by("agency__name")
-    )
-    counts = dict(
-        AgencyReport.objects.filter(period=period).annotate(n=Count("items")).values_list("pk", "n")
     )
     rows = []
     for report in vi_sorted(reports, key=lambda r: r.agency.name):
         status, overdue = _timeliness(report, period.due_date, today)
-        rows.append(Row(report, status, overdue, counts.get(report.pk, 0)))
+        rows.append(Row(report, status, overdue, report.n_items))
     return YearSummary(
         period=period,
         rows=rows,

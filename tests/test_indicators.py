@@ -175,9 +175,18 @@ def test_target_page_has_chart_data_and_table(client, demo, viewer):
 
 
 def test_csv_download_has_no_formulas(client, demo, viewer):
+    import csv
+    import io
+
+    target = _indicator(demo, 2025, 1).target
+    target.text = '=HYPERLINK("http://x","bấm")'
+    target.save()
     client.force_login(viewer)
     body = client.get(reverse("indicators:csv", args=[CODE]), {"year": "2025"}).content.decode()
     assert body.startswith("\ufeffMốc,") and "Đi xuống" in body
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert len(rows) == 18
+    assert rows[1][1].startswith("'=HYPERLINK")  # text, never a formula
 
 
 def test_api_progress_and_values(client, demo, viewer):
@@ -299,3 +308,22 @@ def test_progress_api_for_each_role(client, demo, personas, role):
 def test_progress_api_needs_a_login(client, demo):
     assert client.get(f"/api/v1/plans/{CODE}/progress").status_code == 401
     assert client.get("/api/v1/indicators/1/values").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        ("sum", 30.0),
+        ("mean", 15.0),
+        ("weighted_mean", 17.5),
+        ("ratio_of_sums", 100 * 6 / 40),
+    ],
+)
+def test_declared_aggregations(how, expected):
+    from indicators.series import _aggregate
+
+    rows = [
+        IndicatorValue(value=Decimal(10), numerator=Decimal(2), denominator=Decimal(10)),
+        IndicatorValue(value=Decimal(20), numerator=Decimal(4), denominator=Decimal(30)),
+    ]
+    assert _aggregate(rows, how) == pytest.approx(expected)
