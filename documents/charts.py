@@ -1,0 +1,119 @@
+"""Charts inside the documents (matplotlib, no screen): where a picture says it
+better than a table. PNG bytes, 150 dpi, sized for an A4 page."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+
+from documents.content import STATUS_COLOURS, Chart, ConsolidatedReport  # noqa: E402
+from indicators.progress import LABELS, Status  # noqa: E402
+
+FONT = ["Liberation Serif", "Times New Roman", "DejaVu Serif", "serif"]
+
+
+def _png(fig) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def _style():
+    plt.rcParams.update({"font.family": "serif", "font.serif": FONT, "font.size": 10})
+
+
+def targets_chart(report: ConsolidatedReport) -> Chart | None:
+    """How many targets stand where, by milestone: one bar per status."""
+    if not report.targets:
+        return None
+    _style()
+    milestones = sorted({t.milestone for t in report.targets})
+    statuses = [s for s in Status if any(t.status == s for t in report.targets)]
+    fig, ax = plt.subplots(figsize=(6.3, 0.5 + 0.55 * len(milestones) + 0.4))
+    left = [0] * len(milestones)
+    for status in statuses:
+        counts = [
+            sum(1 for t in report.targets if t.milestone == m and t.status == status)
+            for m in milestones
+        ]
+        bars = ax.barh(
+            [f"Mốc {m}" for m in milestones],
+            counts,
+            left=left,
+            color=STATUS_COLOURS[status],
+            label=LABELS[status],
+        )
+        for bar, n in zip(bars, counts, strict=True):
+            if n:
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    str(n),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                )
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    ax.set_xlabel("Số chỉ tiêu")
+    ax.invert_yaxis()
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, fontsize=8, frameon=False)
+    ax.set_title(f"Tình hình thực hiện các chỉ tiêu (số liệu đến năm {report.years[-1]})")
+    return Chart("targets", "Tình hình thực hiện các chỉ tiêu", _png(fig))
+
+
+def compliance_chart(report: ConsolidatedReport) -> Chart | None:
+    """Reports on time, late and missing, year by year (reviews)."""
+    if len(report.compliance_years) < 2:
+        return None
+    _style()
+    years = [str(c.year) for c in report.compliance_years]
+    fig, ax = plt.subplots(figsize=(6.3, 2.8))
+    on_time = [c.on_time for c in report.compliance_years]
+    late = [c.late for c in report.compliance_years]
+    missing = [c.missing for c in report.compliance_years]
+    ax.bar(years, on_time, color="#198754", label="Đúng hạn")
+    ax.bar(years, late, bottom=on_time, color="#ffc107", label="Muộn")
+    ax.bar(
+        years,
+        missing,
+        bottom=[a + b for a, b in zip(on_time, late, strict=True)],
+        color="#dc3545",
+        label="Chưa báo cáo",
+    )
+    ax.set_ylabel("Số đơn vị")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=8, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.set_title("Tình hình báo cáo của các đơn vị qua các năm")
+    return Chart("compliance", "Tình hình báo cáo qua các năm", _png(fig))
+
+
+def funds_chart(report: ConsolidatedReport) -> Chart | None:
+    """Money spent year by year (reviews), in million đồng."""
+    if len(report.funds_years) < 2 or not any(f.spent for f in report.funds_years):
+        return None
+    _style()
+    fig, ax = plt.subplots(figsize=(6.3, 2.6))
+    ax.bar(
+        [f.label for f in report.funds_years],
+        [f.spent / 1e6 for f in report.funds_years],
+        color="#0d6efd",
+    )
+    ax.set_ylabel("Triệu đồng")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Kinh phí các đơn vị đã sử dụng theo năm")
+    return Chart("funds", "Kinh phí theo năm", _png(fig))
+
+
+def add_charts(report: ConsolidatedReport) -> ConsolidatedReport:
+    for make in (targets_chart, compliance_chart, funds_chart):
+        chart = make(report)
+        if chart:
+            report.charts[chart.name] = chart
+    return report

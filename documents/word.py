@@ -1,0 +1,145 @@
+"""The Word writer: the consolidated report rendered into a .docx template
+(docxtpl) in a sandboxed Jinja environment with every value escaped, so that
+neither agency text nor an uploaded template can run code or break the XML.
+Templates are checked before use; a broken one is refused with the reason."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import fields
+
+from docx import Document
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from documents.content import ConsolidatedReport, Kind
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+CHART_WIDTH = Mm(150)
+KIND_PHRASES = {
+    Kind.ANNUAL: "kết quả thực hiện năm",
+    Kind.MIDTERM: "sơ kết giữa kỳ",
+    Kind.FINAL: "tổng kết",
+}
+PROPERTIES = ("review", "year_label", "kind_label", "empty", "filename")
+
+
+class TemplateProblem(ValueError):
+    """A template that cannot be used: the reason, in Vietnamese."""
+
+
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=False)
+
+
+def context(report: ConsolidatedReport, tpl: DocxTemplate | None = None) -> dict:
+    """Every field a template may use (docs/documents.md lists them)."""
+    data = {f.name: getattr(report, f.name) for f in fields(report) if f.name != "charts"}
+    data.update({name: getattr(report, name) for name in PROPERTIES})
+    data["year"] = report.years[-1]
+    data["kind_phrase"] = KIND_PHRASES[report.kind] + (
+        f" {report.years[-1]}" if report.kind == Kind.ANNUAL else f" {report.year_label}"
+    )
+    for name in ("targets", "compliance", "funds"):
+        chart = report.charts.get(name)
+        key = f"chart_{name}"
+        if chart and tpl is not None:
+            data[key] = InlineImage(tpl, io.BytesIO(chart.png), width=CHART_WIDTH)
+        else:
+            data[key] = ""
+    return data
+
+
+KNOWN = {
+    *(f.name for f in fields(ConsolidatedReport)),
+    *PROPERTIES,
+    "year",
+    "kind_phrase",
+    "chart_targets",
+    "chart_compliance",
+    "chart_funds",
+    # Jinja's own names
+    "loop",
+    "range",
+    "dict",
+    "lipsum",
+    "cycler",
+    "joiner",
+    "namespace",
+}
+
+
+def _open(template: bytes) -> DocxTemplate:
+    if len(template) > MAX_TEMPLATE_BYTES:
+        raise TemplateProblem(
+            "Tệp mẫu quá lớn (%s MB); giới hạn là %s MB."
+            % (len(template) // (1024 * 1024), MAX_TEMPLATE_BYTES // (1024 * 1024))
+        )
+    if not template.startswith(b"PK\x03\x04"):
+        raise TemplateProblem("Tệp mẫu không phải tệp Word (.docx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(template)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names:
+                raise TemplateProblem(
+                    "Tệp mẫu không phải tệp Word (.docx): thiếu nội dung văn bản."
+                )
+            if any(n.lower().startswith("word/vbaproject") for n in names):
+                raise TemplateProblem("Tệp mẫu có macro; chỉ nhận tệp .docx không có macro.")
+        tpl = DocxTemplate(io.BytesIO(template))
+        tpl.init_docx()
+    except TemplateProblem:
+        raise
+    except Exception as exc:
+        raise TemplateProblem("Không mở được tệp mẫu như một tệp Word: %s" % exc) from exc
+    return tpl
+
+
+def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
+    """Refuse a broken template (raise TemplateProblem with the reason); return
+    warnings for a usable one. The template is rendered once with ``sample``."""
+    tpl = _open(template)
+    try:
+        used = tpl.get_undeclared_template_variables(_environment())
+    except TemplateError as exc:
+        line = f" (dòng {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise TemplateProblem(
+            "Mẫu có thẻ trường sai cú pháp%s: %s. Kiểm tra các cặp {{ }} và {%% %%}."
+            % (line, exc.message or exc)
+        ) from exc
+    unknown = sorted(used - KNOWN)
+    if unknown:
+        raise TemplateProblem(
+            "Mẫu dùng trường không có: %s. Các trường dùng được có trong hướng dẫn mẫu báo cáo."
+            % ", ".join("{{ %s }}" % u for u in unknown)
+        )
+    render(sample, template)
+    warnings = []
+    for needed in ("issuer", "title"):
+        if needed not in used:
+            warnings.append("Mẫu không dùng trường {{ %s }}." % needed)
+    return warnings
+
+
+def render(report: ConsolidatedReport, template: bytes) -> bytes:
+    """The report as .docx bytes, in ``template``."""
+    tpl = _open(template)
+    try:
+        tpl.render(context(report, tpl), _environment(), autoescape=True)
+        out = io.BytesIO()
+        tpl.save(out)
+    except TemplateError as exc:
+        raise TemplateProblem("Không điền được mẫu: %s" % (exc.message or exc)) from exc
+    except TemplateProblem:
+        raise
+    except Exception as exc:
+        raise TemplateProblem("Không điền được mẫu: %s" % exc) from exc
+    data = out.getvalue()
+    try:
+        Document(io.BytesIO(data))
+    except Exception as exc:
+        raise TemplateProblem("Văn bản tạo ra từ mẫu không mở được: %s" % exc) from exc
+    return data
