@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format messages browser lock clean
+.PHONY: install run test test-fast lint format messages browser office lock clean
 
 install: $(STAMP)
 
@@ -23,7 +23,7 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Every test: unit, views, API, and the browser tests in Debian's chromium.
-test: install browser
+test: install browser office
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -34,6 +34,10 @@ test-fast: install
 # Debian's chromium for the Playwright tests (installed only where it is missing).
 browser:
 	@sh scripts/ensure-chromium
+
+# LibreOffice Writer for the PDF of the consolidated report (only where it is missing).
+office:
+	@sh scripts/ensure-libreoffice
 
 lint: install
 	$(BIN)/ruff check .

@@ -56,6 +56,16 @@ def can_manage_reporting(user: User) -> bool:
     return user.is_authenticated and (user.is_admin or user.is_coordinator)
 
 
+def can_read_consolidated_reports(user: User) -> bool:
+    """The province's consolidated report holds every agency's work: coordinators,
+    administrators, finance and leaders read it; a reporter sees only their agency's."""
+    return bool(user.is_authenticated and user.is_active and not user.is_reporter)
+
+
+def can_manage_document_templates(user: User) -> bool:
+    return user.is_authenticated and (user.is_admin or user.is_coordinator)
+
+
 def can_read_audit_log(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 

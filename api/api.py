@@ -15,6 +15,7 @@ from accounts.models import ApiToken
 from accounts.permissions import can_import_plans, can_view_plans
 from agencies.models import Agency
 from api.auth import AUTH
+from api.documents import router as documents_router
 from api.reporting import router as reporting_router
 from api.schemas import AgencyOut, Message, PlanSummary, TokenIn, TokenOut
 from indicators.models import Indicator
@@ -133,6 +134,7 @@ def list_agencies(request):
 
 
 api.add_router("", reporting_router)
+api.add_router("", documents_router)
 
 
 @api.get(

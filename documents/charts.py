@@ -9,10 +9,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib import pyplot as plt
 
-from documents.content import STATUS_COLOURS, Chart, ConsolidatedReport  # noqa: E402
-from indicators.progress import LABELS, Status  # noqa: E402
+from documents.content import STATUS_COLOURS, Chart, ConsolidatedReport
+from indicators.progress import LABELS, Status
 
 FONT = ["Liberation Serif", "Times New Roman", "DejaVu Serif", "serif"]
 

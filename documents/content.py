@@ -401,7 +401,6 @@ def assemble(
     parent_body, place = _body_place(province.name if province else plan.issuer_name)
 
     periods = list(ReportingPeriod.objects.filter(plan=plan, year__in=years).order_by("year"))
-    by_year = {p.year: p for p in periods}
     reports = list(
         AgencyReport.objects.filter(period__in=periods).select_related("agency", "period")
     )

@@ -39,8 +39,13 @@ def _fonts(element_rpr, name: str = FONT) -> None:
         fonts.set(qn(attr), name)
 
 
+INDENT = Cm(1.27)
+NO_SPACE = Pt(0)
+AFTER = Pt(6)
+
+
 def _style(doc, name: str, *, base="Normal", size=BODY_PT, bold=False, italic=False,
-           align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=Cm(1.27), before=Pt(0), after=Pt(6),
+           align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=INDENT, before=NO_SPACE, after=AFTER,
            keep_next=False):  # fmt: skip
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles[base]

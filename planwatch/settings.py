@@ -165,3 +165,9 @@ try:
 except ValueError:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers, e.g. 7,3") from None
 REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=1)
+
+# Official documents: LibreOffice for PDF (found on PATH when empty), and whether
+# documents are generated in a background thread (the page shows progress) or in
+# the request (tests, or servers that forbid threads).
+PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
+DOCUMENTS_IN_BACKGROUND = env_str("DOCUMENTS_IN_BACKGROUND", "1") not in ("0", "false", "no")

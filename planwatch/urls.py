@@ -11,6 +11,7 @@ urlpatterns = [
     path("my-tasks/", agency_views.my_tasks, name="my_tasks"),
     path("", include("reporting.urls")),
     path("", include("indicators.urls")),
+    path("", include("documents.urls")),
     path("plans/", include("plans.urls")),
     path("agencies/", include("agencies.urls")),
     path("accounts/", include(auth_urlpatterns)),

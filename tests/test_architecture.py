@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["audit", "agencies", "accounts", "plans", "reporting", "indicators", "api", "planwatch"]
+APPS = [
+    "audit",
+    "agencies",
+    "accounts",
+    "plans",
+    "reporting",
+    "indicators",
+    "documents",
+    "api",
+    "planwatch",
+]
 ALLOWED = {
     "audit": set(),
     "agencies": {"audit"},
@@ -16,6 +26,7 @@ ALLOWED = {
     "plans": {"agencies", "audit"},
     "reporting": {"plans", "agencies", "audit", "accounts"},
     "indicators": {"reporting", "plans", "agencies", "audit", "accounts"},
+    "documents": {"indicators", "reporting", "plans", "agencies", "audit", "accounts"},
     "planwatch": set(),
 }
 TOP_LAYER = {

@@ -1,0 +1,288 @@
+"""The Excel appendices of the consolidated report (openpyxl): the task table in
+the plan appendix's layout with each task's status, every agency's entry in
+detail, the targets, the agencies' compliance and the funds; formatted for
+printing (A4, Times New Roman, titles repeated on every page, fit to width).
+Agency text is always written as text, never as a formula."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from documents.content import ConsolidatedReport
+
+FONT = "Times New Roman"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+MONEY = '#,##0 "đ"'
+
+
+def _text(cell, value) -> None:
+    """Text stays text: "=HYPERLINK(…)" from an agency never becomes a formula."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+class _Sheet:
+    def __init__(self, ws: Worksheet, title: str, subtitle: str, headers: list[str],
+                 widths: list[float], landscape: bool = True):  # fmt: skip
+        self.ws, self.ncols = ws, len(headers)
+        ws.sheet_view.showGridLines = False
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        last = get_column_letter(self.ncols)
+        for row, (text, size) in enumerate(((title, 13), (subtitle, 12)), start=1):
+            ws.merge_cells(f"A{row}:{last}{row}")
+            cell = ws.cell(row, 1)
+            _text(cell, text)
+            cell.font = Font(name=FONT, size=size, bold=row == 1, italic=row == 2)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.row_dimensions[1].height = 36
+        self.row = 4
+        for col, text in enumerate(headers, start=1):
+            cell = ws.cell(self.row, col)
+            _text(cell, text)
+            cell.font = Font(name=FONT, size=11, bold=True)
+            cell.fill = HEAD_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.freeze_panes = ws.cell(self.row + 1, 1)
+        ws.print_title_rows = f"{self.row}:{self.row}"
+        setup = ws.page_setup
+        setup.paperSize = ws.PAPERSIZE_A4
+        setup.orientation = "landscape" if landscape else "portrait"
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
+        ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "Trang &P/&N"
+        ws.oddFooter.center.font = FONT
+
+    def add(self, values: list, *, bold=False, fill=None, money_cols=(), center_cols=(0,)):  # fmt: skip
+        self.row += 1
+        for col, value in enumerate(values, start=1):
+            cell = self.ws.cell(self.row, col)
+            _text(cell, value)
+            cell.font = Font(name=FONT, size=11, bold=bold)
+            cell.border = BORDER
+            if fill:
+                cell.fill = fill
+            horizontal = "center" if (col - 1) in center_cols else None
+            if (col - 1) in money_cols and isinstance(value, int):
+                cell.number_format = MONEY
+                horizontal = "right"
+            cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+
+    def merged(self, text: str, *, fill=GROUP_FILL) -> None:
+        self.row += 1
+        self.ws.merge_cells(
+            start_row=self.row, start_column=1, end_row=self.row, end_column=self.ncols
+        )
+        cell = self.ws.cell(self.row, 1)
+        _text(cell, text)
+        cell.font = Font(name=FONT, size=11, bold=True)
+        if fill is not None:
+            cell.fill = fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        for col in range(1, self.ncols + 1):
+            self.ws.cell(self.row, col).border = BORDER
+
+
+def build_workbook(report: ConsolidatedReport) -> bytes:
+    wb = Workbook()
+    period = (
+        f"năm {report.years[0]}" if len(report.years) == 1 else f"giai đoạn {report.year_label}"
+    )
+    source = f"{report.issuer_name} · {report.plan_reference} · số liệu {period}"
+
+    # 1. Tasks, in the appendix's layout, with the status of each year.
+    ws = wb.active
+    ws.title = "Nhiệm vụ"
+    year_cols = [f"Tình hình thực hiện {y}" for y in report.years]
+    sheet = _Sheet(
+        ws,
+        f"PHỤ LỤC 1. TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ ({period.upper()})",
+        source,
+        [
+            "TT",
+            "Nội dung nhiệm vụ",
+            "Đơn vị chủ trì",
+            "Đơn vị phối hợp",
+            "Thời gian thực hiện",
+            "Sản phẩm",
+            *year_cols,
+            "Tổng hợp số lượng",
+            "Kinh phí đã sử dụng",
+        ],
+        [6, 48, 22, 28, 14, 24, *([26] * len(year_cols)), 30, 16],
+    )
+    money_col = 6 + len(year_cols) + 1
+    for group in report.groups:
+        sheet.merged(f"{group.number}. {group.title}")
+        for task in group.tasks:
+            cells = []
+            for ty in task.years:
+                if not ty.active:
+                    cells.append("Không triển khai trong năm")
+                elif not ty.entries:
+                    cells.append("Chưa có báo cáo được chấp nhận")
+                else:
+                    cells.append("; ".join(_statuses(ty)))
+            totals = " ".join(ty.totals for ty in task.years if ty.totals)
+            sheet.add(
+                [
+                    task.code,
+                    task.content,
+                    task.leads,
+                    task.partners,
+                    task.timeframe,
+                    task.output,
+                    *cells,
+                    totals.replace("Tổng hợp các đơn vị báo cáo: ", ""),
+                    task.spent or None,
+                ],
+                money_cols=(money_col,),
+            )
+
+    # 2. Every agency's entry.
+    sheet = _Sheet(
+        wb.create_sheet("Chi tiết"),
+        "PHỤ LỤC 2. BÁO CÁO CỦA CÁC ĐƠN VỊ THEO TỪNG NHIỆM VỤ",
+        source,
+        [
+            "Năm",
+            "Nhiệm vụ",
+            "Đơn vị",
+            "Vai trò",
+            "Tình trạng",
+            "Nội dung đã thực hiện",
+            "Kết quả",
+            "Số lượng",
+            "Kinh phí",
+            "Lý do",
+        ],
+        [7, 9, 26, 10, 14, 48, 34, 24, 16, 24],
+    )
+    count = 0
+    for group in report.groups:
+        for task in group.tasks:
+            for ty in task.years:
+                for e in ty.entries:
+                    count += 1
+                    sheet.add(
+                        [
+                            ty.year,
+                            task.code,
+                            e.agency,
+                            e.role,
+                            e.status,
+                            "\n".join(e.done),
+                            "\n".join(e.results),
+                            "; ".join(e.quantities),
+                            e.spent,
+                            "\n".join(e.reason),
+                        ],
+                        money_cols=(8,),
+                        center_cols=(0, 1),
+                    )
+    if not count:
+        sheet.merged("Chưa có báo cáo nào của các đơn vị được chấp nhận.", fill=None)
+
+    # 3. Targets.
+    sheet = _Sheet(
+        wb.create_sheet("Chỉ tiêu"),
+        "PHỤ LỤC 3. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        source,
+        [
+            "TT",
+            "Mốc",
+            "Chỉ tiêu",
+            "Chỉ số",
+            "Đơn vị tính",
+            "Giá trị gốc",
+            *[str(y) for y in report.years],
+            "Đánh giá",
+            "Ghi chú",
+        ],
+        [6, 8, 50, 30, 12, 14, *([11] * len(report.years)), 18, 40],
+    )
+    for i, t in enumerate(report.targets, start=1):
+        sheet.add(
+            [
+                i,
+                t.milestone,
+                t.text,
+                t.indicator,
+                t.unit,
+                t.baseline,
+                *[t.values.get(y, "") for y in report.years],
+                t.status_label,
+                t.reason,
+            ],
+            center_cols=(0, 1),
+        )
+
+    # 4. Compliance.
+    sheet = _Sheet(
+        wb.create_sheet("Đơn vị báo cáo"),
+        "PHỤ LỤC 4. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ",
+        source,
+        ["TT", "Đơn vị", "Đúng hạn", "Muộn", "Chưa báo cáo", "Ghi chú"],
+        [6, 40, 11, 11, 13, 60],
+        landscape=False,
+    )
+    for c in report.compliance_years:
+        sheet.merged(
+            f"Năm {c.year} (hạn {c.due_date:%d/%m/%Y}): phải báo cáo {c.expected}, đúng hạn "
+            f"{c.on_time}, muộn {c.late}, chưa báo cáo {c.missing}, đã chấp nhận {c.accepted}"
+        )
+    for i, a in enumerate(report.compliance, start=1):
+        sheet.add(
+            [i, a.agency, a.on_time or None, a.late or None, a.missing or None, a.detail],
+            center_cols=(0, 2, 3, 4),
+        )
+    if not report.compliance_years:
+        sheet.merged("Chưa có kỳ báo cáo nào được mở.", fill=None)
+
+    # 5. Funds.
+    sheet = _Sheet(
+        wb.create_sheet("Kinh phí"),
+        "PHỤ LỤC 5. KINH PHÍ THỰC HIỆN",
+        source,
+        ["TT", "Nội dung", "Dự toán", "Được giao", "Đã sử dụng", "Tỷ lệ"],
+        [6, 50, 18, 18, 18, 10],
+        landscape=False,
+    )
+    for i, f in enumerate(report.funds, start=1):
+        sheet.add([i, f.label, f.estimated, f.allocated, f.spent, f.rate], money_cols=(2, 3, 4))
+    t = report.funds_total
+    sheet.add(
+        ["", t.label, t.estimated, t.allocated, t.spent, t.rate], bold=True, money_cols=(2, 3, 4)
+    )
+    if len(report.funds_years) > 1:
+        sheet.merged("Theo năm")
+        for f in report.funds_years:
+            sheet.add(
+                ["", f.label, f.estimated, f.allocated, f.spent, f.rate], money_cols=(2, 3, 4)
+            )
+
+    wb.properties.creator = "planwatch"
+    wb.properties.title = report.title
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _statuses(ty) -> list[str]:
+    counts: dict[str, int] = {}
+    for e in ty.entries:
+        counts[e.status] = counts.get(e.status, 0) + 1
+    return [f"{n} đơn vị {s}" for s, n in counts.items()]

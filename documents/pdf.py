@@ -1,0 +1,73 @@
+"""PDF by LibreOffice: the same .docx the coordinator would open in Word, converted
+headless, so that the PDF is the Word document (same template, same signer, same
+page numbers) and the Vietnamese text is set with the fonts the server has
+(fonts-liberation2 is metric-compatible with Times New Roman)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+_lock = threading.Lock()  # one LibreOffice profile per process, used one at a time
+TIMEOUT = 120
+
+
+class PdfUnavailable(RuntimeError):
+    """No PDF could be made: the reason, in Vietnamese."""
+
+
+def soffice() -> str | None:
+    configured = getattr(settings, "PLANWATCH_SOFFICE", "")
+    if configured:
+        return configured if Path(configured).exists() else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def available() -> bool:
+    return soffice() is not None
+
+
+def docx_to_pdf(docx: bytes) -> bytes:
+    program = soffice()
+    if program is None:
+        raise PdfUnavailable(
+            "Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; tải tệp Word và in ra PDF, "
+            "hoặc nhờ quản trị cài gói libreoffice-writer-nogui."
+        )
+    profile = Path(settings.VAR_DIR) / "libreoffice" / f"profile-{os.getpid()}"
+    with _lock, tempfile.TemporaryDirectory(prefix="planwatch-pdf-") as tmp:
+        source = Path(tmp) / "bao-cao.docx"
+        source.write_bytes(docx)
+        try:
+            done = subprocess.run(
+                [
+                    program,
+                    f"-env:UserInstallation={profile.resolve().as_uri()}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf:writer_pdf_Export",
+                    "--outdir",
+                    tmp,
+                    str(source),
+                ],
+                capture_output=True,
+                timeout=TIMEOUT,
+                check=False,
+                env={**os.environ, "HOME": tmp},
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PdfUnavailable(
+                "LibreOffice không chuyển xong sang PDF trong thời gian cho phép."
+            ) from exc
+        target = Path(tmp) / "bao-cao.pdf"
+        if done.returncode != 0 or not target.exists():
+            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
+            raise PdfUnavailable("LibreOffice không chuyển được sang PDF: %s" % detail)
+        return target.read_bytes()
