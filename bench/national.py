@@ -93,6 +93,10 @@ def measure() -> None:
         "/api/v1/agencies",
         "/api/v1/plans/p17-sxtdbv-2021/years/2025/reports",
         "/api/v1/plans/p17-sxtdbv-2021/progress?year=2025",
+        "/plans/p17-sxtdbv-2021/documents/",
+        "/plans/p17-sxtdbv-2021/documents/print/?kind=annual&year=2025",
+        "/api/v1/plans/p17-sxtdbv-2021/years/2025/report.docx",
+        "/api/v1/plans/p17-sxtdbv-2021/years/2025/report.xlsx",
     ]
     print(f"{'page':<62} {'queries':>7} {'ms':>8}")
     for url in pages:

@@ -13,7 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_manage_reporting, can_view_plans, require
+from accounts.permissions import (
+    can_manage_reporting,
+    can_read_consolidated_reports,
+    can_view_plans,
+    require,
+)
+from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import format_quantities, report_data
@@ -130,6 +136,8 @@ def year_dashboard(request, code: str, year: int):
             "period": period,
             "summary": summary,
             "can_manage": can_manage_reporting(request.user),
+            "can_read_documents": can_read_consolidated_reports(request.user),
+            "pdf_available": pdf_available(),
         },
     )
 

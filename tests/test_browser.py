@@ -187,3 +187,26 @@ def test_a_leader_reads_progress_on_a_phone(page):
     page.wait_for_url("**/progress/*/**")
     page.wait_for_function("document.querySelectorAll('#series-rows tr').length > 3")
     assert page.evaluate("typeof Chart !== 'undefined' && !!Chart.getChart('chart')")
+
+
+def test_a_leader_makes_the_years_word_report_on_a_phone(page, settings):
+    import io
+
+    from docx import Document
+
+    settings.DOCUMENTS_IN_BACKGROUND = False  # one database connection under the live server
+    _login(page, "demo-viewer")
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/documents/")
+    row = page.locator('#annual tr[data-year="2024"]')
+    row.locator("button[value=docx]").click()
+    link = row.locator(".job-download")
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "bao-cao-qb-sxtdbv-2021-2024.docx"
+    doc = Document(io.BytesIO(Path(download.path()).read_bytes()))
+    assert any(p.text == "BÁO CÁO" for p in doc.paragraphs)
+    # The printable page opens beside it, in the state format.
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/documents/print/?kind=annual&year=2024")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.content()

@@ -336,7 +336,7 @@ def test_excel_appendices_match_the_report(demo):
     targets = wb["Chỉ tiêu"]
     assert targets.max_row - 4 == 17
     funds = wb["Kinh phí"]
-    total = [r for r in funds.iter_rows(min_row=5, values_only=True) if r[1] == "Tổng cộng"][0]
+    total = next(r for r in funds.iter_rows(min_row=5, values_only=True) if r[1] == "Tổng cộng")
     assert total[4] == report.funds_total.spent
     lines = [r[4] for r in funds.iter_rows(min_row=5, values_only=True) if r[0] not in ("", None)]
     assert sum(lines) == total[4]

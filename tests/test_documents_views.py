@@ -195,3 +195,26 @@ def test_api_schema_lists_the_document_routes(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/plans/{code}/years/{year}/report.{fmt}" in paths
     assert "/api/v1/plans/{code}/reviews/{kind}/report.{fmt}" in paths
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "finance", "viewer"])
+def test_the_years_page_offers_the_consolidated_report(client, period, personas, role):
+    client.force_login(personas[role])
+    html = client.get(reverse("reporting:year", args=[CODE, 2022])).content.decode()
+    assert 'id="consolidated"' in html
+    assert reverse("documents:generate", args=[CODE]) in html
+
+
+def test_assembling_takes_a_fixed_number_of_queries(plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.content import Kind, assemble
+    from reporting.demo import load_reporting_demo
+
+    load_reporting_demo(plan)
+    with CaptureQueriesContext(connection) as one_year:
+        assemble(plan, [2021], Kind.ANNUAL)
+    with CaptureQueriesContext(connection) as five_years:
+        assemble(plan, [2021, 2022, 2023, 2024, 2025], Kind.MIDTERM)
+    assert len(five_years) == len(one_year) <= 20
