@@ -31,6 +31,8 @@ CONTENT_TYPES = {
     DocumentFormat.PDF: "application/pdf",
 }
 Progress = Callable[[int, str], None]
+KEEP_JOBS = 10  # per user and plan
+STALE_AFTER = dt.timedelta(minutes=10)  # a job still running by then was interrupted
 
 
 @dataclass
@@ -171,6 +173,11 @@ def start_job(plan: Plan, kind: str, years: list[int], fmt: str, actor) -> Docum
         step="Đang chờ",
     )
     record(actor, "documents.generated", job, after={"document": str(job)})
+    # Keep a user's last documents, not every file ever made.
+    old = DocumentJob.objects.filter(plan=plan, created_by=actor).values_list("pk", flat=True)[
+        KEEP_JOBS:
+    ]
+    DocumentJob.objects.filter(pk__in=list(old)).delete()
     if settings.DOCUMENTS_IN_BACKGROUND:
         transaction.on_commit(
             lambda: threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
@@ -178,6 +185,21 @@ def start_job(plan: Plan, kind: str, years: list[int], fmt: str, actor) -> Docum
     else:
         run_job(job.pk)
         job.refresh_from_db()
+    return job
+
+
+def settle_stale(job: DocumentJob) -> DocumentJob:
+    """A job left queued or running by a restarted server ends as failed, so that its
+    page stops waiting."""
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and (
+        timezone.now() - job.created_at > STALE_AFTER
+    ):
+        DocumentJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=JobStatus.FAILED,
+            error="Việc tạo tài liệu bị gián đoạn; hãy tạo lại.",
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db(fields=["status", "error", "finished_at"])
     return job
 
 

@@ -90,7 +90,7 @@ def _job_for(user, pk: int) -> DocumentJob:
     require(can_read_consolidated_reports(user))
     if job.created_by_id != user.pk and not can_manage_document_templates(user):
         raise Http404
-    return job
+    return generate.settle_stale(job)
 
 
 @login_required

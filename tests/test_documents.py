@@ -324,7 +324,7 @@ def test_excel_appendices_match_the_report(demo):
     tasks = wb["Nhiệm vụ"]
     assert int(tasks.page_setup.paperSize) == int(tasks.PAPERSIZE_A4)
     assert tasks.page_setup.orientation == "landscape"
-    assert tasks.print_title_rows == "4:4"
+    assert tasks.print_title_rows == "$4:$4"
     assert tasks.sheet_properties.pageSetUpPr.fitToPage
     assert tasks["A5"].font.name == "Times New Roman"
     codes = [r[0] for r in tasks.iter_rows(min_row=5, values_only=True) if r[2]]

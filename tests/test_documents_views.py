@@ -218,3 +218,33 @@ def test_assembling_takes_a_fixed_number_of_queries(plan):
     with CaptureQueriesContext(connection) as five_years:
         assemble(plan, [2021, 2022, 2023, 2024, 2025], Kind.MIDTERM)
     assert len(five_years) == len(one_year) <= 20
+
+
+def test_a_user_keeps_their_last_ten_documents(client, period, personas):
+    from documents import generate
+
+    for _ in range(12):
+        generate.start_job(period.plan, "annual", [2022], "xlsx", personas["viewer"])
+    assert DocumentJob.objects.filter(created_by=personas["viewer"]).count() == 10
+
+
+def test_an_interrupted_job_ends_as_failed(client, period, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = DocumentJob.objects.create(
+        plan=period.plan,
+        kind="annual",
+        first_year=2022,
+        last_year=2022,
+        format="docx",
+        created_by=personas["viewer"],
+        status="running",
+    )
+    DocumentJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    client.force_login(personas["viewer"])
+    html = client.get(reverse("documents:job", args=[job.pk])).content.decode()
+    assert "bị gián đoạn" in html and 'data-status="failed"' in html
