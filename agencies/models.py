@@ -117,6 +117,20 @@ class AgencyGroup(models.Model):
     members = models.ManyToManyField(
         Agency, verbose_name=_("members"), blank=True, related_name="listed_in_groups"
     )
+    valid_to = models.DateField(
+        _("meant until"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the reference means its successor group."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -126,15 +140,32 @@ class AgencyGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def members_on(self, day: dt.date) -> AgencyQuerySet:
-        """The agencies this group means on ``day``."""
-        if self.rule == self.Rule.BY_KIND:
-            qs = Agency.objects.filter(kind__in=self.member_kinds)
-            if self.scope_id:
-                qs = qs.filter(province_id=self.scope_id)
+    def on(self, day: dt.date) -> AgencyGroup:
+        """The group this reference means on ``day``: itself, or after ``valid_to`` its
+        successor ("UBND các huyện, thị xã, thành phố" → "UBND cấp xã" from 1/7/2025)."""
+        group, seen = self, set()
+        while group.valid_to and day > group.valid_to and group.successor_id:
+            if group.pk in seen:
+                break
+            seen.add(group.pk)
+            group = group.successor
+        return group
+
+    def members_on(self, day: dt.date, province_on=None) -> AgencyQuerySet:
+        """The agencies this group means on ``day``. A province-scoped group follows its
+        province through succession (``province_on(scope, day)`` gives the province of that
+        day; agencies.succession passes it)."""
+        group = self.on(day)
+        if group.valid_to and day > group.valid_to:
+            return Agency.objects.none()
+        if group.rule == self.Rule.BY_KIND:
+            qs = Agency.objects.filter(kind__in=group.member_kinds)
+            if group.scope_id:
+                scope = province_on(group.scope, day) if province_on else group.scope
+                qs = qs.filter(province_id=scope.pk if scope else group.scope_id)
             return qs.valid_on(day)
-        if self.rule == self.Rule.EXPLICIT:
-            return self.members.all().valid_on(day)
+        if group.rule == self.Rule.EXPLICIT:
+            return group.members.all().valid_on(day)
         return Agency.objects.none()
 
     def includes(self, agency: Agency, day: dt.date) -> bool:
@@ -201,3 +232,79 @@ class Alias(models.Model):
     @property
     def target(self) -> Agency | AgencyGroup:
         return self.agency or self.group
+
+
+class SuccessionKind(models.TextChoices):
+    RENAME = "rename", _("rename")
+    MERGE = "merge", _("merge")
+    SPLIT = "split", _("split")
+    TRANSFER = "transfer", _("transfer of a function")
+    ABOLITION = "abolition", _("abolition")
+
+
+class SuccessionEvent(models.Model):
+    """A change in the administration, effective on a date, ordered by a legal act:
+    agencies renamed, merged, split, a function transferred, an agency abolished.
+    History stays with the old agency; duties pass to its successors from ``effective``."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=SuccessionKind.choices)
+    effective = models.DateField(_("effective from"))
+    act = models.CharField(_("legal act"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    certain = models.BooleanField(
+        _("confirmed"),
+        default=True,
+        help_text=_("Unchecked where the date or the mapping still needs confirming."),
+    )
+    key = models.CharField(max_length=120, blank=True, help_text="bundled data key")
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["effective", "pk"]
+        verbose_name = _("succession event")
+        verbose_name_plural = _("succession events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="succession_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective:%d/%m/%Y}"
+
+
+class SuccessionLink(models.Model):
+    """One predecessor → successor line of an event. A split or a transfer names the
+    function that goes with the successor and the words by which a task is known to
+    belong to it ("giáo dục nghề nghiệp"); an abolition has no successor."""
+
+    event = models.ForeignKey(SuccessionEvent, on_delete=models.CASCADE, related_name="links")
+    predecessor = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="predecessor_links"
+    )
+    function = models.CharField(_("function"), max_length=255, blank=True)
+    keywords = models.JSONField(_("task words"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["event", "pk"]
+        verbose_name = _("succession line")
+        verbose_name_plural = _("succession lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "predecessor", "successor"], name="succession_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor or '—'}"

@@ -3,6 +3,7 @@ loading the bundled registry. Plain functions; views, importers and tests call t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -122,7 +123,12 @@ def load_registry(path: Path = SEED_REGISTRY, actor=None) -> dict[str, int]:
     Idempotent: loading twice changes nothing the second time. Every created or
     changed agency is written to the audit log.
     """
-    data = json.loads(path.read_text(encoding="utf-8"))
+    return load_registry_data(json.loads(path.read_text(encoding="utf-8")), actor)
+
+
+def load_registry_data(data: dict, actor=None) -> dict[str, int]:
+    """``load_registry`` on parsed data; validity dates are set only where the data
+    gives them, so that reloading the 2021 registry does not undo a succession."""
     counts = {"agencies": 0, "groups": 0, "aliases": 0}
     by_code: dict[str, Agency] = {a.code: a for a in Agency.objects.all()}
     for item in data["agencies"]:
@@ -132,10 +138,12 @@ def load_registry(path: Path = SEED_REGISTRY, actor=None) -> dict[str, int]:
             "kind": item["kind"],
             "parent": by_code.get(item["parent"]) if item.get("parent") else None,
             "province": by_code.get(item["province"]) if item.get("province") else None,
-            "valid_from": item.get("valid_from"),
-            "valid_to": item.get("valid_to"),
             "note": item.get("note", ""),
         }
+        for key in ("valid_from", "valid_to"):
+            if key in item:
+                value = item[key]
+                fields[key] = dt.date.fromisoformat(value) if isinstance(value, str) else value
         agency = by_code.get(item["code"])
         if agency is None:
             agency = Agency(code=item["code"], **fields)
@@ -164,7 +172,7 @@ def load_registry(path: Path = SEED_REGISTRY, actor=None) -> dict[str, int]:
         for wording in item.get("local_aliases", []):
             add_alias(wording, scope=province_of(agency), agency=agency)
             counts["aliases"] += 1
-    for item in data["groups"]:
+    for item in data.get("groups", []):
         group, created = AgencyGroup.objects.update_or_create(
             code=item["code"],
             defaults={

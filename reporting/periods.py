@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from audit.log import record, snapshot
-from plans.models import Assignment, Plan, Role, Task
+from plans.answering import answering
+from plans.models import Plan, Role, Task
 from reporting.models import AgencyReport, PeriodStatus, ReportingPeriod, ReportItem
 
 
@@ -36,26 +37,18 @@ def cutoff(year: int) -> tuple[dt.date, dt.date]:
 def responsibilities(plan: Plan, year: int, on: dt.date) -> dict[Agency, dict[Task, str]]:
     """Each agency answerable in ``year`` and its tasks with its role (lead wins).
 
-    Group references are resolved to their members on ``on``; open groups ("các đơn
-    vị có liên quan") name no agency that could report.
+    References are resolved on ``on`` (plans.answering): an agency that was merged or
+    split answers through its successors, a group reference means its members of that
+    day; open groups ("các đơn vị có liên quan") name no agency that could report.
     """
     tasks = list(Task.objects.current().filter(plan=plan, start_year__lte=year, end_year__gte=year))
-    assignments = Assignment.objects.filter(task__in=tasks).select_related("agency", "group")
-    members: dict[int, list[Agency]] = {}
     result: dict[Agency, dict[Task, str]] = {}
-    by_id = {t.pk: t for t in tasks}
-    for a in assignments:
-        if a.agency_id:
-            agencies = [a.agency] if a.agency.is_valid_on(on) else []
-        else:
-            if a.group_id not in members:
-                members[a.group_id] = list(a.group.members_on(on))
-            agencies = members[a.group_id]
-        for agency in agencies:
-            roles = result.setdefault(agency, {})
-            task = by_id[a.task_id]
-            if roles.get(task) != Role.LEAD:
-                roles[task] = a.role
+    for answer in answering(tasks, on).values():
+        for ref in answer.references:
+            for agency in ref.agencies:
+                roles = result.setdefault(agency, {})
+                if roles.get(answer.task) != Role.LEAD:
+                    roles[answer.task] = ref.role
     return result
 
 

@@ -1,0 +1,476 @@
+"""Agencies through reorganisations: succession events (rename, merge, split, transfer
+of a function, abolition), checked before they are applied, applied in one
+transaction, and resolution by date: on a given day, who answers for what an agency
+answered for before.
+
+History stays with the old agency (its rows, reports and values are never moved);
+from the event's effective date its duties pass to its successors, chosen by the
+function where a split or a transfer says so (a task whose text contains one of the
+function's words goes with it: task I.2's vocational schools go with vocational
+education to Sở Giáo dục và Đào tạo). Resolution runs on an in-memory graph loaded
+in two queries, so that resolving every task of a plan costs the same as one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import (
+    Agency,
+    AgencyKind,
+    SuccessionEvent,
+    SuccessionKind,
+    SuccessionLink,
+)
+from audit.log import record, snapshot
+from planwatch.text import clean, fold
+
+ONE_DAY = dt.timedelta(days=1)
+MAX_DEPTH = 20
+DEFAULT_FUNCTION = "các chức năng còn lại"
+
+
+class SuccessionError(ValueError):
+    """An event that cannot be applied: ``errors`` are Vietnamese sentences."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Line:
+    event_id: int
+    kind: str
+    effective: dt.date
+    act: str
+    certain: bool
+    predecessor_id: int
+    successor_id: int | None
+    function: str = ""
+    keywords: tuple[str, ...] = ()
+
+    def matches(self, text: str) -> bool:
+        folded = fold(text)
+        return any(fold(k) in folded for k in self.keywords if k.strip())
+
+
+class Graph:
+    """Every succession line, indexed both ways, with the agencies they name."""
+
+    def __init__(self, lines: list[Line], agencies: dict[int, Agency]):
+        self.lines = lines
+        self.agencies = agencies
+        self.forward: dict[int, list[Line]] = defaultdict(list)
+        self.backward: dict[int, list[Line]] = defaultdict(list)
+        for line in lines:
+            self.forward[line.predecessor_id].append(line)
+            if line.successor_id is not None:
+                self.backward[line.successor_id].append(line)
+
+    @classmethod
+    def load(cls) -> Graph:
+        links = list(
+            SuccessionLink.objects.select_related("event", "predecessor", "successor").order_by(
+                "event__effective", "event_id", "pk"
+            )
+        )
+        agencies: dict[int, Agency] = {}
+        lines = []
+        for link in links:
+            agencies[link.predecessor_id] = link.predecessor
+            if link.successor_id:
+                agencies[link.successor_id] = link.successor
+            lines.append(
+                Line(
+                    link.event_id,
+                    link.event.kind,
+                    link.event.effective,
+                    link.event.act,
+                    link.event.certain,
+                    link.predecessor_id,
+                    link.successor_id,
+                    link.function,
+                    tuple(link.keywords or ()),
+                )
+            )
+        return cls(lines, agencies)
+
+    def agency(self, pk: int, known: Agency | None = None) -> Agency:
+        if pk not in self.agencies:
+            self.agencies[pk] = known or Agency.objects.get(pk=pk)
+        return self.agencies[pk]
+
+    # -- resolution ------------------------------------------------------------
+
+    def resolve(self, agency: Agency, day: dt.date, text: str = "") -> list[Agency]:
+        """Who answers on ``day`` for what ``agency`` answered for (for a task whose
+        text is ``text``): the agency itself while it exists and keeps the function,
+        its successors after; [] when it was abolished without one, or did not exist yet."""
+        self.agencies.setdefault(agency.pk, agency)
+        found = self._resolve(agency.pk, day, text, 0)
+        seen: dict[int, Agency] = {}
+        for pk in found:
+            seen.setdefault(pk, self.agency(pk))
+        return list(seen.values())
+
+    def _resolve(self, pk: int, day: dt.date, text: str, depth: int) -> list[int]:
+        if depth > MAX_DEPTH:
+            return []
+        lines = [line for line in self.forward.get(pk, []) if line.effective <= day]
+        # A transferred function leaves an agency that goes on.
+        moved = [
+            line
+            for line in lines
+            if line.kind == SuccessionKind.TRANSFER and line.successor_id and line.matches(text)
+        ]
+        if moved:
+            return list(
+                itertools.chain.from_iterable(
+                    self._resolve(line.successor_id, day, text, depth + 1) for line in moved
+                )
+            )
+        agency = self.agency(pk)
+        if agency.is_valid_on(day):
+            return [pk]
+        ending = [line for line in lines if line.kind != SuccessionKind.TRANSFER]
+        if not ending:
+            return []
+        chosen = [line for line in ending if line.keywords and line.matches(text)]
+        if not chosen:
+            chosen = [line for line in ending if not line.keywords] or ending
+        out: list[int] = []
+        for line in chosen:
+            if line.successor_id is not None:
+                out.extend(self._resolve(line.successor_id, day, text, depth + 1))
+        return out
+
+    def province_on(self, province: Agency | None, day: dt.date) -> Agency | None:
+        """The provincial committee that ``province`` is on ``day`` (Quảng Bình's is
+        Quảng Trị's from 1/7/2025)."""
+        if province is None:
+            return None
+        found = self.resolve(province, day)
+        return found[0] if found else province
+
+    # -- lineage ---------------------------------------------------------------
+
+    def ancestors(self, pk: int) -> set[int]:
+        """Every agency whose duties flowed into ``pk`` (transitively)."""
+        out: set[int] = set()
+        todo = [pk]
+        while todo:
+            current = todo.pop()
+            for line in self.backward.get(current, []):
+                if line.predecessor_id not in out:
+                    out.add(line.predecessor_id)
+                    todo.append(line.predecessor_id)
+        return out
+
+    def descendants(self, pk: int) -> set[int]:
+        out: set[int] = set()
+        todo = [pk]
+        while todo:
+            current = todo.pop()
+            for line in self.forward.get(current, []):
+                if line.successor_id and line.successor_id not in out:
+                    out.add(line.successor_id)
+                    todo.append(line.successor_id)
+        return out
+
+    def before(self, pk: int) -> list[Line]:
+        return sorted(self.backward.get(pk, []), key=lambda line: line.effective)
+
+    def after(self, pk: int) -> list[Line]:
+        return sorted(self.forward.get(pk, []), key=lambda line: line.effective)
+
+
+def province_on(province: Agency | None, day: dt.date) -> Agency | None:
+    return Graph.load().province_on(province, day)
+
+
+def current_names(agencies: list[Agency], day: dt.date, graph: Graph | None = None) -> dict:
+    """{agency id: "Sở Du lịch (nay: Sở Văn hóa, Thể thao và Du lịch)"-style name}
+    for agencies that no longer exist on ``day``; the others keep their name."""
+    graph = graph or Graph.load()
+    names = {}
+    for agency in agencies:
+        if agency.is_valid_on(day):
+            names[agency.pk] = agency.name
+            continue
+        now = graph.resolve(agency, day)
+        names[agency.pk] = (
+            f"{agency.name} (nay: {'; '.join(a.name for a in now)})" if now else agency.name
+        )
+    return names
+
+
+# ---------------------------------------------------------------------------
+# Recording an event
+
+
+@dataclass
+class NewAgency:
+    """A successor created by the event (a merged department, the new province)."""
+
+    name: str
+    kind: str
+    province: Agency | None = None
+    parent: Agency | None = None
+    abbreviation: str = ""
+    code: str = ""
+    email: str = ""
+
+
+@dataclass
+class LinkSpec:
+    predecessor: Agency
+    successor: Agency | NewAgency | None
+    function: str = ""
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EventSpec:
+    kind: str
+    effective: dt.date
+    act: str
+    links: list[LinkSpec]
+    note: str = ""
+    certain: bool = True
+    key: str = ""
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def validate(spec: EventSpec, graph: Graph | None = None) -> list[str]:
+    """Everything wrong with ``spec``, in Vietnamese; [] when it can be applied."""
+    graph = graph or Graph.load()
+    errors: list[str] = []
+    if spec.kind not in SuccessionKind.values:
+        return ["Loại thay đổi không hợp lệ."]
+    if not isinstance(spec.effective, dt.date):
+        return ["Ngày hiệu lực không hợp lệ; nhập theo dạng ngày/tháng/năm."]
+    if not clean(spec.act):
+        errors.append("Ghi rõ văn bản quyết định thay đổi (số, ngày, cơ quan ban hành).")
+    if not spec.links:
+        return [*errors, "Chọn ít nhất một đơn vị trước thay đổi."]
+    predecessors = {link.predecessor.pk for link in spec.links}
+    successors = [link.successor for link in spec.links if link.successor is not None]
+    existing = {s.pk for s in successors if isinstance(s, Agency)}
+    kind = spec.kind
+    if kind == SuccessionKind.RENAME and (len(predecessors) != 1 or len(spec.links) != 1):
+        errors.append("Đổi tên: một đơn vị cũ và một tên mới.")
+    if kind == SuccessionKind.MERGE and len({_successor_key(s) for s in successors}) != 1:
+        errors.append("Hợp nhất, sáp nhập: các đơn vị cũ về một đơn vị duy nhất.")
+    if kind == SuccessionKind.SPLIT:
+        if len(predecessors) != 1:
+            errors.append("Chia tách: một đơn vị được chia tách.")
+        if len(successors) < 2:
+            errors.append("Chia tách: cần ít nhất hai đơn vị tiếp nhận.")
+        for link in spec.links:
+            if link.successor is None:
+                errors.append(
+                    "Chức năng “%s” chưa có đơn vị tiếp nhận."
+                    % (link.function or DEFAULT_FUNCTION)
+                )
+            elif link.keywords and not clean(link.function):
+                errors.append("Chia tách: ghi tên chức năng đi kèm các từ khóa.")
+        if not any(not link.keywords for link in spec.links):
+            errors.append(
+                "Chia tách: phải có một đơn vị nhận %s, nếu không nhiệm vụ không khớp "
+                "chức năng nào sẽ không còn ai chịu trách nhiệm." % DEFAULT_FUNCTION
+            )
+    if kind == SuccessionKind.TRANSFER:
+        for link in spec.links:
+            if link.successor is None:
+                errors.append("Chuyển chức năng: chọn đơn vị nhận chức năng.")
+            if not clean(link.function) or not [k for k in link.keywords if k.strip()]:
+                errors.append(
+                    "Chuyển chức năng: ghi tên chức năng và từ khóa nhận biết nhiệm vụ của nó."
+                )
+    if kind == SuccessionKind.ABOLITION and successors:
+        errors.append("Giải thể: không có đơn vị kế thừa (dùng hợp nhất hoặc chuyển chức năng).")
+    if kind in (SuccessionKind.RENAME, SuccessionKind.MERGE, SuccessionKind.TRANSFER) and any(
+        link.successor is None for link in spec.links
+    ):
+        errors.append("Chọn đơn vị kế thừa cho mỗi đơn vị cũ.")
+
+    for link in spec.links:
+        pred = link.predecessor
+        if pred.valid_from and spec.effective <= pred.valid_from:
+            errors.append(
+                "%s được thành lập ngày %s: không thể thay đổi từ ngày %s."
+                % (pred.name, _date(pred.valid_from), _date(spec.effective))
+            )
+        if pred.valid_to and pred.valid_to < spec.effective - ONE_DAY:
+            errors.append(
+                "%s đã thôi hoạt động từ sau ngày %s." % (pred.name, _date(pred.valid_to))
+            )
+        if kind != SuccessionKind.TRANSFER and any(
+            line.kind != SuccessionKind.TRANSFER for line in graph.forward.get(pred.pk, [])
+        ):
+            errors.append("%s đã có đơn vị kế thừa." % pred.name)
+        succ = link.successor
+        if isinstance(succ, Agency):
+            if succ.pk == pred.pk:
+                errors.append("%s không thể kế thừa chính mình." % pred.name)
+            elif succ.pk in graph.ancestors(pred.pk) or pred.pk in graph.descendants(succ.pk):
+                errors.append(
+                    "%s là đơn vị tiền thân của %s: thay đổi này tạo vòng lặp."
+                    % (succ.name, pred.name)
+                )
+            if succ.valid_from and succ.valid_from > spec.effective:
+                errors.append(
+                    "%s chỉ có từ ngày %s, sau ngày hiệu lực."
+                    % (succ.name, _date(succ.valid_from))
+                )
+            if succ.valid_to and succ.valid_to < spec.effective:
+                errors.append("%s đã thôi hoạt động trước ngày hiệu lực." % succ.name)
+        elif isinstance(succ, NewAgency):
+            if not clean(succ.name):
+                errors.append("Ghi tên đơn vị mới.")
+            if succ.kind not in AgencyKind.values:
+                errors.append("Chọn loại của đơn vị mới.")
+            if succ.code and Agency.objects.filter(code=succ.code).exists():
+                errors.append("Mã %s đã được dùng." % succ.code)
+    if predecessors & existing and kind != SuccessionKind.TRANSFER:
+        pass  # reported above per link
+    return list(dict.fromkeys(errors))
+
+
+def _successor_key(successor) -> object:
+    return successor.pk if isinstance(successor, Agency) else id(successor)
+
+
+def users_moving(spec: EventSpec) -> tuple[dict[int, Agency | NewAgency], list[int]]:
+    """{predecessor id: where its users go}; predecessors whose users stay."""
+    moves: dict[int, Agency | NewAgency] = {}
+    stay: list[int] = []
+    for link in spec.links:
+        pred = link.predecessor.pk
+        if spec.kind == SuccessionKind.TRANSFER:
+            continue
+        if spec.kind == SuccessionKind.ABOLITION or link.successor is None:
+            stay.append(pred)
+        elif spec.kind == SuccessionKind.SPLIT:
+            if not link.keywords:
+                moves.setdefault(pred, link.successor)
+        else:
+            moves.setdefault(pred, link.successor)
+    return moves, stay
+
+
+def link_matches(link: LinkSpec, text: str) -> bool:
+    folded = fold(text)
+    return any(fold(k) in folded for k in link.keywords if k.strip())
+
+
+def _unique_code(base: str) -> str:
+    base = base[:70] or "don-vi"
+    code, n = base, 2
+    while Agency.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def _create(new: NewAgency, effective: dt.date) -> Agency:
+    from django.utils.text import slugify
+
+    agency = Agency.objects.create(
+        code=new.code or _unique_code(slugify(fold(new.name))),
+        name=clean(new.name),
+        abbreviation=clean(new.abbreviation),
+        kind=new.kind,
+        province=new.province,
+        parent=new.parent,
+        email=new.email,
+        valid_from=effective,
+    )
+    return agency
+
+
+@transaction.atomic
+def apply(spec: EventSpec, actor=None) -> tuple[SuccessionEvent, dict[int, Agency]]:
+    """Check and apply ``spec`` to the registry in one transaction (SuccessionError,
+    nothing applied): the predecessors end the day before, new successors begin, the
+    lines are recorded. Returns the event and {predecessor id: where its people go}
+    (reporting.restructuring moves the users and previews the whole change)."""
+    graph = Graph.load()
+    errors = validate(spec, graph)
+    if errors:
+        raise SuccessionError(errors)
+    event = SuccessionEvent.objects.create(
+        kind=spec.kind,
+        effective=spec.effective,
+        act=clean(spec.act),
+        note=spec.note.strip(),
+        certain=spec.certain,
+        key=spec.key,
+        applied_at=timezone.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    created: dict[int, Agency] = {}
+    ended = []
+    for link in spec.links:
+        succ = link.successor
+        if isinstance(succ, NewAgency):
+            key = id(succ)
+            if key not in created:
+                created[key] = _create(succ, spec.effective)
+                record(actor, "create", created[key], after=snapshot(created[key]))
+            succ = created[key]
+        SuccessionLink.objects.create(
+            event=event,
+            predecessor=link.predecessor,
+            successor=succ,
+            function=clean(link.function),
+            keywords=[clean(k) for k in link.keywords if k.strip()],
+        )
+        pred = Agency.objects.select_for_update().get(pk=link.predecessor.pk)
+        if spec.kind != SuccessionKind.TRANSFER:
+            last = spec.effective - ONE_DAY
+            if pred.valid_to is None or pred.valid_to > last:
+                before = snapshot(pred)
+                pred.valid_to = last
+                pred.save(update_fields=["valid_to"])
+                record(actor, "update", pred, before=before, after=snapshot(pred))
+                ended.append(pred.name)
+    moves, _stay = users_moving(spec)
+    targets = {pred: created.get(id(target), target) for pred, target in moves.items()}
+    record(
+        actor,
+        "agencies.succession",
+        event,
+        after={
+            "kind": event.kind,
+            "effective": event.effective,
+            "act": event.act,
+            "links": [
+                [link.predecessor.name, link.successor.name if link.successor else None]
+                for link in spec.links
+            ],
+            "ended": ended,
+        },
+    )
+    return event, targets
+
+
+@transaction.atomic
+def confirm(event: SuccessionEvent, actor) -> None:
+    """A coordinator confirms an event whose date or mapping was uncertain."""
+    if event.certain:
+        return
+    event.certain = True
+    event.confirmed_by = actor
+    event.confirmed_at = timezone.now()
+    event.save(update_fields=["certain", "confirmed_by", "confirmed_at"])
+    record(actor, "agencies.succession_confirmed", event, after={"certain": True})

@@ -1,0 +1,179 @@
+"""A succession event seen from the whole system: before it is applied, which tasks
+change hands, which reports stay with the agencies that made them and which users
+move; applied, the registry changes (agencies.succession) and the users move with
+their agency, in one transaction, in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from accounts.models import User
+from agencies.models import Agency, AgencyGroup, SuccessionEvent, SuccessionKind
+from agencies.registry import load_registry_data
+from agencies.succession import (
+    EventSpec,
+    LinkSpec,
+    SuccessionError,
+    link_matches,
+    users_moving,
+)
+from agencies.succession import apply as apply_event
+from audit.log import record, snapshot
+from plans.models import Assignment
+from reporting.models import AgencyReport, ReportState
+
+
+@dataclass
+class Preview:
+    tasks: list[tuple[str, str, str, str, str]]  # plan, task, role, before, after
+    reports_kept: int
+    open_reports: list[str]
+    users: list[tuple[str, str, str]]  # username, from, to
+    users_left: list[tuple[str, str]]  # username, agency (abolished: reassign them)
+
+
+def preview(spec: EventSpec) -> Preview:
+    """What applying ``spec`` would change; nothing is written."""
+    preds = {link.predecessor.pk: link.predecessor for link in spec.links}
+    options: dict[int, list] = {pk: [] for pk in preds}
+    for link in spec.links:
+        if link.successor is not None:
+            label = link.successor.name + (f" ({link.function})" if link.function else "")
+            options[link.predecessor.pk].append((link, label))
+    tasks = []
+    for a in (
+        Assignment.objects.filter(agency_id__in=preds, task__retired=False)
+        .select_related("task", "task__group", "task__plan", "agency")
+        .order_by("task__plan__code", "task__group__position", "task__position")
+    ):
+        if a.task.end_year and a.task.end_year < spec.effective.year:
+            continue
+        text = f"{a.task.content} {a.task.output}"
+        links = options.get(a.agency_id, [])
+        chosen = [label for link, label in links if link.keywords and link_matches(link, text)]
+        if spec.kind == SuccessionKind.TRANSFER and not chosen:
+            continue
+        if not chosen:
+            chosen = [label for link, label in links if not link.keywords] or [
+                label for _link, label in links
+            ]
+        tasks.append(
+            (
+                a.task.plan.code,
+                a.task.code,
+                a.get_role_display(),
+                a.agency.name,
+                "; ".join(chosen) if chosen else "— (không còn đơn vị kế thừa)",
+            )
+        )
+    reports = AgencyReport.objects.filter(agency_id__in=preds)
+    open_reports = [
+        f"{r.agency.name} — {r.period.year}"
+        for r in reports.filter(period__due_date__gte=spec.effective)
+        .exclude(state=ReportState.ACCEPTED)
+        .select_related("agency", "period")
+    ]
+    moves, stay = users_moving(spec)
+    users = [
+        (u.username, u.agency.name, moves[u.agency_id].name)
+        for u in User.objects.filter(agency_id__in=moves).select_related("agency")
+    ]
+    left = [
+        (u.username, u.agency.name)
+        for u in User.objects.filter(agency_id__in=stay).select_related("agency")
+    ]
+    return Preview(tasks, reports.count(), open_reports, users, left)
+
+
+@transaction.atomic
+def apply(spec: EventSpec, actor=None) -> SuccessionEvent:
+    """Apply ``spec`` and move the users of agencies that merged, were renamed or split
+    (to the successor taking the remaining functions). Reports stay where they are."""
+    event, targets = apply_event(spec, actor)
+    for pred_id, target in targets.items():
+        for user in User.objects.filter(agency_id=pred_id):
+            before = {"agency": user.agency_id}
+            user.agency = target
+            user.save(update_fields=["agency"])
+            record(
+                actor,
+                "update",
+                user,
+                before=before,
+                after={"agency": target.pk},
+                note=f"theo {event.act}",
+            )
+    return event
+
+
+# ---------------------------------------------------------------------------
+# Bundled succession data
+
+SUCCESSION_2025 = Path(__file__).resolve().parent.parent / "agencies" / "data" / (
+    "succession-quang-tri-2025.json"
+)
+
+
+@transaction.atomic
+def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
+    """Load a planwatch.succession/1 file: the successor agencies, what group references
+    mean after a date, and the events, each applied as a coordinator would (users move
+    with their agency). Idempotent: events already recorded (by key) are skipped."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != "planwatch.succession/1":
+        raise SuccessionError(["Tệp không phải dữ liệu thay đổi tổ chức (planwatch.succession/1)."])
+    counts = load_registry_data({"agencies": data.get("agencies", [])}, actor)
+    by_code = {a.code: a for a in Agency.objects.all()}
+    groups = {g.code: g for g in AgencyGroup.objects.all()}
+    for item in data.get("groups", []):
+        group = groups[item["code"]]
+        before = snapshot(group)
+        group.valid_to = dt.date.fromisoformat(item["valid_to"]) if item.get("valid_to") else None
+        group.successor = groups[item["successor"]] if item.get("successor") else None
+        if item.get("note") and item["note"] not in group.description:
+            group.description = f"{group.description} {item['note']}".strip()
+        group.save()
+        if before != snapshot(group):
+            record(actor, "update", group, before=before, after=snapshot(group), note="succession")
+    applied = 0
+    known = set(SuccessionEvent.objects.exclude(key="").values_list("key", flat=True))
+    for item in data.get("events", []):
+        if item["key"] in known:
+            continue
+        try:
+            links = [
+                LinkSpec(
+                    predecessor=by_code[line["from"]],
+                    successor=by_code[line["to"]] if line.get("to") else None,
+                    function=line.get("function", ""),
+                    keywords=line.get("keywords", []),
+                )
+                for line in item["links"]
+            ]
+        except KeyError as exc:
+            raise SuccessionError(
+                ["Sự kiện %s nhắc đến mã đơn vị không có: %s." % (item["key"], exc.args[0])]
+            ) from None
+        spec = EventSpec(
+            kind=item["kind"],
+            effective=dt.date.fromisoformat(item["effective"]),
+            act=item["act"],
+            links=links,
+            note=item.get("note", ""),
+            certain=item.get("certain", True),
+            key=item["key"],
+        )
+        try:
+            apply(spec, actor)
+        except SuccessionError as exc:
+            raise SuccessionError([f"{item['key']}: {e}" for e in exc.errors]) from None
+        for link in links:  # later events see the new end dates
+            link.predecessor.refresh_from_db()
+        applied += 1
+    counts["events"] = applied
+    return counts
