@@ -66,6 +66,11 @@ def can_manage_document_templates(user: User) -> bool:
     return user.is_authenticated and (user.is_admin or user.is_coordinator)
 
 
+def can_manage_agencies(user: User) -> bool:
+    """Recording a reorganisation (succession event), confirming one, importing agencies."""
+    return user.is_authenticated and (user.is_admin or user.is_coordinator)
+
+
 def can_read_audit_log(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 

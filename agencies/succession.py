@@ -279,8 +279,7 @@ def validate(spec: EventSpec, graph: Graph | None = None) -> list[str]:
         for link in spec.links:
             if link.successor is None:
                 errors.append(
-                    "Chức năng “%s” chưa có đơn vị tiếp nhận."
-                    % (link.function or DEFAULT_FUNCTION)
+                    "Chức năng “%s” chưa có đơn vị tiếp nhận." % (link.function or DEFAULT_FUNCTION)
                 )
             elif link.keywords and not clean(link.function):
                 errors.append("Chia tách: ghi tên chức năng đi kèm các từ khóa.")
@@ -330,8 +329,7 @@ def validate(spec: EventSpec, graph: Graph | None = None) -> list[str]:
                 )
             if succ.valid_from and succ.valid_from > spec.effective:
                 errors.append(
-                    "%s chỉ có từ ngày %s, sau ngày hiệu lực."
-                    % (succ.name, _date(succ.valid_from))
+                    "%s chỉ có từ ngày %s, sau ngày hiệu lực." % (succ.name, _date(succ.valid_from))
                 )
             if succ.valid_to and succ.valid_to < spec.effective:
                 errors.append("%s đã thôi hoạt động trước ngày hiệu lực." % succ.name)
@@ -474,3 +472,76 @@ def confirm(event: SuccessionEvent, actor) -> None:
     event.confirmed_at = timezone.now()
     event.save(update_fields=["certain", "confirmed_by", "confirmed_at"])
     record(actor, "agencies.succession_confirmed", event, after={"certain": True})
+
+
+# ---------------------------------------------------------------------------
+# Lineage
+
+
+@dataclass
+class Step:
+    """One event in an agency's history, as a line of its timeline."""
+
+    effective: dt.date
+    kind: str
+    kind_label: str
+    act: str
+    certain: bool
+    event_id: int
+    predecessors: list[Agency]
+    successors: list[Agency]
+    functions: list[str]
+
+
+@dataclass
+class Lineage:
+    agency: Agency
+    predecessors: list[Agency]  # every agency whose duties flowed into this one
+    successors: list[Agency]  # every agency that took over from this one
+    now: list[Agency]  # who answers today for what this agency answered for
+    steps: list[Step]  # the events of the whole chain, oldest first
+
+
+def lineage(agency: Agency, today: dt.date, graph: Graph | None = None) -> Lineage:
+    graph = graph or Graph.load()
+    graph.agencies.setdefault(agency.pk, agency)
+    before = graph.ancestors(agency.pk)
+    after = graph.descendants(agency.pk)
+    # Events leading into the agency (from its predecessors) and out of it (to its
+    # successors), each with all its lines; not the other inputs of a successor.
+    into, out = before | {agency.pk}, after | {agency.pk}
+    relevant = {
+        line.event_id
+        for line in graph.lines
+        if line.successor_id in into or line.predecessor_id in out
+    }
+    events: dict[int, list[Line]] = defaultdict(list)
+    for line in graph.lines:
+        if line.event_id in relevant:
+            events[line.event_id].append(line)
+    labels = dict(SuccessionKind.choices)
+    steps = []
+    for event_id, lines in events.items():
+        first = lines[0]
+        steps.append(
+            Step(
+                first.effective,
+                first.kind,
+                str(labels.get(first.kind, first.kind)),
+                first.act,
+                first.certain,
+                event_id,
+                list(
+                    {
+                        graph.agency(x.predecessor_id).pk: graph.agency(x.predecessor_id)
+                        for x in lines
+                    }.values()
+                ),
+                [graph.agency(x.successor_id) for x in lines if x.successor_id],
+                [x.function for x in lines if x.function],
+            )
+        )
+    steps.sort(key=lambda s: (s.effective, s.event_id))
+    now = [] if agency.is_valid_on(today) else graph.resolve(agency, today)
+    by_name = lambda pks: sorted((graph.agency(pk) for pk in pks), key=lambda a: a.name)  # noqa: E731
+    return Lineage(agency, by_name(before), by_name(after), now, steps)

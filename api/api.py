@@ -14,6 +14,7 @@ from ninja.responses import Status
 from accounts.models import ApiToken
 from accounts.permissions import can_import_plans, can_view_plans
 from agencies.models import Agency
+from api.agencies import router as agencies_router
 from api.auth import AUTH
 from api.documents import router as documents_router
 from api.reporting import router as reporting_router
@@ -121,6 +122,7 @@ def list_agencies(request):
     agencies = vi_sorted(Agency.objects.select_related("parent"), key=lambda a: a.name)
     return [
         {
+            "id": a.pk,
             "code": a.code,
             "name": a.name,
             "abbreviation": a.abbreviation,
@@ -135,6 +137,7 @@ def list_agencies(request):
 
 api.add_router("", reporting_router)
 api.add_router("", documents_router)
+api.add_router("", agencies_router)
 
 
 @api.get(

@@ -91,7 +91,9 @@ def list_reports(request, code: str, year: int):
         )
     reports = period.reports.select_related("agency", "period").order_by("agency__name")
     if request.user.is_reporter:
-        reports = reports.filter(agency_id=request.user.agency_id)
+        reports = reports.filter(
+            agency_id__in={request.user.agency_id} | workflow.predecessors_of(request.user)
+        )
     return Status(
         200,
         [

@@ -30,6 +30,7 @@ class PlanSummary(Schema):
 
 
 class AgencyOut(Schema):
+    id: int
     code: str
     name: str
     abbreviation: str

@@ -39,6 +39,14 @@ class TaskAnswer:
         return list(seen.values())
 
     @property
+    def lead_refs(self) -> list[Answer]:
+        return [r for r in self.references if r.role == Role.LEAD]
+
+    @property
+    def partner_refs(self) -> list[Answer]:
+        return [r for r in self.references if r.role == Role.PARTNER]
+
+    @property
     def leads(self) -> list[Agency]:
         return self.agencies(Role.LEAD)
 
@@ -54,7 +62,7 @@ def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> di
     by_task: dict[int, TaskAnswer] = {t.pk: TaskAnswer(t) for t in tasks}
     assignments = (
         Assignment.objects.filter(task__in=tasks)
-        .select_related("agency", "group", "group__successor", "group__scope")
+        .select_related("agency", "agency__province", "group", "group__successor", "group__scope")
         .order_by("task_id", "role", "position")
     )
     members: dict[int, list[Agency]] = {}
@@ -63,7 +71,9 @@ def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> di
         text = f"{task.content} {task.output}"
         if a.agency_id:
             found = graph.resolve(a.agency, day, text)
-            answer = Answer(a.role, a.wording, found, changed=[x.pk for x in found] != [a.agency_id])
+            answer = Answer(
+                a.role, a.wording, found, changed=[x.pk for x in found] != [a.agency_id]
+            )
         else:
             group = a.group.on(day)
             if group.pk not in members:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from agencies.membership import group_ids_of
+from agencies.membership import group_ids_of, representative_day
 from agencies.models import Agency
+from agencies.succession import Graph
 from plans.models import Assignment, Plan, Recurrence, Role, Task
 from planwatch.text import fold
 
@@ -67,8 +68,9 @@ def filter_tasks(plan: Plan, flt: TaskFilter) -> QuerySet[Task]:
 
 
 def _assignment_condition(agency: Agency, role: str | None, year: int | None) -> Q:
-    groups = group_ids_of(agency, year)
-    who = Q(agency=agency) | Q(group__in=groups)
+    graph = Graph.load()
+    groups = group_ids_of(agency, year, graph)
+    who = Q(agency=agency) | Q(agency__in=graph.ancestors(agency.pk)) | Q(group__in=groups)
     if role in (Role.LEAD, Role.PARTNER):
         who &= Q(role=role)
     return who
@@ -128,8 +130,13 @@ def agency_tasks(
     Direct naming and membership of a group reference both count; the result
     says which.
     """
-    groups = group_ids_of(agency, year)
-    matching = Assignment.objects.filter(Q(agency=agency) | Q(group__in=groups))
+    graph = Graph.load()
+    groups = group_ids_of(agency, year, graph)
+    ancestors = graph.ancestors(agency.pk)
+    day = representative_day(agency, year)
+    matching = Assignment.objects.filter(
+        Q(agency=agency) | Q(agency__in=ancestors) | Q(group__in=groups)
+    )
     tasks = (
         Task.objects.current()
         .filter(pk__in=matching.values("task_id"))
@@ -145,12 +152,22 @@ def agency_tasks(
         tasks = tasks.filter(start_year__lte=year, end_year__gte=year)
     result = []
     for task in tasks:
-        mine = [
-            a for a in task.assignments.all() if a.agency_id == agency.pk or a.group_id in groups
-        ]
+        text = f"{task.content} {task.output}"
+        mine, inherited = [], []
+        for a in task.assignments.all():
+            if a.agency_id == agency.pk or a.group_id in groups:
+                mine.append(a)
+            elif a.agency_id in ancestors and any(
+                x.pk == agency.pk for x in graph.resolve(a.agency, day, text)
+            ):
+                mine.append(a)
+                inherited.append(a)
+        if not mine:
+            continue
         # An agency that leads a task is not also its partner through a group
         # ("Các sở, ban, ngành" includes the lead department itself).
         role = Role.LEAD if any(a.role == Role.LEAD for a in mine) else Role.PARTNER
         via = [a.wording for a in mine if a.role == role and a.group_id in groups]
+        via += [f"thay cho {a.wording}" for a in inherited if a.role == role]
         result.append(AgencyTask(task, [role], via))
     return result

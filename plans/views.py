@@ -3,6 +3,7 @@ plans.queries; every lookup by code answers 404 for an unknown plan."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_view_plans, require
 from agencies.models import Agency
+from plans.answering import answering
 from plans.format import export_plan, plan_queryset
 from plans.models import Plan, Recurrence, Role
 from plans.queries import filter_tasks, parse_filter
@@ -81,9 +83,17 @@ def tasks(request, code: str):
         ).distinct(),
         key=lambda a: a.name,
     )
+    as_of, problem = _as_of(request.GET.get("as_of"))
+    if problem:
+        flt.problems.append(problem)
+    if as_of:
+        answers = answering(task_list, as_of)
+        for task in task_list:
+            task.answer = answers[task.pk]
     context = {
         "plan": plan,
         "flt": flt,
+        "as_of": as_of,
         "tasks": task_list,
         "groups": plan.task_groups.current().order_by("position"),
         "agencies": agencies,
@@ -95,6 +105,22 @@ def tasks(request, code: str):
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "task-results":
         template = "plans/tasks.html#results"
     return render(request, template, context)
+
+
+def _as_of(raw: str | None) -> tuple[dt.date | None, str | None]:
+    """The "as of" date of the task table (YYYY-MM-DD or dd/mm/yyyy); a wrong one is
+    reported, never fatal."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None, None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw[:10], fmt).date(), None
+        except ValueError:
+            continue
+    return None, _("The date %(d)s is not valid (day/month/year); showing the plan as issued.") % {
+        "d": raw[:12]
+    }
 
 
 def timeline(request, code: str):

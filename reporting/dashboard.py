@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from agencies.succession import current_names
 from plans.models import Plan
 from planwatch.text import vi_sorted
 from reporting.models import AgencyReport, ReportingPeriod, ReportState
@@ -21,6 +22,7 @@ class Row:
     timeliness: str  # "on_time" | "late" | "missing"
     days_overdue: int
     items: int
+    name: str = ""  # "Sở Du lịch (nay: Sở Văn hóa, Thể thao và Du lịch)" once it merged
 
 
 @dataclass
@@ -58,9 +60,10 @@ def year_summary(period: ReportingPeriod, today: dt.date) -> YearSummary:
         .order_by("agency__name")
     )
     rows = []
+    names = current_names([r.agency for r in reports], today)
     for report in vi_sorted(reports, key=lambda r: r.agency.name):
         status, overdue = _timeliness(report, period.due_date, today)
-        rows.append(Row(report, status, overdue, report.n_items))
+        rows.append(Row(report, status, overdue, report.n_items, names[report.agency_id]))
     return YearSummary(
         period=period,
         rows=rows,
@@ -71,7 +74,9 @@ def year_summary(period: ReportingPeriod, today: dt.date) -> YearSummary:
     )
 
 
-def heat_map(plan: Plan) -> tuple[list[int], list[tuple[str, str, list[str | None]]]]:
+def heat_map(
+    plan: Plan, today: dt.date | None = None
+) -> tuple[list[int], list[tuple[str, str, list[str | None]]]]:
     """(years, [(agency code, agency name, [cell per year])]); a cell is the
     report's state with its timeliness ("accepted", "submitted-late", "missing"...)
     or None where the agency had no report that year."""
@@ -80,13 +85,16 @@ def heat_map(plan: Plan) -> tuple[list[int], list[tuple[str, str, list[str | Non
     index = {p.pk: i for i, p in enumerate(periods)}
     cells: dict[int, list[str | None]] = {}
     names: dict[int, tuple[str, str]] = {}
+    agencies: dict[int, object] = {}
     for report in AgencyReport.objects.filter(period__plan=plan).select_related("agency"):
         row = cells.setdefault(report.agency_id, [None] * len(years))
         names[report.agency_id] = (report.agency.code, report.agency.name)
+        agencies[report.agency_id] = report.agency
         if report.first_submitted_at is None:
             value = "missing"
         else:
             value = report.state + ("-late" if report.late else "")
         row[index[report.period_id]] = value
     ordered = vi_sorted(names.items(), key=lambda kv: kv[1][1])
-    return years, [(code, name, cells[pk]) for pk, (code, name) in ordered]
+    now = current_names(list(agencies.values()), today or dt.date.today())
+    return years, [(code, now[pk], cells[pk]) for pk, (code, _name) in ordered]

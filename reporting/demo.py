@@ -26,10 +26,12 @@ from reporting.services import snapshot_report
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 YEARS = range(2021, 2026)
-# So that the demo accounts have work to do: Sở Du lịch's and Đồng Hới's 2025 reports
-# are drafts, Sở Tài nguyên và Môi trường's waits for the coordinator's review.
-DRAFT_2025 = {"qb-so-du-lich", "qb-dong-hoi"}
-REVIEW_2025 = {"qb-so-tnmt"}
+# So that the demo accounts have work to do: the 2025 reports of Sở Văn hóa, Thể thao và
+# Du lịch (Sở Du lịch's successor) and phường Đồng Hới are drafts, Sở Nông nghiệp và Môi
+# trường's (Sở Tài nguyên và Môi trường's successor) waits for the coordinator's review.
+# After the 2025 restructuring these are Quảng Trị's agencies (load_demo applies it first).
+DRAFT_2025 = {"qt-so-vhttdl", "qt-phuong-dong-hoi"}
+REVIEW_2025 = {"qt-so-nnmt"}
 
 # What agencies write, by task group: (done, results, quantity label, unit).
 WORK = {
@@ -189,3 +191,17 @@ def load_reporting_demo(plan: Plan) -> int:
         period.save(update_fields=["status"])
         record(None, "event", period, note="demo reporting data")
     return opened
+
+
+def reassign_demo_locality() -> None:
+    """Đồng Hới's demo reporter, whose district was abolished on 1/7/2025, now reports
+    for phường Đồng Hới (a coordinator would reassign them the same way)."""
+    from accounts.models import User
+    from agencies.models import Agency
+
+    ward = Agency.objects.filter(code="qt-phuong-dong-hoi").first()
+    user = User.objects.filter(username="demo-reporter-donghoi", agency__code="qb-dong-hoi").first()
+    if ward and user:
+        user.agency = ward
+        user.save(update_fields=["agency"])
+        record(None, "update", user, after={"agency": ward.pk}, note="demo: cấp huyện chấm dứt")

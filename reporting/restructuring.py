@@ -17,6 +17,7 @@ from agencies.models import Agency, AgencyGroup, SuccessionEvent, SuccessionKind
 from agencies.registry import load_registry_data
 from agencies.succession import (
     EventSpec,
+    Graph,
     LinkSpec,
     SuccessionError,
     link_matches,
@@ -45,16 +46,30 @@ def preview(spec: EventSpec) -> Preview:
         if link.successor is not None:
             label = link.successor.name + (f" ({link.function})" if link.function else "")
             options[link.predecessor.pk].append((link, label))
+    # Tasks naming a predecessor, or an agency it succeeded, that it answers for the
+    # day before the change.
+    graph = Graph.load()
+    eve = spec.effective - dt.timedelta(days=1)
+    named = set(preds)
+    for pk in preds:
+        named |= graph.ancestors(pk)
     tasks = []
     for a in (
-        Assignment.objects.filter(agency_id__in=preds, task__retired=False)
+        Assignment.objects.filter(agency_id__in=named, task__retired=False)
         .select_related("task", "task__group", "task__plan", "agency")
         .order_by("task__plan__code", "task__group__position", "task__position")
     ):
         if a.task.end_year and a.task.end_year < spec.effective.year:
             continue
         text = f"{a.task.content} {a.task.output}"
-        links = options.get(a.agency_id, [])
+        if a.agency_id in preds and preds[a.agency_id].is_valid_on(eve):
+            holder = a.agency_id
+        else:
+            holders = [x.pk for x in graph.resolve(a.agency, eve, text) if x.pk in preds]
+            if not holders:
+                continue
+            holder = holders[0]
+        links = options.get(holder, [])
         chosen = [label for link, label in links if link.keywords and link_matches(link, text)]
         if spec.kind == SuccessionKind.TRANSFER and not chosen:
             continue
@@ -67,7 +82,7 @@ def preview(spec: EventSpec) -> Preview:
                 a.task.plan.code,
                 a.task.code,
                 a.get_role_display(),
-                a.agency.name,
+                preds[holder].name + ("" if holder == a.agency_id else f" (thay cho {a.wording})"),
                 "; ".join(chosen) if chosen else "— (không còn đơn vị kế thừa)",
             )
         )
@@ -114,8 +129,11 @@ def apply(spec: EventSpec, actor=None) -> SuccessionEvent:
 # ---------------------------------------------------------------------------
 # Bundled succession data
 
-SUCCESSION_2025 = Path(__file__).resolve().parent.parent / "agencies" / "data" / (
-    "succession-quang-tri-2025.json"
+SUCCESSION_2025 = (
+    Path(__file__).resolve().parent.parent
+    / "agencies"
+    / "data"
+    / ("succession-quang-tri-2025.json")
 )
 
 
@@ -135,8 +153,6 @@ def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
         before = snapshot(group)
         group.valid_to = dt.date.fromisoformat(item["valid_to"]) if item.get("valid_to") else None
         group.successor = groups[item["successor"]] if item.get("successor") else None
-        if item.get("note") and item["note"] not in group.description:
-            group.description = f"{group.description} {item['note']}".strip()
         group.save()
         if before != snapshot(group):
             record(actor, "update", group, before=before, after=snapshot(group), note="succession")

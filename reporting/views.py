@@ -19,6 +19,7 @@ from accounts.permissions import (
     can_view_plans,
     require,
 )
+from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
 from reporting import dashboard, evidence, excel, services, workflow
@@ -70,7 +71,7 @@ def plan_periods(request, code: str):
                 % {"year": period.year, "n": period.reports.count()},
             )
             return redirect("reporting:year", code=plan.code, year=period.year)
-    years, rows = dashboard.heat_map(plan)
+    years, rows = dashboard.heat_map(plan, timezone.localdate())
     opened = set(years)
     return render(
         request,
@@ -231,6 +232,7 @@ def report_page(request, pk: int):
             "general_comments": by_field.get("", []),
             "field_comments": by_field,
             "statuses": ItemStatus.choices,
+            "agency_label": current_names([report.agency], timezone.localdate())[report.agency_id],
         },
         status=400 if errors else 200,
     )
@@ -266,12 +268,17 @@ def my_reports(request):
     require(can_view_plans(request.user))
     if not request.user.agency_id:
         return redirect("plans:list")
+    agencies = {request.user.agency_id} | workflow.predecessors_of(request.user)
     reports = (
-        AgencyReport.objects.filter(agency_id=request.user.agency_id)
-        .select_related("period", "period__plan")
-        .order_by("-period__year")
+        AgencyReport.objects.filter(agency_id__in=agencies)
+        .select_related("period", "period__plan", "agency")
+        .order_by("-period__year", "agency__name")
     )
-    return render(request, "reporting/my_reports.html", {"reports": reports})
+    return render(
+        request,
+        "reporting/my_reports.html",
+        {"reports": reports, "own": request.user.agency_id},
+    )
 
 
 def evidence_upload(request, pk: int):

@@ -10,6 +10,7 @@ draft ──submit──▶ submitted ──accept──▶ accepted
 from __future__ import annotations
 
 from accounts.models import User
+from agencies.succession import Graph
 from reporting.models import AgencyReport, PeriodStatus, ReportState
 
 SUBMIT, ACCEPT, RETURN, EDIT = "submit", "accept", "return", "edit"
@@ -43,13 +44,24 @@ def can(user: User, action: str, report: AgencyReport) -> bool:
 
 
 def can_view(user: User, report: AgencyReport) -> bool:
-    """Reporters see their own agency's reports; the other roles see all."""
+    """Reporters see their own agency's reports, and read those of the agencies their
+    agency succeeded (Sở Văn hóa, Thể thao và Du lịch reads Sở Du lịch's); the other
+    roles see all. Editing stays with the agency that made the report (``can``)."""
     role = _role(user)
     if role is None:
         return False
     if role == "reporter":
-        return user.agency_id == report.agency_id
+        return user.agency_id == report.agency_id or report.agency_id in predecessors_of(user)
     return True
+
+
+def predecessors_of(user: User) -> set[int]:
+    """The agencies whose duties flowed into the user's agency (cached on the user)."""
+    cached = getattr(user, "_predecessor_ids", None)
+    if cached is None:
+        cached = Graph.load().ancestors(user.agency_id) if user.agency_id else set()
+        user._predecessor_ids = cached
+    return cached
 
 
 def allowed_actions(user: User, report: AgencyReport) -> list[str]:

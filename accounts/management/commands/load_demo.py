@@ -1,14 +1,20 @@
 """Load the bundled agency registry and seed plan, and the demo data of every
 capability, into an empty or demo database. Idempotent."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts
+from agencies.importing import import_agencies, read_rows
 from indicators.demo import load_indicator_demo
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
-from reporting.demo import load_reporting_demo
+from reporting.demo import load_reporting_demo, reassign_demo_locality
+from reporting.restructuring import load_succession
+
+COMMUNES = Path(__file__).resolve().parents[3] / "agencies" / "data" / "quang-tri-2025-cap-xa.csv"
 
 
 class Command(BaseCommand):
@@ -24,11 +30,20 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = load_seed()
                 accounts = create_demo_accounts()
+                # The world has moved: the 2025 restructuring (users move with their
+                # agency), and the commune-level units of the new Quảng Trị.
+                succession = load_succession()
+                import_agencies(read_rows(COMMUNES.read_bytes(), COMMUNES.name))
+                reassign_demo_locality()
                 years = load_reporting_demo(result[1])
                 indicators = load_indicator_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
+        self.stdout.write(
+            f"Thay đổi tổ chức 2025: {succession['events']} sự kiện mới áp dụng "
+            "(sáp nhập sở, hợp nhất Quảng Bình vào Quảng Trị, bỏ cấp huyện)."
+        )
         self.stdout.write(
             f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới."
         )

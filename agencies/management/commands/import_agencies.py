@@ -1,6 +1,6 @@
 """Load or correct agencies from a CSV or Excel sheet:
 
-    python manage.py import_agencies agencies/data/quang-tri-2025-cap-xa.csv
+python manage.py import_agencies agencies/data/quang-tri-2025-cap-xa.csv
 """
 
 from pathlib import Path
