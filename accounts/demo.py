@@ -54,7 +54,10 @@ def create_demo_accounts() -> list[DemoAccount]:
         if created:
             user = User(username=spec.username)
         user.role = spec.role
-        user.agency = agencies.get(spec.agency_code) if spec.agency_code else None
+        if created or user.agency_id is None:
+            # Once created, an account's agency follows reorganisations (it moved
+            # with its agency in 2025); a reload does not put it back.
+            user.agency = agencies.get(spec.agency_code) if spec.agency_code else None
         user.first_name, user.last_name = spec.first_name, spec.last_name
         user.email = f"{spec.username}@demo.invalid"
         user.is_demo = True

@@ -446,8 +446,9 @@ def apply(spec: EventSpec, actor=None) -> tuple[SuccessionEvent, dict[int, Agenc
     targets = {pred: created.get(id(target), target) for pred, target in moves.items()}
     record(
         actor,
-        "agencies.succession",
+        "create",
         event,
+        note="succession applied",
         after={
             "kind": event.kind,
             "effective": event.effective,
@@ -471,7 +472,9 @@ def confirm(event: SuccessionEvent, actor) -> None:
     event.confirmed_by = actor
     event.confirmed_at = timezone.now()
     event.save(update_fields=["certain", "confirmed_by", "confirmed_at"])
-    record(actor, "agencies.succession_confirmed", event, after={"certain": True})
+    record(
+        actor, "update", event, before={"certain": False}, after={"certain": True}, note="confirmed"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -542,6 +545,14 @@ def lineage(agency: Agency, today: dt.date, graph: Graph | None = None) -> Linea
             )
         )
     steps.sort(key=lambda s: (s.effective, s.event_id))
-    now = [] if agency.is_valid_on(today) else graph.resolve(agency, today)
+    now: list[Agency] = []
+    if not agency.is_valid_on(today):
+        # Every successor line, so that a split shows all who took its functions.
+        seen: dict[int, Agency] = {}
+        for line in graph.forward.get(agency.pk, []):
+            if line.successor_id and line.effective <= today:
+                for a in graph.resolve(graph.agency(line.successor_id), today):
+                    seen.setdefault(a.pk, a)
+        now = list(seen.values())
     by_name = lambda pks: sorted((graph.agency(pk) for pk in pks), key=lambda a: a.name)  # noqa: E731
     return Lineage(agency, by_name(before), by_name(after), now, steps)

@@ -22,6 +22,7 @@ from agencies.models import Agency, AgencyGroup, AgencyKind, SuccessionEvent, Su
 from agencies.registry import province_of
 from agencies.succession import (
     EventSpec,
+    Graph,
     LinkSpec,
     NewAgency,
     SuccessionError,
@@ -101,15 +102,18 @@ def agency_detail(request, code: str):
         raise Http404(_("There is no agency with code %(code)s.") % {"code": code[:80]})
     plans = Plan.objects.all()
     year, problem = _year_param(request, plans)
-    items = agency_tasks(agency, year)
-    groups = group_ids_of(agency, year)
+    if agency.valid_to and not request.GET.get("year") and year and year > agency.valid_to.year:
+        year = agency.valid_to.year  # an agency that has ended: its last year
+    graph = Graph.load()
+    items = agency_tasks(agency, year, graph=graph)
+    groups = group_ids_of(agency, year, graph)
     duties = Duty.objects.filter(plan__in=plans).filter(agency=agency) | Duty.objects.filter(
         plan__in=plans, group__in=groups
     )
     duties = duties.select_related("plan").order_by("plan__code", "position")
     member_groups = AgencyGroup.objects.filter(pk__in=groups).order_by("name")
     years = sorted({y for p in plans for y in p.years})
-    history = lineage(agency, timezone.localdate())
+    history = lineage(agency, timezone.localdate(), graph)
     reports = []
     chain = {agency.pk, *(a.pk for a in history.predecessors)}
     user = request.user

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from agencies.registry import province_of
+from agencies.succession import Graph
 from documents.formatting import (
     initials,
     money,
@@ -396,6 +397,11 @@ def assemble(
     years = sorted(set(years))
     plan = Plan.objects.select_related("coordinator", "issuer").get(pk=plan.pk)
     coordinator = plan.coordinator
+    if coordinator is not None and not coordinator.is_valid_on(today):
+        # The report is issued by whoever coordinates today (Sở Công Thương of Quảng Trị
+        # since 1/7/2025 for the seed), not by the 2021 agency.
+        now = Graph.load().resolve(coordinator, today)
+        coordinator = now[0] if now else coordinator
     issuer_name = coordinator.name if coordinator else (plan.coordinator_name or "Sở Công Thương")
     province = province_of(coordinator) if coordinator else plan.issuer
     parent_body, place = _body_place(province.name if province else plan.issuer_name)

@@ -128,8 +128,9 @@ def upload_template(plan: Plan, name: str, data: bytes, actor) -> DocumentTempla
     )
     record(
         actor,
-        "documents.template_uploaded",
+        "create",
         tpl,
+        note="report template uploaded and in use",
         before={"template": previous.name if previous else "bundled"},
         after={"template": tpl.name, "size": tpl.size, "warnings": warnings},
     )
@@ -144,8 +145,9 @@ def use_bundled_template(plan: Plan, actor) -> None:
     DocumentTemplate.objects.filter(plan=plan, active=True).update(active=False)
     record(
         actor,
-        "documents.template_reset",
+        "event",
         plan,
+        note="bundled report template in use again",
         before={"template": previous.name},
         after={"template": "bundled"},
     )
@@ -172,7 +174,7 @@ def start_job(plan: Plan, kind: str, years: list[int], fmt: str, actor) -> Docum
         created_by=actor,
         step="Đang chờ",
     )
-    record(actor, "documents.generated", job, after={"document": str(job)})
+    record(actor, "event", job, after={"document": str(job)}, note="document generated")
     # Keep a user's last documents, not every file ever made.
     old = DocumentJob.objects.filter(plan=plan, created_by=actor).values_list("pk", flat=True)[
         KEEP_JOBS:

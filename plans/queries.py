@@ -123,14 +123,17 @@ class AgencyTask:
 
 
 def agency_tasks(
-    agency: Agency, year: int | None = None, plans: QuerySet[Plan] | None = None
+    agency: Agency,
+    year: int | None = None,
+    plans: QuerySet[Plan] | None = None,
+    graph: Graph | None = None,
 ) -> list[AgencyTask]:
     """ "Việc của đơn vị": the tasks ``agency`` leads or partners in, active in ``year``.
 
     Direct naming and membership of a group reference both count; the result
     says which.
     """
-    graph = Graph.load()
+    graph = graph or Graph.load()
     groups = group_ids_of(agency, year, graph)
     ancestors = graph.ancestors(agency.pk)
     day = representative_day(agency, year)

@@ -126,10 +126,12 @@ def test_coordinator_imports_a_word_document_reviews_and_saves(page):
 def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, browser):
     from reporting.models import AgencyReport
 
-    report = AgencyReport.objects.get(period__year=2025, agency__code="qb-so-du-lich")
+    # Sở Du lịch merged into Sở Văn hóa, Thể thao và Du lịch in 2025: its reporter moved
+    # with it and reports for the successor, which answers for task VIII.2 now.
+    report = AgencyReport.objects.get(period__year=2025, agency__code="qt-so-vhttdl")
     url = f"{page.base_url}/reporting/{report.pk}/"
     _login(page, "demo-reporter-dulich")
-    page.wait_for_url("**/agencies/qb-so-du-lich/")
+    page.wait_for_url("**/agencies/qt-so-vhttdl/")
     page.goto(url)
     card = page.locator(".report-item[data-task='VIII.2']")
     card.locator("select").select_option("done")
@@ -210,3 +212,31 @@ def test_a_leader_makes_the_years_word_report_on_a_phone(page, settings):
     # The printable page opens beside it, in the state format.
     page.goto(page.base_url + "/plans/qb-sxtdbv-2021/documents/print/?kind=annual&year=2024")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.content()
+
+
+def test_a_coordinator_sees_who_answers_now_and_records_a_change(page):
+    _login(page, "demo-coordinator")
+    page.wait_for_url("**/plans/**")
+    # The task table as issued, then as of today's agencies.
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/tasks/")
+    row = page.locator("tr[data-task='VII.2']")
+    assert "Sở Kế hoạch và Đầu tư" in row.inner_text()
+    page.fill("#id_as_of", "2026-01-15")
+    page.locator("#id_as_of").dispatch_event("change")
+    page.wait_for_selector("tr[data-task='VII.2'] a[data-agency='qt-so-tai-chinh']")
+    # Sở Du lịch's page: its history and who answers for it now.
+    page.goto(page.base_url + "/agencies/qb-so-du-lich/")
+    assert "qt-so-vhttdl" in page.locator("#now-answering").inner_html()
+    assert page.locator("#lineage li").count() == 2
+    # Record a change: preview, then apply.
+    page.goto(page.base_url + "/agencies/changes/new/")
+    page.select_option("#id_kind", "merge")
+    page.fill("#id_effective", "01/01/2027")
+    page.fill("#id_act", "Quyết định thử nghiệm")
+    page.select_option("#id_predecessor", ["qt-so-tu-phap"])
+    page.select_option("select[name=successor_1]", "qt-so-noi-vu")
+    page.click("#preview-button")
+    page.wait_for_selector("#preview")
+    page.click("#apply-button")
+    page.wait_for_url("**/agencies/changes/")
+    assert "Quyết định thử nghiệm" in page.content()

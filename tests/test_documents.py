@@ -427,7 +427,7 @@ def test_a_coordinator_changes_the_template_in_word_and_uploads_it(demo, coordin
     tpl = generate.upload_template(demo, "mau-moi.docx", data, coordinator)
     assert tpl.active
     assert "Nguyễn Văn An" in _text(_docx(demo))
-    assert AuditEntry.objects.filter(action="documents.template_uploaded").exists()
+    assert AuditEntry.objects.filter(note="report template uploaded and in use").exists()
     generate.use_bundled_template(demo, coordinator)
     assert "[Họ và tên]" in _text(_docx(demo))
     assert DocumentTemplate.objects.filter(plan=demo).count() == 1  # kept, not in use

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from agencies.models import Agency
 from indicators.models import Indicator, IndicatorValue, Kind
 from indicators.overview import plan_progress
 from indicators.progress import Status
@@ -101,7 +102,7 @@ def test_only_accepted_reports_count(demo, coordinator):
     plan = demo
     indicator = _indicator(plan, 2025, 7)
     report = AgencyReport.objects.filter(
-        period__plan=plan, period__year=2025, agency__code="qb-so-du-lich"
+        period__plan=plan, period__year=2025, agency__code="qt-so-vhttdl"
     ).first()
     IndicatorValue.objects.filter(indicator=indicator, year=2025).delete()
     save_value(indicator, 2025, value="500", agency=report.agency, report=report)
@@ -202,8 +203,16 @@ def test_api_progress_and_values(client, demo, viewer):
     assert client.get("/api/v1/indicators/999999/values").status_code == 404
 
 
+def _successor_reporter(personas):
+    """The Sở Du lịch persona, moved (as a merge moves users) to its 2025 successor."""
+    reporter = personas["reporter"]
+    reporter.agency = Agency.objects.get(code="qt-so-vhttdl")
+    reporter.save()
+    return reporter
+
+
 def test_an_agency_answers_in_its_report_and_it_counts_once_accepted(client, demo, personas):
-    reporter, coordinator = personas["reporter"], personas["coordinator"]
+    reporter, coordinator = _successor_reporter(personas), personas["coordinator"]
     report = AgencyReport.objects.get(period__plan=demo, period__year=2025, agency=reporter.agency)
     question = _indicator(demo, 2025, 9)  # departments using eco-friendly products
     IndicatorValue.objects.filter(indicator=question, year=2025, agency=reporter.agency).delete()
@@ -235,7 +244,7 @@ def test_an_agency_answers_in_its_report_and_it_counts_once_accepted(client, dem
 def test_a_bad_indicator_value_in_a_report_saves_nothing(client, demo, personas):
     from indicators.models import Indicator as Ind
 
-    reporter = personas["reporter"]
+    reporter = _successor_reporter(personas)
     report = AgencyReport.objects.get(period__plan=demo, period__year=2025, agency=reporter.agency)
     share = Ind.objects.create(
         plan=demo,

@@ -240,11 +240,9 @@ def test_demo_years_show_every_situation(db):
     assert reports.filter(state="accepted", late=False).count() > reports.count() / 2
     returned = AgencyReport.objects.get(period__year=2024, agency__code="qb-so-du-lich")
     assert returned.versions.count() == 2 and returned.comments.exists()
+    assert AgencyReport.objects.get(period__year=2025, agency__code="qt-so-vhttdl").state == "draft"
     assert (
-        AgencyReport.objects.get(period__year=2025, agency__code="qb-so-du-lich").state == "draft"
-    )
-    assert (
-        AgencyReport.objects.get(period__year=2025, agency__code="qb-so-tnmt").state == "submitted"
+        AgencyReport.objects.get(period__year=2025, agency__code="qt-so-nnmt").state == "submitted"
     )
     call_command("load_demo", verbosity=0)
     assert ReportingPeriod.objects.count() == 5  # idempotent

@@ -200,7 +200,9 @@ def test_users_move_with_their_agency_and_read_not_edit_the_old_reports(
     assert reporter.agency.name == "Sở Văn hóa và Du lịch"
     assert reporter.agency.valid_from == dt.date(2027, 1, 1)
     assert _agency("qt-so-vhttdl").valid_to == dt.date(2026, 12, 31)
-    assert AuditEntry.objects.filter(action="agencies.succession", object_id=str(event.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="create", note="succession applied", object_id=str(event.pk)
+    ).exists()
     reporter = User.objects.get(pk=reporter.pk)
     assert workflow.can_view(reporter, old)  # a predecessor's report: read
     assert not workflow.can(reporter, workflow.EDIT, old)  # not edit
@@ -513,3 +515,13 @@ def test_api_errors(client, restructured, personas):
     bad = client.get(f"/api/v1/plans/{CODE}/tasks?as_of=10/12/2026")
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["detail"]
     assert client.get("/api/v1/plans/nope/tasks").status_code == 404
+
+
+def test_reports_made_today_are_issued_by_todays_coordinator(restructured):
+    from documents.content import Kind, assemble
+
+    report = assemble(restructured, [2026], Kind.ANNUAL, dt.date(2026, 11, 23))
+    assert report.parent_body == "UBND TỈNH QUẢNG TRỊ"
+    assert report.date_line == "Quảng Trị, ngày 23 tháng 11 năm 2026"
+    before = assemble(restructured, [2024], Kind.ANNUAL, dt.date(2025, 1, 6))
+    assert before.parent_body == "UBND TỈNH QUẢNG BÌNH"
