@@ -16,6 +16,7 @@ from accounts.permissions import can_import_plans, can_view_plans
 from agencies.models import Agency
 from api.agencies import router as agencies_router
 from api.auth import AUTH
+from api.budget import router as budget_router
 from api.documents import router as documents_router
 from api.reporting import router as reporting_router
 from api.schemas import AgencyOut, Message, PlanSummary, TokenIn, TokenOut
@@ -138,6 +139,7 @@ def list_agencies(request):
 api.add_router("", reporting_router)
 api.add_router("", documents_router)
 api.add_router("", agencies_router)
+api.add_router("", budget_router)
 
 
 @api.get(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from agencies.registry import province_of
 from agencies.succession import Graph
+from budget.models import BudgetLine, BudgetYear
 from documents.formatting import (
     initials,
     money,
@@ -524,13 +525,42 @@ def assemble(
         for name, v in vi_sorted(per_agency.items(), key=lambda kv: kv[0])
     ]
 
-    # Money: what the agencies report spending (budget lines join when they exist).
-    funds = [FundRow(f"{g.number}. {g.title}", None, None, g.spent) for g in groups]
+    # Money: what the agencies report spending; estimates and allocations from the
+    # funding cycle (budget) where the year has one.
+    budget_lines = list(
+        BudgetLine.objects.filter(budget__plan=plan, budget__year__in=years).values_list(
+            "budget__year", "task__group_id", "amount", "allocated_amount"
+        )
+    )
+    budget_years = set(
+        BudgetYear.objects.filter(plan=plan, year__in=years).values_list("year", flat=True)
+    )
+    estimated_by: dict[object, int] = defaultdict(int)
+    allocated_by: dict[object, int] = defaultdict(int)
+    for year_, group_id, amount, allocated in budget_lines:
+        for key in (year_, ("g", group_id), "total"):
+            estimated_by[key] += amount
+            allocated_by[key] += allocated or 0
+    group_ids = [g.pk for g in groups_qs]
+    has_budget = bool(budget_years)
+
+    def _fund(label, key, spent):
+        if not has_budget:
+            return FundRow(label, None, None, spent)
+        return FundRow(label, estimated_by.get(key, 0), allocated_by.get(key, 0), spent)
+
+    funds = [
+        _fund(f"{g.number}. {g.title}", ("g", pk), g.spent)
+        for g, pk in zip(groups, group_ids, strict=True)
+    ]
     funds_years = []
     for y in years:
         spent = sum(e.spent or 0 for (code, year), es in entries.items() if year == y for e in es)
-        funds_years.append(FundRow(str(y), None, None, spent))
-    funds_total = FundRow("Tổng cộng", None, None, sum(g.spent for g in groups))
+        row = _fund(str(y), y, spent)
+        if has_budget and y not in budget_years:
+            row = FundRow(str(y), None, None, spent)
+        funds_years.append(row)
+    funds_total = _fund("Tổng cộng", "total", sum(g.spent for g in groups))
 
     # Targets at the last year covered.
     end = years[-1]
@@ -658,7 +688,7 @@ def assemble(
         funds=funds,
         funds_years=funds_years,
         funds_total=funds_total,
-        budget_available=False,
+        budget_available=has_budget,
         notes=notes,
         directions=directions,
         directions_targets=directions_targets,

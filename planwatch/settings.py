@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "plans",
     "reporting",
     "indicators",
+    "budget",
     "documents",
     "api",
 ]

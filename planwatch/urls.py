@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("indicators.urls")),
     path("", include("documents.urls")),
+    path("", include("budget.urls")),
     path("plans/", include("plans.urls")),
     path("agencies/", include("agencies.urls")),
     path("accounts/", include(auth_urlpatterns)),

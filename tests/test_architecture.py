@@ -15,6 +15,7 @@ APPS = [
     "plans",
     "reporting",
     "indicators",
+    "budget",
     "documents",
     "api",
     "planwatch",
@@ -26,7 +27,8 @@ ALLOWED = {
     "plans": {"agencies", "audit"},
     "reporting": {"plans", "agencies", "audit", "accounts"},
     "indicators": {"reporting", "plans", "agencies", "audit", "accounts"},
-    "documents": {"indicators", "reporting", "plans", "agencies", "audit", "accounts"},
+    "budget": {"reporting", "plans", "agencies", "audit", "accounts"},
+    "documents": {"indicators", "budget", "reporting", "plans", "agencies", "audit", "accounts"},
     "planwatch": set(),
 }
 TOP_LAYER = {

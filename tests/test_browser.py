@@ -93,10 +93,12 @@ def test_login_filter_tasks_and_open_an_agency_page(page):
 
 def test_reporter_finds_their_agencys_tasks_and_switches_to_english(page):
     _login(page, "demo-reporter-dulich")
-    page.wait_for_url("**/agencies/qb-so-du-lich/")
+    # The account moved with Sở Du lịch into Sở Văn hóa, Thể thao và Du lịch (2025).
+    page.wait_for_url("**/agencies/qt-so-vhttdl/")
     assert page.locator("tr[data-task]").count() > 0
+    assert page.locator("tr[data-task='VIII.2']").count() == 1  # inherited from Sở Du lịch
     page.goto(page.base_url + "/my-tasks/?year=2024")
-    page.wait_for_url("**/agencies/qb-so-du-lich/?year=2024")
+    page.wait_for_url("**/agencies/qt-so-vhttdl/?year=2024")
     assert "Việc của đơn vị" in page.content()
     assert page.locator("tr[data-task='V.2']").count() == 0
     page.click(".navbar-toggler")  # on a phone the menu is folded
@@ -227,7 +229,7 @@ def test_a_coordinator_sees_who_answers_now_and_records_a_change(page):
     # Sở Du lịch's page: its history and who answers for it now.
     page.goto(page.base_url + "/agencies/qb-so-du-lich/")
     assert "qt-so-vhttdl" in page.locator("#now-answering").inner_html()
-    assert page.locator("#lineage li").count() == 2
+    assert page.locator("ol.lineage li").count() == 2
     # Record a change: preview, then apply.
     page.goto(page.base_url + "/agencies/changes/new/")
     page.select_option("#id_kind", "merge")

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts
 from agencies.importing import import_agencies, read_rows
+from budget.demo import load_budget_demo
 from indicators.demo import load_indicator_demo
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                 reassign_demo_locality()
                 years = load_reporting_demo(result[1])
                 indicators = load_indicator_demo(result[1])
+                budgets = load_budget_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
@@ -45,7 +47,8 @@ class Command(BaseCommand):
             "(sáp nhập sở, hợp nhất Quảng Bình vào Quảng Trị, bỏ cấp huyện)."
         )
         self.stdout.write(
-            f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới."
+            f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới. "
+            f"Dự toán mẫu: {budgets} năm mới."
         )
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")

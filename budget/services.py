@@ -1,0 +1,468 @@
+"""The funding cycle of a year, each step one transaction with its actor, time and
+reason in the audit log:
+
+drafting ──submit (coordinator)──▶ submitted ──complete appraisal (finance)──▶ appraised
+   ▲                                   │                                         │
+   └──── returned ◀──return (finance)──┘                      allocate (finance) ▼
+                                                                              allocated
+
+Agencies draft their own lines; the coordinator gathers (and may add or correct any
+line) and submits; Sở Tài chính accepts, reduces (with a reason) or rejects (with a
+reason) each line, returns the proposal or completes the appraisal, and records the
+allocation decided by UBND tỉnh. A submitted proposal is frozen in a version; work
+after a return makes new versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from agencies.models import Agency
+from audit.log import record
+from budget.models import BudgetLine, BudgetState, BudgetVersion, BudgetYear, Decision, Source
+from plans.answering import answering
+from plans.models import Plan, Task
+from planwatch.text import clean
+
+MAX_MONEY = 10**15  # beyond any budget: a typing error
+PLAUSIBLE = 10**11  # 100 tỷ đồng for one line of this plan: warn, allow
+
+EDIT, SUBMIT, APPRAISE, RETURN, COMPLETE, ALLOCATE = (
+    "edit",
+    "submit",
+    "appraise",
+    "return",
+    "complete",
+    "allocate",
+)
+# action -> (states it starts from, roles)
+ACTIONS: dict[str, tuple[set[str], set[str]]] = {
+    EDIT: ({BudgetState.DRAFTING, BudgetState.RETURNED}, {"reporter", "coordinator", "admin"}),
+    SUBMIT: ({BudgetState.DRAFTING, BudgetState.RETURNED}, {"coordinator", "admin"}),
+    APPRAISE: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
+    RETURN: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
+    COMPLETE: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
+    ALLOCATE: ({BudgetState.APPRAISED}, {"finance", "admin"}),
+}
+MESSAGES = {
+    EDIT: "Chỉ đơn vị lập dự toán (hoặc Sở Công Thương) sửa dự toán, khi dự toán đang lập hoặc bị trả lại.",
+    SUBMIT: "Chỉ Sở Công Thương gửi dự toán, khi dự toán đang lập hoặc bị trả lại.",
+    APPRAISE: "Chỉ Sở Tài chính thẩm định, khi dự toán đã được gửi.",
+    RETURN: "Chỉ Sở Tài chính trả lại dự toán đã được gửi.",
+    COMPLETE: "Chỉ Sở Tài chính hoàn thành thẩm định dự toán đã được gửi.",
+    ALLOCATE: "Chỉ Sở Tài chính ghi quyết định giao dự toán, sau khi đã thẩm định.",
+}
+
+
+class BudgetError(ValueError):
+    """Bad input or a step not allowed: ``errors`` are Vietnamese sentences."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+class StaleBudget(BudgetError):
+    """The year changed since it was read; nothing was overwritten."""
+
+
+def _role(user: User) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return "admin" if user.is_admin else user.role
+
+
+def can(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None) -> bool:
+    states, roles = ACTIONS[action]
+    role = _role(user)
+    if role not in roles or budget.state not in states:
+        return False
+    if action == EDIT and role == "reporter" and line is not None:
+        return line.agency_id == user.agency_id
+    return True
+
+
+def can_read(user: User) -> bool:
+    return _role(user) is not None
+
+
+def require(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None):
+    if not can(user, action, budget, line):
+        raise BudgetError([MESSAGES[action]])
+
+
+# --- money --------------------------------------------------------------------
+
+
+def parse_amount(value, label: str = "Số tiền") -> int:
+    """Whole đồng from 1250000000, "1250000000", "1.250.000.000", "1 250 000 000 đ"."""
+    if isinstance(value, bool):
+        raise BudgetError([f"{label}: không hợp lệ."])
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ."])
+        number = int(value)
+    else:
+        text = clean(str(value or "")).lower().replace("vnđ", "").replace("đồng", "")
+        text = text.replace("đ", "").strip()
+        if not text:
+            raise BudgetError([f"{label}: chưa nhập số tiền."])
+        compact = re.sub(r"[\s.]", "", text)
+        if text.startswith("-") and re.fullmatch(r"-\d+", compact):
+            raise BudgetError([f"{label}: số tiền không được âm."])
+        if "," in text or re.search(r"\.\d{1,2}$", text.replace(" ", "")):
+            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ ({value})."])
+        if not re.fullmatch(r"\d+", compact) or (
+            "." in text and not re.fullmatch(r"\d{1,3}(\.\d{3})+", text.replace(" ", ""))
+        ):
+            raise BudgetError([f"{label}: “{value}” không phải số tiền."])
+        number = int(compact)
+    if number < 0:
+        raise BudgetError([f"{label}: số tiền không được âm."])
+    if number > MAX_MONEY:
+        raise BudgetError([f"{label}: {number} đồng vượt mọi mức ngân sách hợp lý."])
+    return number
+
+
+def plausibility_warning(amount: int, label: str) -> str | None:
+    if amount > PLAUSIBLE:
+        return f"{label}: {amount:,} đồng là rất lớn cho một dòng dự toán; kiểm tra lại.".replace(
+            ",", "."
+        )
+    return None
+
+
+# --- the year -------------------------------------------------------------------
+
+
+def budget_for(plan: Plan, year: int, *, create: bool = False) -> BudgetYear | None:
+    if not plan.period_start <= year <= plan.period_end:
+        raise BudgetError(
+            [f"Năm {year} nằm ngoài thời kỳ của kế hoạch ({plan.period_start}–{plan.period_end})."]
+        )
+    budget = BudgetYear.objects.filter(plan=plan, year=year).first()
+    if budget is None and create:
+        budget, _created = BudgetYear.objects.get_or_create(plan=plan, year=year)
+    return budget
+
+
+def snapshot(budget: BudgetYear) -> dict:
+    lines = budget.lines.select_related("task", "agency").order_by("pk")
+    return {
+        "state": budget.state,
+        "allocation": {
+            "number": budget.allocation_number,
+            "date": budget.allocation_date.isoformat() if budget.allocation_date else None,
+        },
+        "lines": [
+            {
+                "id": line.pk,
+                "task": line.task.code,
+                "agency": line.agency.code,
+                "source": line.source,
+                "content": line.content,
+                "amount": line.amount,
+                "decision": line.decision,
+                "appraised": line.appraised_amount,
+                "reason": line.reason,
+                "allocated": line.allocated_amount,
+            }
+            for line in lines
+        ],
+    }
+
+
+def _version(budget: BudgetYear, kind: str, actor) -> BudgetVersion:
+    number = (budget.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return BudgetVersion.objects.create(
+        budget=budget, number=number, kind=kind, data=snapshot(budget), created_by=actor
+    )
+
+
+def _locked(budget: BudgetYear, revision: int | None = None) -> BudgetYear:
+    locked = BudgetYear.objects.select_for_update().select_related("plan").get(pk=budget.pk)
+    if revision is not None and revision != locked.revision:
+        raise StaleBudget(
+            [
+                "Dự toán vừa được người khác thay đổi; tải lại trang để xem bản mới, "
+                "chưa có gì bị ghi đè."
+            ]
+        )
+    return locked
+
+
+def _bump(budget: BudgetYear, fields: list[str]) -> None:
+    budget.revision += 1
+    budget.save(update_fields=[*fields, "revision"])
+
+
+@dataclass
+class LineInput:
+    task: Task | str | None
+    agency: Agency | str | None
+    source: str
+    content: str
+    amount: object
+    errors: list[str] = field(default_factory=list)
+
+
+def answering_agencies(plan: Plan, year: int) -> dict[int, set[int]]:
+    """{task id: agencies answering for it in ``year``} (on the report due date)."""
+    day = dt.date(year, 12, 10)
+    tasks = list(Task.objects.current().filter(plan=plan))
+    return {pk: {a.pk for a in ans.agencies()} for pk, ans in answering(tasks, day).items()}
+
+
+def _clean_line(
+    budget: BudgetYear, actor: User, data: dict, responsible
+) -> tuple[dict, list, list]:
+    errors, warnings = [], []
+    plan, year = budget.plan, budget.year
+    task = data.get("task")
+    if isinstance(task, str):
+        task = Task.objects.current().filter(plan=plan).select_related("group").all()
+        task = next((t for t in task if t.code == data["task"].strip()), None)
+    if task is None:
+        errors.append("Chọn nhiệm vụ của kế hoạch.")
+    elif not task.is_active_in(year):
+        errors.append(
+            f"Nhiệm vụ {task.code} không triển khai trong năm {year} "
+            f"({task.timeframe_text}); không lập dự toán cho năm này."
+        )
+    agency = data.get("agency")
+    if isinstance(agency, str):
+        agency = Agency.objects.filter(code=agency.strip()).first()
+    if actor.is_reporter:
+        if agency is not None and agency.pk != actor.agency_id:
+            errors.append("Đơn vị chỉ lập dự toán của mình.")
+        agency = actor.agency
+    if agency is None:
+        errors.append("Chọn đơn vị lập dự toán.")
+    elif task is not None and agency.pk not in responsible.get(task.pk, set()):
+        errors.append(
+            f"{agency.name} không chủ trì hay phối hợp nhiệm vụ {task.code} trong năm {year}."
+        )
+    source = data.get("source", "")
+    if source not in Source.values:
+        errors.append("Chọn nguồn kinh phí.")
+    content = clean(str(data.get("content", "")))
+    if not content:
+        errors.append("Ghi nội dung chi (khoản chi dùng vào việc gì).")
+    amount = None
+    try:
+        amount = parse_amount(data.get("amount"), "Số tiền dự toán")
+    except BudgetError as exc:
+        errors.extend(exc.errors)
+    else:
+        warning = plausibility_warning(amount, "Số tiền dự toán")
+        if warning:
+            warnings.append(warning)
+    return (
+        {"task": task, "agency": agency, "source": source, "content": content, "amount": amount},
+        errors,
+        warnings,
+    )
+
+
+@transaction.atomic
+def save_line(
+    budget: BudgetYear,
+    actor: User,
+    data: dict,
+    line: BudgetLine | None = None,
+    revision: int | None = None,
+) -> tuple[BudgetLine, list[str]]:
+    """Add or change an estimate line; (line, warnings). BudgetError, nothing saved."""
+    budget = _locked(budget, revision)
+    if line is not None:
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk, budget=budget)
+    require(actor, EDIT, budget, line)
+    values, errors, warnings = _clean_line(
+        budget, actor, data, answering_agencies(budget.plan, budget.year)
+    )
+    if errors:
+        raise BudgetError(errors)
+    before = None
+    if line is None:
+        line = BudgetLine(budget=budget)
+    else:
+        before = {"amount": line.amount, "content": line.content, "source": line.source}
+    for key, value in values.items():
+        setattr(line, key, value)
+    line.updated_by = actor
+    line.save()
+    _bump(budget, [])
+    record(
+        actor,
+        "create" if before is None else "update",
+        line,
+        before=before,
+        after={
+            "task": line.task.code,
+            "agency": line.agency.code,
+            "amount": line.amount,
+            "source": line.source,
+            "content": line.content,
+        },
+        note="estimate",
+    )
+    return line, warnings
+
+
+@transaction.atomic
+def delete_line(budget: BudgetYear, actor: User, line: BudgetLine) -> None:
+    budget = _locked(budget)
+    require(actor, EDIT, budget, line)
+    record(actor, "delete", line, before={"task": line.task.code, "amount": line.amount})
+    line.delete()
+    _bump(budget, [])
+
+
+@transaction.atomic
+def submit(budget: BudgetYear, actor: User, revision: int | None = None) -> BudgetYear:
+    budget = _locked(budget, revision)
+    require(actor, SUBMIT, budget)
+    if not budget.lines.exists():
+        raise BudgetError(["Dự toán chưa có dòng nào để gửi."])
+    budget.lines.update(decision=Decision.PENDING, appraised_amount=None, reason="")
+    budget.state, budget.submitted_at, budget.return_reason = (
+        BudgetState.SUBMITTED,
+        timezone.now(),
+        "",
+    )
+    _bump(budget, ["state", "submitted_at", "return_reason"])
+    version = _version(budget, BudgetVersion.Kind.SUBMISSION, actor)
+    record(actor, "event", budget, after={"version": version.number}, note="proposal submitted")
+    return budget
+
+
+@transaction.atomic
+def appraise_line(
+    line: BudgetLine, actor: User, decision: str, amount=None, reason: str = ""
+) -> BudgetLine:
+    budget = _locked(line.budget)
+    line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    require(actor, APPRAISE, budget)
+    reason = clean(reason)
+    errors = []
+    if decision == Decision.ACCEPTED:
+        appraised = line.amount
+    elif decision == Decision.REDUCED:
+        try:
+            appraised = parse_amount(amount, "Số tiền thẩm định")
+        except BudgetError as exc:
+            raise BudgetError(exc.errors) from None
+        if appraised >= line.amount:
+            errors.append("Số tiền thẩm định phải nhỏ hơn số dự toán khi giảm.")
+        if not reason:
+            errors.append("Ghi lý do giảm.")
+    elif decision == Decision.REJECTED:
+        appraised = 0
+        if not reason:
+            errors.append("Ghi lý do không chấp nhận.")
+    else:
+        errors.append("Chọn: chấp nhận, giảm hoặc không chấp nhận.")
+    if errors:
+        raise BudgetError(errors)
+    before = {"decision": line.decision, "appraised": line.appraised_amount}
+    line.decision, line.appraised_amount, line.reason = decision, appraised, reason
+    line.updated_by = actor
+    line.save(update_fields=["decision", "appraised_amount", "reason", "updated_by", "updated_at"])
+    _bump(budget, [])
+    record(
+        actor,
+        "update",
+        line,
+        before=before,
+        after={"decision": decision, "appraised": appraised, "reason": reason},
+        note="appraisal",
+    )
+    return line
+
+
+@transaction.atomic
+def return_budget(budget: BudgetYear, actor: User, reason: str) -> BudgetYear:
+    budget = _locked(budget)
+    require(actor, RETURN, budget)
+    reason = clean(reason)
+    if not reason:
+        raise BudgetError(["Ghi lý do trả lại."])
+    budget.state, budget.return_reason = BudgetState.RETURNED, reason
+    _bump(budget, ["state", "return_reason"])
+    _version(budget, BudgetVersion.Kind.RETURN, actor)
+    record(actor, "event", budget, after={"reason": reason}, note="proposal returned")
+    return budget
+
+
+@transaction.atomic
+def complete_appraisal(budget: BudgetYear, actor: User) -> BudgetYear:
+    budget = _locked(budget)
+    require(actor, COMPLETE, budget)
+    pending = budget.lines.filter(decision=Decision.PENDING).count()
+    if pending:
+        raise BudgetError([f"Còn {pending} dòng chưa thẩm định."])
+    budget.state, budget.appraised_at = BudgetState.APPRAISED, timezone.now()
+    _bump(budget, ["state", "appraised_at"])
+    version = _version(budget, BudgetVersion.Kind.APPRAISAL, actor)
+    record(actor, "event", budget, after={"version": version.number}, note="appraisal completed")
+    return budget
+
+
+@transaction.atomic
+def allocate(
+    budget: BudgetYear,
+    actor: User,
+    number: str,
+    date: dt.date | None,
+    amounts: dict[int, object] | None = None,
+) -> BudgetYear:
+    """Record UBND tỉnh's allocation decision; each line gets its appraised amount
+    unless ``amounts`` says otherwise."""
+    budget = _locked(budget)
+    require(actor, ALLOCATE, budget)
+    errors = []
+    number = clean(number)
+    if not number:
+        errors.append("Ghi số quyết định giao dự toán của UBND tỉnh.")
+    if date is None:
+        errors.append("Ghi ngày quyết định (ngày/tháng/năm).")
+    lines = list(budget.lines.select_for_update())
+    allocated: dict[int, int] = {}
+    for line in lines:
+        raw = (amounts or {}).get(line.pk)
+        if raw in (None, ""):
+            allocated[line.pk] = line.appraised_amount or 0
+            continue
+        try:
+            allocated[line.pk] = parse_amount(raw, f"Dòng {line.task.code} ({line.agency.name})")
+        except BudgetError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise BudgetError(errors)
+    for line in lines:
+        line.allocated_amount = allocated[line.pk]
+        line.save(update_fields=["allocated_amount"])
+    budget.state, budget.allocation_number, budget.allocation_date = (
+        BudgetState.ALLOCATED,
+        number,
+        date,
+    )
+    budget.allocated_at = timezone.now()
+    _bump(budget, ["state", "allocation_number", "allocation_date", "allocated_at"])
+    version = _version(budget, BudgetVersion.Kind.ALLOCATION, actor)
+    record(
+        actor,
+        "event",
+        budget,
+        after={"decision": number, "date": date, "version": version.number},
+        note="allocation recorded",
+    )
+    return budget

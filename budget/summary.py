@@ -1,0 +1,166 @@
+"""The money of a plan-year from estimate to spending: every line with what was
+appraised, allocated and spent, and the totals by task group, agency and source, with
+the execution rate (spent ÷ allocated). Spending comes from the agencies' accepted
+reports (money reported per task); where an agency has several lines for one task,
+its spending is shared among them in proportion to their allocation (or estimate).
+A fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from budget.models import BudgetLine, BudgetState, BudgetYear, Source
+from plans.models import Plan
+from planwatch.text import vi_sorted
+from reporting.models import ReportItem, ReportState
+
+
+@dataclass
+class Figures:
+    label: str
+    estimated: int = 0
+    appraised: int = 0
+    allocated: int = 0
+    spent: int = 0
+    lines: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Execution rate in % (spent ÷ allocated), None before an allocation."""
+        return round(100 * self.spent / self.allocated, 1) if self.allocated else None
+
+    def add(self, line: LineFigures) -> None:
+        self.estimated += line.estimated
+        self.appraised += line.appraised
+        self.allocated += line.allocated
+        self.spent += line.spent
+        self.lines += 1
+
+
+@dataclass
+class LineFigures:
+    line: BudgetLine
+    estimated: int
+    appraised: int
+    allocated: int
+    spent: int
+
+    @property
+    def over(self) -> bool:
+        """Spending above the allocation: allowed, flagged."""
+        return bool(self.line.allocated_amount is not None and self.spent > self.allocated)
+
+
+@dataclass
+class YearFigures:
+    budget: BudgetYear | None
+    year: int
+    lines: list[LineFigures] = field(default_factory=list)
+    total: Figures = field(default_factory=lambda: Figures("Tổng cộng"))
+    by_group: list[Figures] = field(default_factory=list)
+    by_agency: list[Figures] = field(default_factory=list)
+    by_source: list[Figures] = field(default_factory=list)
+    unbudgeted_spent: int = 0  # reported spending on tasks with no line
+
+    @property
+    def over(self) -> list[LineFigures]:
+        return [lf for lf in self.lines if lf.over]
+
+
+def reported_spending(plan: Plan, year: int) -> dict[tuple[int, int], int]:
+    """{(task id, agency id): đồng} from the accepted reports of ``year``."""
+    spent: dict[tuple[int, int], int] = defaultdict(int)
+    for task_id, agency_id, money in ReportItem.objects.filter(
+        report__period__plan=plan,
+        report__period__year=year,
+        report__state=ReportState.ACCEPTED,
+        spent__isnull=False,
+    ).values_list("task_id", "report__agency_id", "spent"):
+        spent[(task_id, agency_id)] += money
+    return spent
+
+
+def _share(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights``, whole đồng, adding up exactly."""
+    if not weights:
+        return []
+    base = sum(weights)
+    if base == 0:
+        weights, base = [1] * len(weights), len(weights)
+    parts = [total * w // base for w in weights]
+    parts[max(range(len(weights)), key=lambda i: weights[i])] += total - sum(parts)
+    return parts
+
+
+def year_figures(plan: Plan, year: int, lines_qs=None) -> YearFigures:
+    budget = BudgetYear.objects.filter(plan=plan, year=year).first()
+    result = YearFigures(budget, year)
+    lines = (
+        list(
+            (lines_qs if lines_qs is not None else BudgetLine.objects.filter(budget=budget))
+            .select_related("task", "task__group", "agency")
+            .order_by("task__group__position", "task__position", "agency__name", "pk")
+        )
+        if budget
+        else []
+    )
+    spent = reported_spending(plan, year)
+    by_pair: dict[tuple[int, int], list[BudgetLine]] = defaultdict(list)
+    for line in lines:
+        by_pair[(line.task_id, line.agency_id)].append(line)
+    shares: dict[int, int] = {}
+    for pair, group in by_pair.items():
+        weights = [
+            (ln.allocated_amount if ln.allocated_amount is not None else ln.amount) for ln in group
+        ]
+        for ln, part in zip(group, _share(spent.get(pair, 0), weights), strict=True):
+            shares[ln.pk] = part
+    result.unbudgeted_spent = sum(v for k, v in spent.items() if k not in by_pair)
+    groups: dict[int, Figures] = {}
+    agencies: dict[int, Figures] = {}
+    sources = {s: Figures(str(label)) for s, label in Source.choices}
+    for line in lines:
+        lf = LineFigures(
+            line,
+            line.amount,
+            line.appraised_amount or 0,
+            line.allocated_amount or 0,
+            shares.get(line.pk, 0),
+        )
+        result.lines.append(lf)
+        result.total.add(lf)
+        group = line.task.group
+        groups.setdefault(group.pk, Figures(f"{group.number}. {group.title}")).add(lf)
+        agencies.setdefault(line.agency_id, Figures(line.agency.name)).add(lf)
+        sources[line.source].add(lf)
+    result.by_group = list(groups.values())
+    result.by_agency = vi_sorted(agencies.values(), key=lambda f: f.label)
+    result.by_source = [f for f in sources.values() if f.lines]
+    return result
+
+
+def plan_figures(plan: Plan) -> list[tuple[int, Figures, str]]:
+    """(year, totals, state) for every year with a budget: the chart over the years."""
+    budgets = {b.year: b for b in BudgetYear.objects.filter(plan=plan)}
+    lines = BudgetLine.objects.filter(budget__plan=plan).values_list(
+        "budget__year", "task_id", "agency_id", "amount", "appraised_amount", "allocated_amount"
+    )
+    totals: dict[int, Figures] = {y: Figures(str(y)) for y in budgets}
+    pairs: dict[int, set] = defaultdict(set)
+    for year, task_id, agency_id, amount, appraised, allocated in lines:
+        f = totals[year]
+        f.estimated += amount
+        f.appraised += appraised or 0
+        f.allocated += allocated or 0
+        f.lines += 1
+        pairs[year].add((task_id, agency_id))
+    for task_id, agency_id, year, money in ReportItem.objects.filter(
+        report__period__plan=plan,
+        report__state=ReportState.ACCEPTED,
+        spent__isnull=False,
+        report__period__year__in=list(budgets),
+    ).values_list("task_id", "report__agency_id", "report__period__year", "spent"):
+        if (task_id, agency_id) in pairs[year]:
+            totals[year].spent += money
+    return [(y, totals[y], BudgetState(budgets[y].state).label) for y in sorted(budgets)]

@@ -1,0 +1,422 @@
+"""Funding: money parsing, the whole cycle for every role, versions, summaries that add
+up, spending above the allocation, Excel, pages, the API, the demo and the report."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from audit.models import AuditEntry
+from budget import excel, services
+from budget.models import BudgetLine, BudgetState, BudgetVersion, Decision, Source
+from budget.summary import plan_figures, year_figures
+from budget.templatetags.money import dong
+from plans.models import Task
+from reporting.demo import load_reporting_demo
+
+CODE = "qb-sxtdbv-2021"
+ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
+
+
+def _task(plan, code):
+    return next(t for t in Task.objects.current().filter(plan=plan) if t.code == code)
+
+
+@pytest.fixture
+def funded(plan, personas):
+    load_reporting_demo(plan)
+    return services.budget_for(plan, 2022, create=True)
+
+
+def _line(budget, actor, task="VIII.2", agency=None, amount="20.000.000", source=Source.PROVINCIAL):
+    line, _warnings = services.save_line(
+        budget,
+        actor,
+        {
+            "task": _task(budget.plan, task),
+            "agency": agency,
+            "source": source,
+            "content": "Lớp tập huấn",
+            "amount": amount,
+        },
+    )
+    return line
+
+
+# --- money ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1250000000", 1_250_000_000),
+        ("1.250.000.000", 1_250_000_000),
+        ("1 250 000 000 đ", 1_250_000_000),
+        (1250000000, 1_250_000_000),
+        (1250000000.0, 1_250_000_000),
+        ("15.000.000 VNĐ", 15_000_000),
+    ],
+)
+def test_money_entered_either_way(text, value):
+    assert services.parse_amount(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-5000000", "âm"),
+        ("1250000,5", "phần lẻ"),
+        ("12.5", "phần lẻ"),
+        (12.5, "phần lẻ"),
+        ("mười triệu", "không phải số tiền"),
+        ("1.25.000", "không phải số tiền"),
+        ("", "chưa nhập"),
+        (10**16, "vượt"),
+    ],
+)
+def test_bad_money_is_refused_in_vietnamese(text, message):
+    with pytest.raises(services.BudgetError, match=message):
+        services.parse_amount(text)
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_money_round_trips_through_its_display(value):
+    assert services.parse_amount(dong(value)) == value
+
+
+def test_money_display():
+    assert dong(1_250_000_000) == "1.250.000.000 đ"
+    assert services.plausibility_warning(2 * 10**11, "x")
+    assert services.plausibility_warning(10**9, "x") is None
+
+
+# --- the cycle ----------------------------------------------------------------
+
+
+def test_the_whole_cycle_with_versions_and_audit(funded, personas):
+    reporter, coordinator, finance = (
+        personas["reporter"],
+        personas["coordinator"],
+        personas["finance"],
+    )
+    mine = _line(funded, reporter)  # Sở Du lịch leads VIII.2
+    assert mine.agency == reporter.agency
+    other = _line(funded, coordinator, "I.1", personas["coordinator"].agency, "100000000")
+    services.submit(funded, coordinator)
+    funded.refresh_from_db()
+    assert funded.state == BudgetState.SUBMITTED
+    with pytest.raises(services.BudgetError, match="Chỉ đơn vị lập dự toán"):
+        _line(funded, reporter)  # a submitted proposal is immutable
+    services.appraise_line(mine, finance, Decision.ACCEPTED)
+    services.appraise_line(other, finance, Decision.REDUCED, "80.000.000", "Theo định mức")
+    services.return_budget(funded, finance, "Bổ sung thuyết minh")
+    funded.refresh_from_db()
+    assert funded.state == BudgetState.RETURNED
+    services.save_line(
+        funded,
+        coordinator,
+        {
+            "task": other.task,
+            "agency": other.agency,
+            "source": Source.PROVINCIAL,
+            "content": "Hội nghị, có thuyết minh",
+            "amount": 90_000_000,
+        },
+        other,
+    )
+    services.submit(funded, coordinator)
+    assert BudgetLine.objects.get(pk=other.pk).decision == Decision.PENDING  # appraised anew
+    services.appraise_line(mine, finance, Decision.ACCEPTED)
+    with pytest.raises(services.BudgetError, match="chưa thẩm định"):
+        services.complete_appraisal(funded, finance)
+    services.appraise_line(other, finance, Decision.REJECTED, reason="Trùng nhiệm vụ")
+    services.complete_appraisal(funded, finance)
+    with pytest.raises(services.BudgetError, match="số quyết định"):
+        services.allocate(funded, finance, "", None)
+    services.allocate(funded, finance, "123/QĐ-UBND", __import__("datetime").date(2021, 12, 20))
+    funded.refresh_from_db()
+    assert funded.state == BudgetState.ALLOCATED
+    assert BudgetLine.objects.get(pk=mine.pk).allocated_amount == 20_000_000
+    assert BudgetLine.objects.get(pk=other.pk).allocated_amount == 0
+    kinds = list(funded.versions.order_by("number").values_list("kind", flat=True))
+    assert kinds == ["submission", "return", "submission", "appraisal", "allocation"]
+    first = funded.versions.get(number=1)
+    assert {line["amount"] for line in first.data["lines"]} == {20_000_000, 100_000_000}
+    notes = set(AuditEntry.objects.values_list("note", flat=True))
+    assert {"proposal submitted", "proposal returned", "appraisal", "allocation recorded"} <= notes
+
+
+@pytest.mark.parametrize(
+    ("who", "call", "message"),
+    [
+        ("finance", lambda b, p: _line(b, p["finance"]), "Chỉ đơn vị lập dự toán"),
+        ("viewer", lambda b, p: _line(b, p["viewer"]), "Chỉ đơn vị lập dự toán"),
+        (
+            "reporter",
+            lambda b, p: _line(b, p["reporter"], "I.1", p["coordinator"].agency),
+            "chỉ lập dự toán của mình",
+        ),
+        ("reporter", lambda b, p: _line(b, p["reporter"], "I.2"), "không chủ trì hay phối hợp"),
+        ("reporter", lambda b, p: _line(b, p["reporter"], amount="-1"), "âm"),
+        ("reporter", lambda b, p: _line(b, p["reporter"], amount="1,5"), "phần lẻ"),
+        ("reporter", lambda b, p: services.submit(b, p["reporter"]), "Chỉ Sở Công Thương"),
+        ("coordinator", lambda b, p: services.submit(b, p["coordinator"]), "chưa có dòng"),
+    ],
+)
+def test_bad_input_and_wrong_roles_save_nothing(funded, personas, who, call, message):
+    before = (BudgetLine.objects.count(), BudgetVersion.objects.count())
+    with pytest.raises(services.BudgetError, match=message):
+        call(funded, personas)
+    assert (BudgetLine.objects.count(), BudgetVersion.objects.count()) == before
+
+
+def test_a_reporter_cannot_appraise_and_finance_cannot_edit(funded, personas):
+    line = _line(funded, personas["reporter"])
+    services.submit(funded, personas["coordinator"])
+    with pytest.raises(services.BudgetError, match="Chỉ Sở Tài chính"):
+        services.appraise_line(line, personas["reporter"], Decision.ACCEPTED)
+    with pytest.raises(services.BudgetError, match="Ghi lý do giảm"):
+        services.appraise_line(line, personas["finance"], Decision.REDUCED, "10000000")
+    with pytest.raises(services.BudgetError, match="nhỏ hơn"):
+        services.appraise_line(line, personas["finance"], Decision.REDUCED, "30000000", "x")
+
+
+def test_an_estimate_for_a_task_not_active_that_year(plan, personas):
+    budget = services.budget_for(plan, 2027, create=True)
+    with pytest.raises(services.BudgetError, match="không triển khai trong năm 2027"):
+        _line(budget, personas["coordinator"], "I.2", personas["coordinator"].agency)
+
+
+def test_an_implausible_amount_is_a_warning_and_is_saved(funded, personas):
+    _line_obj, warnings = services.save_line(
+        funded,
+        personas["reporter"],
+        {
+            "task": _task(funded.plan, "VIII.2"),
+            "source": Source.PROVINCIAL,
+            "content": "Xây dựng trung tâm",
+            "amount": "500.000.000.000",
+        },
+    )
+    assert warnings and "rất lớn" in warnings[0]
+
+
+def test_a_stale_revision_overwrites_nothing(funded, personas):
+    revision = funded.revision
+    _line(funded, personas["reporter"])
+    with pytest.raises(services.StaleBudget):
+        services.submit(funded, personas["coordinator"], revision=revision)
+
+
+# --- summaries ----------------------------------------------------------------
+
+
+def test_summaries_add_up_and_spending_above_the_allocation_is_flagged(funded, personas):
+    plan = funded.plan
+    spent = {}
+    from budget.summary import reported_spending
+
+    spent = reported_spending(plan, 2022)
+    coordinator = personas["coordinator"]
+    for (task_id, agency_id), money in list(spent.items())[:6]:
+        task = Task.objects.get(pk=task_id)
+        from agencies.models import Agency
+
+        services.save_line(
+            funded,
+            coordinator,
+            {
+                "task": task,
+                "agency": Agency.objects.get(pk=agency_id),
+                "source": Source.PROVINCIAL,
+                "content": "Chi theo báo cáo",
+                "amount": money,
+            },
+        )
+    services.submit(funded, coordinator)
+    lines = list(funded.lines.all())
+    for n, line in enumerate(lines):
+        if n == 0:
+            services.appraise_line(
+                line, personas["finance"], Decision.REDUCED, line.amount // 2, "x"
+            )
+        else:
+            services.appraise_line(line, personas["finance"], Decision.ACCEPTED)
+    services.complete_appraisal(funded, personas["finance"])
+    services.allocate(
+        funded, personas["finance"], "1/QĐ-UBND", __import__("datetime").date(2021, 12, 1)
+    )
+    figures = year_figures(plan, 2022)
+    total = figures.total
+    assert total.estimated == sum(line.amount for line in funded.lines.all())
+    assert total.allocated == sum(line.allocated_amount for line in funded.lines.all())
+    assert total.spent == sum(lf.spent for lf in figures.lines)
+    for breakdown in (figures.by_group, figures.by_agency, figures.by_source):
+        for attr in ("estimated", "appraised", "allocated", "spent"):
+            assert sum(getattr(f, attr) for f in breakdown) == getattr(total, attr)
+    assert len(figures.over) == 1  # the halved line spent its full estimate
+    assert total.rate == round(100 * total.spent / total.allocated, 1)
+    (row,) = [r for r in plan_figures(plan) if r[0] == 2022]
+    assert row[1].estimated == total.estimated and row[1].spent == total.spent
+
+
+# --- Excel ----------------------------------------------------------------------
+
+
+def test_excel_round_trip_replaces_the_agencys_lines(funded, personas):
+    reporter = personas["reporter"]
+    _line(funded, reporter)
+    data = excel.build_workbook(funded, reporter.agency)
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    ws.cell(excel.FIRST_ROW, 7).value = "35.000.000"
+    ws.cell(excel.FIRST_ROW, 6).value = '=HYPERLINK("http://x","y")'
+    ws.cell(excel.FIRST_ROW, 6).data_type = "s"  # text an agency typed, not a formula
+    ws.cell(excel.FIRST_ROW + 1, 2).value = "V.2"
+    ws.cell(excel.FIRST_ROW + 1, 4).value = reporter.agency.code
+    ws.cell(excel.FIRST_ROW + 1, 6).value = "Hướng dẫn cơ sở lưu trú"
+    ws.cell(excel.FIRST_ROW + 1, 7).value = 12000000
+    ws.cell(excel.FIRST_ROW + 1, 8).value = "Xã hội hóa"
+    out = io.BytesIO()
+    wb.save(out)
+    count, _warnings = excel.apply_workbook(funded, reporter, out.getvalue())
+    assert count == 2
+    lines = {line.task.code: line for line in funded.lines.select_related("task")}
+    assert lines["VIII.2"].amount == 35_000_000 and lines["V.2"].source == Source.OTHER
+    assert lines["VIII.2"].content.startswith("=HYPERLINK")
+    again = load_workbook(io.BytesIO(excel.build_workbook(funded)))
+    cells = [c for row in again.active.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_a_bad_excel_file_saves_nothing(funded, personas):
+    reporter = personas["reporter"]
+    _line(funded, reporter)
+    wb = load_workbook(io.BytesIO(excel.build_workbook(funded, reporter.agency)))
+    ws = wb.active
+    ws.cell(excel.FIRST_ROW, 7).value = "-5"
+    ws.cell(excel.FIRST_ROW + 1, 2).value = "XX.9"
+    ws.cell(excel.FIRST_ROW + 1, 4).value = reporter.agency.code
+    ws.cell(excel.FIRST_ROW + 1, 8).value = "Ngân sách tỉnh"
+    out = io.BytesIO()
+    wb.save(out)
+    before = list(funded.lines.values_list("amount", flat=True))
+    with pytest.raises(services.BudgetError) as info:
+        excel.apply_workbook(funded, reporter, out.getvalue())
+    assert "XX.9" in " ".join(info.value.errors)
+    assert list(funded.lines.values_list("amount", flat=True)) == before
+    with pytest.raises(services.BudgetError, match="không phải tệp Excel"):
+        excel.apply_workbook(funded, reporter, b"not excel")
+
+
+# --- pages and API ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_year_page_for_each_role(client, funded, personas, role):
+    _line(funded, personas["reporter"])
+    _line(funded, personas["coordinator"], "I.1", personas["coordinator"].agency)
+    client.force_login(personas[role])
+    response = client.get(reverse("budget:year", args=[CODE, 2022]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = html.count("data-line=")
+    assert rows == (1 if role == "reporter" else 0 if role == "other_reporter" else 2)
+    assert ('id="add-line"' in html) == (
+        role in ("admin", "coordinator", "reporter", "other_reporter")
+    )
+    assert ('id="submit-budget"' in html) == (role in ("admin", "coordinator"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_appraisal_through_the_page_for_each_role(client, funded, personas, role):
+    line = _line(funded, personas["reporter"])
+    services.submit(funded, personas["coordinator"])
+    client.force_login(personas[role])
+    response = client.post(
+        reverse("budget:year", args=[CODE, 2022]),
+        {"action": "appraise", "line": line.pk, "decision": "accepted"},
+    )
+    line.refresh_from_db()
+    if role in ("admin", "finance"):
+        assert response.status_code == 302 and line.decision == Decision.ACCEPTED
+    else:
+        assert response.status_code == 400 and line.decision == Decision.PENDING
+        assert "Chỉ Sở Tài chính" in response.content.decode()
+
+
+def test_finance_cannot_edit_an_estimate_through_the_page(client, funded, personas):
+    line = _line(funded, personas["reporter"])
+    client.force_login(personas["finance"])
+    response = client.post(
+        reverse("budget:year", args=[CODE, 2022]),
+        {
+            "action": "edit",
+            "line": line.pk,
+            "task": line.task_id,
+            "agency": line.agency.code,
+            "source": "provincial",
+            "content": "x",
+            "amount": "1",
+        },
+    )
+    assert response.status_code == 400
+    line.refresh_from_db()
+    assert line.amount == 20_000_000
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_budget_for_each_role(client, funded, personas, role):
+    line = _line(funded, personas["reporter"])
+    services.submit(funded, personas["coordinator"])
+    client.force_login(personas[role])
+    body = client.get(f"/api/v1/plans/{CODE}/years/2022/budget").json()
+    assert len(body["lines"]) == (0 if role == "other_reporter" else 1)
+    assert body["total"]["estimated"] == (0 if role == "other_reporter" else 20_000_000)
+    response = client.post(
+        f"/api/v1/plans/{CODE}/years/2022/budget/lines/{line.pk}/appraisal",
+        {"decision": "reduced", "amount": "15.000.000", "reason": "Định mức"},
+        content_type="application/json",
+    )
+    assert response.status_code == (200 if role in ("admin", "finance") else 403)
+
+
+def test_api_errors(client, funded, personas):
+    assert client.get(f"/api/v1/plans/{CODE}/years/2022/budget").status_code == 401
+    client.force_login(personas["finance"])
+    assert client.get(f"/api/v1/plans/{CODE}/years/2023/budget").status_code == 404
+    assert client.get(f"/api/v1/plans/{CODE}/years/1999/budget").status_code == 400
+    line = _line(funded, personas["reporter"])
+    services.submit(funded, personas["coordinator"])
+    bad = client.post(
+        f"/api/v1/plans/{CODE}/years/2022/budget/lines/{line.pk}/appraisal",
+        {"decision": "reduced", "amount": "1,5", "reason": "x"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "phần lẻ" in bad.json()["detail"]
+
+
+def test_the_demo_funding_adds_up_and_reaches_the_report(db):
+    from django.core.management import call_command
+
+    from documents.content import Kind, assemble
+    from plans.models import Plan
+
+    call_command("load_demo", verbosity=0)
+    plan = Plan.objects.get(code=CODE)
+    rows = plan_figures(plan)
+    assert [y for y, _f, _s in rows] == [2021, 2022, 2023, 2024, 2025]
+    for year, totals, _state in rows:
+        lines = BudgetLine.objects.filter(budget__plan=plan, budget__year=year)
+        assert totals.estimated == sum(line.amount for line in lines)
+        assert totals.allocated == sum(line.allocated_amount or 0 for line in lines)
+    report = assemble(plan, [2024], Kind.ANNUAL)
+    assert report.budget_available
+    assert report.funds_total.estimated == rows[3][1].estimated
+    assert report.funds_total.allocated == rows[3][1].allocated
+    assert sum(f.estimated for f in report.funds) == report.funds_total.estimated
