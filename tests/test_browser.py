@@ -242,3 +242,32 @@ def test_a_coordinator_sees_who_answers_now_and_records_a_change(page):
     page.click("#apply-button")
     page.wait_for_url("**/agencies/changes/")
     assert "Quyết định thử nghiệm" in page.content()
+
+
+def test_funding_appraised_returned_and_resent_in_the_browser(page, browser):
+    url = page.base_url + "/plans/qb-sxtdbv-2021/budget/2025/"
+    _login(page, "demo-finance")
+    page.wait_for_url("**/")
+    page.goto(url)
+    assert "đã gửi Sở Tài chính" in page.locator("#budget-state").inner_text()
+    form = page.locator("#lines tr[data-line] form.appraise").first
+    form.locator("select[name=decision]").select_option("reduced")
+    form.locator("input[name=appraised]").fill("1.000.000")
+    form.locator("input[name=reason]").fill("Theo định mức chi")
+    form.locator("button").click()
+    page.wait_for_selector("#lines tr[data-line] >> text=Theo định mức chi")
+    page.fill("#return-reason", "Bổ sung thuyết minh")
+    page.click("#return-budget")
+    page.wait_for_selector("#budget-state:has-text('trả lại')")
+
+    coordinator = browser.new_context(viewport={"width": 390, "height": 844})
+    other = coordinator.new_page()
+    other.base_url = page.base_url
+    _login(other, "demo-coordinator")
+    other.wait_for_url("**/plans/**")
+    other.goto(url)
+    assert "Bổ sung thuyết minh" in other.content()
+    other.click("#submit-budget")
+    other.wait_for_selector("#budget-state:has-text('đã gửi')")
+    assert other.locator("#versions li").count() >= 3
+    coordinator.close()

@@ -420,3 +420,19 @@ def test_the_demo_funding_adds_up_and_reaches_the_report(db):
     assert report.funds_total.estimated == rows[3][1].estimated
     assert report.funds_total.allocated == rows[3][1].allocated
     assert sum(f.estimated for f in report.funds) == report.funds_total.estimated
+
+
+def test_year_page_queries_do_not_grow_with_the_lines(client, funded, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas["coordinator"])
+    url = reverse("budget:year", args=[CODE, 2022])
+    _line(funded, personas["reporter"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for task in ("V.2", "I.1", "I.3", "III.1", "IV.1"):
+        _line(funded, personas["reporter"], task)
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few)
