@@ -168,18 +168,6 @@ class AgencyGroup(models.Model):
             return group.members.all().valid_on(day)
         return Agency.objects.none()
 
-    def includes(self, agency: Agency, day: dt.date) -> bool:
-        """Whether ``agency`` is a member on ``day``, without a query for by-kind groups."""
-        if not agency.is_valid_on(day):
-            return False
-        if self.rule == self.Rule.BY_KIND:
-            return agency.kind in self.member_kinds and (
-                not self.scope_id or agency.province_id == self.scope_id
-            )
-        if self.rule == self.Rule.EXPLICIT:
-            return self.members.filter(pk=agency.pk).exists()
-        return False
-
 
 class Alias(models.Model):
     """One wording by which documents name an agency or a group.
