@@ -265,7 +265,6 @@ def validate(spec: EventSpec, graph: Graph | None = None) -> list[str]:
         return [*errors, "Chọn ít nhất một đơn vị trước thay đổi."]
     predecessors = {link.predecessor.pk for link in spec.links}
     successors = [link.successor for link in spec.links if link.successor is not None]
-    existing = {s.pk for s in successors if isinstance(s, Agency)}
     kind = spec.kind
     if kind == SuccessionKind.RENAME and (len(predecessors) != 1 or len(spec.links) != 1):
         errors.append("Đổi tên: một đơn vị cũ và một tên mới.")
@@ -340,8 +339,6 @@ def validate(spec: EventSpec, graph: Graph | None = None) -> list[str]:
                 errors.append("Chọn loại của đơn vị mới.")
             if succ.code and Agency.objects.filter(code=succ.code).exists():
                 errors.append("Mã %s đã được dùng." % succ.code)
-    if predecessors & existing and kind != SuccessionKind.TRANSFER:
-        pass  # reported above per link
     return list(dict.fromkeys(errors))
 
 

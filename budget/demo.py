@@ -52,6 +52,7 @@ def load_budget_demo(plan: Plan) -> int:
             .select_related("task", "task__group", "report__agency")
             .order_by("task__group__position", "task__position", "report__agency__code")
         )
+        responsible = services.answering_agencies(plan, year)
         for item in spent:
             factor = rng.choice([0.9, 1.0, 1.1, 1.2, 1.25, 1.5])
             amount = max(5, round(item.spent * factor / 1_000_000)) * 1_000_000
@@ -65,6 +66,7 @@ def load_budget_demo(plan: Plan) -> int:
                     "content": WHAT.get(item.task.group.number, "Triển khai nhiệm vụ"),
                     "amount": amount,
                 },
+                responsible=responsible,
             )
         if not budget.lines.exists():
             continue

@@ -194,9 +194,10 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
         raise services.BudgetError(["Đơn vị chỉ nạp dự toán của mình."])
     BudgetLine.objects.filter(budget=budget, agency_id__in=touched).delete()
     warnings = []
+    responsible = services.answering_agencies(budget.plan, budget.year)
     for where, row in rows:
         try:
-            _line, line_warnings = services.save_line(budget, actor, row)
+            _line, line_warnings = services.save_line(budget, actor, row, responsible=responsible)
         except services.BudgetError as exc:
             errors.extend(f"{where}: {e}" for e in exc.errors)
         else:

@@ -28,6 +28,7 @@ from audit.log import record
 from budget.models import BudgetLine, BudgetState, BudgetVersion, BudgetYear, Decision, Source
 from plans.answering import answering
 from plans.models import Plan, Task
+from planwatch.money import dong
 from planwatch.text import clean
 
 MAX_MONEY = 10**15  # beyond any budget: a typing error
@@ -134,9 +135,7 @@ def parse_amount(value, label: str = "Số tiền") -> int:
 
 def plausibility_warning(amount: int, label: str) -> str | None:
     if amount > PLAUSIBLE:
-        return f"{label}: {amount:,} đồng là rất lớn cho một dòng dự toán; kiểm tra lại.".replace(
-            ",", "."
-        )
+        return f"{label}: {dong(amount)} là rất lớn cho một dòng dự toán; kiểm tra lại."
     return None
 
 
@@ -279,15 +278,18 @@ def save_line(
     data: dict,
     line: BudgetLine | None = None,
     revision: int | None = None,
+    responsible: dict[int, set[int]] | None = None,
 ) -> tuple[BudgetLine, list[str]]:
-    """Add or change an estimate line; (line, warnings). BudgetError, nothing saved."""
+    """Add or change an estimate line; (line, warnings). BudgetError, nothing saved.
+    ``responsible`` (answering_agencies of the year) spares recomputing it when many
+    lines are saved at once."""
     budget = _locked(budget, revision)
     if line is not None:
         line = BudgetLine.objects.select_for_update().get(pk=line.pk, budget=budget)
     require(actor, EDIT, budget, line)
-    values, errors, warnings = _clean_line(
-        budget, actor, data, answering_agencies(budget.plan, budget.year)
-    )
+    if responsible is None:
+        responsible = answering_agencies(budget.plan, budget.year)
+    values, errors, warnings = _clean_line(budget, actor, data, responsible)
     if errors:
         raise BudgetError(errors)
     before = None

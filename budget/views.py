@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies.models import Agency
 from budget import excel, services
 from budget.models import BudgetLine, BudgetState, Decision, Source
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from plans.views import get_plan_for_user
+from planwatch.text import vi_sorted
 
 
 def _plan(user, code):
@@ -158,9 +160,7 @@ def year_page(request, code: str, year: int):
     )
     agencies = {}
     if responsible:
-        from agencies.models import Agency
-
-        ids = set().union(*responsible.values()) if responsible else set()
+        ids = set().union(*responsible.values())
         agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids)}
     return render(
         request,
@@ -172,7 +172,7 @@ def year_page(request, code: str, year: int):
             "errors": errors,
             "post": request.POST if errors else {},
             "tasks": tasks,
-            "agency_choices": sorted(agencies.values(), key=lambda a: a.name),
+            "agency_choices": vi_sorted(agencies.values(), key=lambda a: a.name),
             "sources": Source.choices,
             "decisions": [(v, label) for v, label in Decision.choices if v != Decision.PENDING],
             "can_edit": services.can(user, services.EDIT, budget),
@@ -200,8 +200,6 @@ def _line_data(post) -> dict:
     task = Task.objects.filter(
         pk=int(post.get("task") or 0) if str(post.get("task") or "").isdigit() else 0
     ).first()
-    from agencies.models import Agency
-
     agency = (
         Agency.objects.filter(code=post.get("agency", "")[:80]).first()
         if post.get("agency")

@@ -382,11 +382,8 @@ def _last_versions(periods: list[ReportingPeriod]) -> dict[int, ReportVersion]:
     return last
 
 
-def assemble(
-    plan: Plan, years: list[int], kind: str = Kind.ANNUAL, today: dt.date | None = None
-) -> ConsolidatedReport:
-    """The consolidated report of ``plan`` over ``years`` (one for an annual report)."""
-    today = today or dt.date.today()
+def check_years(plan: Plan, years: list[int]) -> None:
+    """DocumentError unless ``years`` are some years of the plan's period."""
     if not years:
         raise DocumentError("Chưa chọn năm báo cáo.")
     bad = [y for y in years if not plan.period_start <= y <= plan.period_end]
@@ -395,6 +392,14 @@ def assemble(
             "Năm %s nằm ngoài thời kỳ của kế hoạch (%s–%s)."
             % (bad[0], plan.period_start, plan.period_end)
         )
+
+
+def assemble(
+    plan: Plan, years: list[int], kind: str = Kind.ANNUAL, today: dt.date | None = None
+) -> ConsolidatedReport:
+    """The consolidated report of ``plan`` over ``years`` (one for an annual report)."""
+    today = today or dt.date.today()
+    check_years(plan, years)
     years = sorted(set(years))
     plan = Plan.objects.select_related("coordinator", "issuer").get(pk=plan.pk)
     coordinator = plan.coordinator

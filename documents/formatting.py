@@ -8,6 +8,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from planwatch.money import dong, group_digits
+
 # Characters XML 1.0 cannot carry (a .docx would not open): C0 controls but tab and
 # newlines, lone surrogates, and U+FFFE/U+FFFF.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -31,15 +33,7 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in safe_text(text).split("\n") if p.strip()]
 
 
-def group_digits(value: int) -> str:
-    """1250000000 → "1.250.000.000" (Vietnamese grouping with dots)."""
-    sign = "-" if value < 0 else ""
-    return sign + f"{abs(int(value)):,}".replace(",", ".")
-
-
-def money(value: int | None) -> str:
-    """Whole đồng with Vietnamese grouping: "1.250.000.000 đ"; "" for nothing."""
-    return "" if value is None else f"{group_digits(value)} đ"
+money = dong  # "1.250.000.000 đ"
 
 
 def number(value: float | int | Decimal | None, digits: int = 2) -> str:

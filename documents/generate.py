@@ -18,7 +18,14 @@ from django.utils import timezone
 from audit.log import record
 from documents import excel, pdf, word
 from documents.charts import add_charts
-from documents.content import ConsolidatedReport, DocumentError, Kind, assemble, review_years
+from documents.content import (
+    ConsolidatedReport,
+    DocumentError,
+    Kind,
+    assemble,
+    check_years,
+    review_years,
+)
 from documents.models import DocumentFormat, DocumentJob, DocumentKind, DocumentTemplate, JobStatus
 from documents.template import default_template
 from plans.models import Plan
@@ -159,12 +166,7 @@ def use_bundled_template(plan: Plan, actor) -> None:
 def start_job(plan: Plan, kind: str, years: list[int], fmt: str, actor) -> DocumentJob:
     if kind not in DocumentKind.values or fmt not in DocumentFormat.values:
         raise DocumentError("Yêu cầu tạo tài liệu không hợp lệ.")
-    assemble_check = [y for y in years if not plan.period_start <= y <= plan.period_end]
-    if not years or assemble_check:
-        raise DocumentError(
-            "Năm %s nằm ngoài thời kỳ của kế hoạch (%s–%s)."
-            % ((assemble_check or ["?"])[0], plan.period_start, plan.period_end)
-        )
+    check_years(plan, years)
     job = DocumentJob.objects.create(
         plan=plan,
         kind=kind,

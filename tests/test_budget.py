@@ -3,6 +3,7 @@ up, spending above the allocation, Excel, pages, the API, the demo and the repor
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,10 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from agencies.models import Agency
 from audit.models import AuditEntry
 from budget import excel, services
 from budget.models import BudgetLine, BudgetState, BudgetVersion, Decision, Source
-from budget.summary import plan_figures, year_figures
+from budget.summary import plan_figures, reported_spending, year_figures
 from budget.templatetags.money import dong
 from plans.models import Task
 from reporting.demo import load_reporting_demo
@@ -138,7 +140,7 @@ def test_the_whole_cycle_with_versions_and_audit(funded, personas):
     services.complete_appraisal(funded, finance)
     with pytest.raises(services.BudgetError, match="số quyết định"):
         services.allocate(funded, finance, "", None)
-    services.allocate(funded, finance, "123/QĐ-UBND", __import__("datetime").date(2021, 12, 20))
+    services.allocate(funded, finance, "123/QĐ-UBND", dt.date(2021, 12, 20))
     funded.refresh_from_db()
     assert funded.state == BudgetState.ALLOCATED
     assert BudgetLine.objects.get(pk=mine.pk).allocated_amount == 20_000_000
@@ -218,15 +220,10 @@ def test_a_stale_revision_overwrites_nothing(funded, personas):
 
 def test_summaries_add_up_and_spending_above_the_allocation_is_flagged(funded, personas):
     plan = funded.plan
-    spent = {}
-    from budget.summary import reported_spending
-
     spent = reported_spending(plan, 2022)
     coordinator = personas["coordinator"]
     for (task_id, agency_id), money in list(spent.items())[:6]:
         task = Task.objects.get(pk=task_id)
-        from agencies.models import Agency
-
         services.save_line(
             funded,
             coordinator,
@@ -248,9 +245,7 @@ def test_summaries_add_up_and_spending_above_the_allocation_is_flagged(funded, p
         else:
             services.appraise_line(line, personas["finance"], Decision.ACCEPTED)
     services.complete_appraisal(funded, personas["finance"])
-    services.allocate(
-        funded, personas["finance"], "1/QĐ-UBND", __import__("datetime").date(2021, 12, 1)
-    )
+    services.allocate(funded, personas["finance"], "1/QĐ-UBND", dt.date(2021, 12, 1))
     figures = year_figures(plan, 2022)
     total = figures.total
     assert total.estimated == sum(line.amount for line in funded.lines.all())

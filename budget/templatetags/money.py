@@ -1,5 +1,7 @@
 from django import template
 
+from planwatch.money import dong as format_dong
+
 register = template.Library()
 
 
@@ -9,8 +11,6 @@ def dong(value) -> str:
     if value is None or value == "":
         return ""
     try:
-        number = int(value)
+        return format_dong(int(value))
     except (TypeError, ValueError):
         return str(value)
-    sign = "-" if number < 0 else ""
-    return f"{sign}{abs(number):,}".replace(",", ".") + " đ"
