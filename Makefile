@@ -48,7 +48,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=static
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=static
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
 # Re-pin after editing pyproject.toml (needs uv on PATH or in .venv).
