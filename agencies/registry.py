@@ -192,3 +192,12 @@ def load_registry_data(data: dict, actor=None) -> dict[str, int]:
             add_alias(wording, scope=group.scope, group=group)
             counts["aliases"] += 1
     return counts
+
+
+def find_agency(key: str) -> Agency | None:
+    """The agency whose id (all ASCII digits, within the range of an id) or code is ``key``."""
+    agencies = Agency.objects.select_related("province")
+    if key.isascii() and key.isdigit():
+        pk = int(key)
+        return agencies.filter(pk=pk).first() if 0 < pk < 2**31 else None
+    return agencies.filter(code=key).first()

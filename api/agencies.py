@@ -1,5 +1,4 @@
-"""Agency routes of the API beyond the registry list: an agency's lineage through
-reorganisations, and a plan's tasks with the agencies answering for them on a date."""
+"""Agency routes: the registry, and an agency's lineage through reorganisations."""
 
 from __future__ import annotations
 
@@ -7,67 +6,50 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
-from ninja.responses import Status
+from ninja import Router, Schema
 
-from accounts.permissions import can_view_plans
+from accounts.permissions import can_view_plans, require
 from agencies.models import Agency
-from agencies.succession import Graph, lineage
-from api.schemas import Message
-from plans.answering import answering
-from plans.models import Plan, Task
+from agencies.registry import find_agency
+from agencies.succession import Lineage, lineage
+from api.errors import NotFound, responses
+from api.fields import Code
+from api.schemas import AgencyOut, AgencyRef
+from planwatch.text import vi_sorted
 
-router = Router()
-
-
-def _forbidden():
-    return Status(403, {"detail": _("You do not have permission to do this.")})
+router = Router(tags=["agencies"])
 
 
-def _agency(a: Agency) -> dict:
-    return {
-        "id": a.pk,
-        "code": a.code,
-        "name": a.name,
-        "kind": a.kind,
-        "province": a.province.code if a.province_id else None,
-        "valid_from": a.valid_from.isoformat() if a.valid_from else None,
-        "valid_to": a.valid_to.isoformat() if a.valid_to else None,
-    }
+class Event(Schema):
+    id: int
+    kind: str
+    effective: dt.date
+    act: str
+    confirmed: bool
+    before: list[str]
+    after: list[str]
+    functions: list[str]
 
 
-@router.get(
-    "/agencies/{agency_id}/lineage",
-    response={200: dict, 403: Message, 404: Message},
-    tags=["agencies"],
-)
-def agency_lineage(request, agency_id: str):
-    """An agency's history: the events of its chain (oldest first) with their dates,
-    acts and whether they are confirmed, its predecessors and successors, and who
-    answers today for what it answered for. ``agency_id`` is the id or the code."""
-    if not can_view_plans(request.user):
-        return _forbidden()
-    key = agency_id[:80]
-    agency = (
-        Agency.objects.select_related("province")
-        .filter(**({"pk": int(key)} if key.isdigit() else {"code": key}))
-        .first()
-    )
-    if agency is None:
-        return Status(404, {"detail": _("There is no agency with code %(code)s.") % {"code": key}})
-    history = lineage(agency, timezone.localdate())
-    return Status(
-        200,
-        {
-            "agency": _agency(agency),
-            "predecessors": [_agency(a) for a in history.predecessors],
-            "successors": [_agency(a) for a in history.successors],
-            "answering_today": [_agency(a) for a in history.now] if history.now else None,
+class LineageOut(Schema):
+    agency: AgencyRef
+    predecessors: list[AgencyRef]
+    successors: list[AgencyRef]
+    answering_today: list[AgencyRef] | None
+    events: list[Event]
+
+    @classmethod
+    def of(cls, history: Lineage) -> dict:
+        return {
+            "agency": history.agency,
+            "predecessors": history.predecessors,
+            "successors": history.successors,
+            "answering_today": history.now or None,
             "events": [
                 {
                     "id": step.event_id,
                     "kind": step.kind,
-                    "effective": step.effective.isoformat(),
+                    "effective": step.effective,
                     "act": step.act,
                     "confirmed": step.certain,
                     "before": [a.code for a in step.predecessors],
@@ -76,58 +58,23 @@ def agency_lineage(request, agency_id: str):
                 }
                 for step in history.steps
             ],
-        },
-    )
+        }
 
 
-@router.get(
-    "/plans/{code}/tasks",
-    response={200: list[dict], 400: Message, 403: Message, 404: Message},
-    tags=["plans"],
-)
-def plan_tasks(request, code: str, as_of: str | None = None):
-    """Every task with its lead and partner references as issued and the agencies
-    answering for them on ``as_of`` (YYYY-MM-DD; today when omitted)."""
-    if not can_view_plans(request.user):
-        return _forbidden()
-    plan = Plan.objects.filter(code=code[:64]).first()
-    if plan is None:
-        return Status(
-            404, {"detail": _("There is no plan with code %(code)s.") % {"code": code[:64]}}
-        )
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    except ValueError:
-        return Status(400, {"detail": _("The date must be written YYYY-MM-DD.")})
-    tasks = list(
-        Task.objects.current()
-        .filter(plan=plan)
-        .select_related("group")
-        .order_by("group__position", "position")
-    )
-    answers = answering(tasks, day, Graph.load())
-    out = []
-    for task in tasks:
-        answer = answers[task.pk]
-        out.append(
-            {
-                "code": task.code,
-                "content": task.content,
-                "timeframe": task.timeframe_text,
-                "as_of": day.isoformat(),
-                "references": [
-                    {
-                        "role": ref.role,
-                        "as_issued": ref.wording,
-                        "group": ref.group.code if ref.group else None,
-                        "open_group": ref.open_group,
-                        "changed": ref.changed,
-                        "agencies": [a.code for a in ref.agencies],
-                    }
-                    for ref in answer.references
-                ],
-                "lead": [_agency(a) for a in answer.leads],
-                "partners": [a.code for a in answer.partners],
-            }
-        )
-    return Status(200, out)
+@router.get("/agencies", response=responses(list[AgencyOut], 403))
+def list_agencies(request):
+    """The agency registry in Vietnamese alphabetical order."""
+    require(can_view_plans(request.user))
+    return vi_sorted(Agency.objects.select_related("parent"), key=lambda a: a.name)
+
+
+@router.get("/agencies/{agency_id}/lineage", response=responses(LineageOut, 403, 404))
+def agency_lineage(request, agency_id: Code):
+    """An agency's history: the events of its chain (oldest first) with their dates,
+    acts and whether they are confirmed, its predecessors and successors, and who
+    answers today for what it answered for. ``agency_id`` is the id or the code."""
+    require(can_view_plans(request.user))
+    agency = find_agency(agency_id)
+    if agency is None:
+        raise NotFound(_("There is no agency with code %(code)s.") % {"code": agency_id})
+    return LineageOut.of(lineage(agency, timezone.localdate()))

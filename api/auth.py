@@ -1,27 +1,60 @@
-"""API authentication: a bearer token from POST /auth/token, or the browser session."""
+"""API authentication: a bearer token from POST /auth/token, or the browser session;
+and the guard that keeps the OpenAPI schema and its UI for signed-in users."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.openapi.views import openapi_view
 from ninja.security import HttpBearer, django_auth
 
-from accounts.models import ApiToken
+from accounts import tokens
+from api.errors import Unauthorized, body, responses
+from api.schemas import TokenIn, TokenOut
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
-        if not token or len(token) > 200:
-            return None
-        found = (
-            ApiToken.objects.select_related("user", "user__agency")
-            .filter(key_hash=ApiToken.hash_key(token), expires_at__gt=timezone.now())
-            .first()
-        )
-        if found is None or not found.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.user
-        return found.user
+        user = tokens.user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 AUTH = [TokenAuth(), django_auth]
+router = Router(tags=["auth"])
+
+
+@router.post("/auth/token", auth=None, response=responses(TokenOut, 401, public=True))
+def issue_token(request, body: TokenIn):
+    """Exchange a username and password for a bearer token (401 when they are wrong)."""
+    issued = tokens.issue_for_credentials(request, body.username, body.password)
+    if issued is None:
+        raise Unauthorized(_("Wrong username or password."), code="invalid_credentials")
+    return issued
+
+
+def signed_in_only(view):
+    """The OpenAPI schema and the docs page describe every route: signed-in users only
+    (session or bearer token). The docs page sends a visitor to the sign-in page."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        user = request.user if request.user.is_authenticated else None
+        header = request.headers.get("Authorization", "")
+        if user is None and header[:7].lower() == "bearer ":
+            user = tokens.user_for_token(header[7:].strip())
+        if user is None or not user.is_active:
+            if getattr(view, "func", None) is openapi_view:
+                return redirect_to_login(request.get_full_path())
+            return JsonResponse(
+                body("unauthorized", _("Sign in first: send a bearer token or a session cookie.")),
+                status=401,
+            )
+        return view(request, *args, **kwargs)
+
+    return guarded

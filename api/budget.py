@@ -1,92 +1,93 @@
-"""Funding routes of the API: a year's budget (lines, totals, summaries) and the
-steps: submit (coordinator), appraise a line, return, complete, allocate (finance)."""
+"""Funding routes: a year's budget (lines, totals, summaries) and its steps: submit
+(coordinator), appraise a line, return, complete, allocate (finance). Each step answers
+the budget as it is after the step; a step the user may not take answers 403, bad
+figures 400, a budget changed meanwhile 409."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.responses import Status
+from pydantic import Field, StringConstraints
 
-from api.schemas import Message
+from api.errors import responses
+from api.fields import Id, LongText, Money, PlanCode, Text, Year
+from api.schemas import Input
 from budget import services
-from budget.models import BudgetLine
-from budget.summary import Figures, year_figures
-from plans.models import Plan
+from budget.models import BudgetState, Decision, Source
+from budget.reading import figures_for, get_budget_for_user, get_line
+from budget.summary import Figures, YearFigures
+from plans.views import get_plan_for_user
 
 router = Router(tags=["budget"])
 
-
-class Appraisal(Schema):
-    decision: str
-    amount: str | int | None = None
-    reason: str = ""
+LineKey = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,10}$")]
+# Whole đồng as a number, or written as people write it: "1.250.000.000".
+Amount = Money | Text(40)
 
 
-class Reason(Schema):
-    reason: str = ""
+class FiguresOut(Schema):
+    label: str
+    estimated: int
+    appraised: int
+    allocated: int
+    spent: int
+    execution_rate: float | None = Field(description="spent ÷ allocated, in %")
+
+    @classmethod
+    def of(cls, f: Figures) -> dict:
+        return {
+            "label": f.label,
+            "estimated": f.estimated,
+            "appraised": f.appraised,
+            "allocated": f.allocated,
+            "spent": f.spent,
+            "execution_rate": f.rate,
+        }
 
 
-class Allocation(Schema):
-    number: str
-    date: str
-    amounts: dict[str, str | int] = {}
+class AllocationOut(Schema):
+    number: str | None
+    date: dt.date | None
 
 
-def _figures(f: Figures) -> dict:
-    return {
-        "label": f.label,
-        "estimated": f.estimated,
-        "appraised": f.appraised,
-        "allocated": f.allocated,
-        "spent": f.spent,
-        "execution_rate": f.rate,
-    }
+class LineOut(Schema):
+    id: int
+    task: str
+    agency: str
+    source: Source
+    content: str
+    estimated: int
+    decision: Decision
+    appraised: int | None
+    reason: str
+    allocated: int | None
+    spent: int
+    over_allocation: bool
 
 
-def _budget(request, code: str, year: int):
-    if not services.can_read(request.user):
-        return None, Status(403, {"detail": _("You do not have permission to do this.")})
-    plan = Plan.objects.filter(code=code[:64]).first()
-    if plan is None:
-        return None, Status(
-            404, {"detail": _("There is no plan with code %(code)s.") % {"code": code[:64]}}
-        )
-    try:
-        budget = services.budget_for(plan, year)
-    except services.BudgetError as exc:
-        return None, Status(400, {"detail": " ".join(exc.errors)})
-    if budget is None:
-        return None, Status(
-            404, {"detail": _("No funding has been opened for %(year)s.") % {"year": year}}
-        )
-    return budget, None
+class BudgetOut(Schema):
+    year: int
+    state: BudgetState
+    revision: int
+    allocation: AllocationOut
+    lines: list[LineOut]
+    total: FiguresOut
+    by_group: list[FiguresOut]
+    by_agency: list[FiguresOut]
+    by_source: list[FiguresOut]
 
-
-@router.get(
-    "/plans/{code}/years/{year}/budget",
-    response={200: dict, 400: Message, 403: Message, 404: Message},
-)
-def get_budget(request, code: str, year: int):
-    """The year's estimate lines with their appraisal, allocation and spending, the totals
-    by task group, agency and source (a reporter sees only their agency's lines)."""
-    budget, error = _budget(request, code, year)
-    if error:
-        return error
-    lines = BudgetLine.objects.filter(budget=budget)
-    if request.user.is_reporter:
-        lines = lines.filter(agency_id=request.user.agency_id)
-    figures = year_figures(budget.plan, year, lines)
-    return Status(
-        200,
-        {
-            "year": year,
+    @classmethod
+    def of(cls, figures: YearFigures) -> dict:
+        budget = figures.budget
+        return {
+            "year": figures.year,
             "state": budget.state,
             "revision": budget.revision,
             "allocation": {
                 "number": budget.allocation_number or None,
-                "date": budget.allocation_date.isoformat() if budget.allocation_date else None,
+                "date": budget.allocation_date,
             },
             "lines": [
                 {
@@ -105,70 +106,89 @@ def get_budget(request, code: str, year: int):
                 }
                 for lf in figures.lines
             ],
-            "total": _figures(figures.total),
-            "by_group": [_figures(f) for f in figures.by_group],
-            "by_agency": [_figures(f) for f in figures.by_agency],
-            "by_source": [_figures(f) for f in figures.by_source],
-        },
+            "total": FiguresOut.of(figures.total),
+            "by_group": [FiguresOut.of(f) for f in figures.by_group],
+            "by_agency": [FiguresOut.of(f) for f in figures.by_agency],
+            "by_source": [FiguresOut.of(f) for f in figures.by_source],
+        }
+
+
+class AppraisalIn(Input):
+    decision: Literal["accepted", "reduced", "rejected"]
+    amount: Amount | None = Field(None, description="the appraised amount when reduced")
+    reason: LongText = ""
+
+
+class ReasonIn(Input):
+    reason: LongText = ""
+
+
+class AllocationIn(Input):
+    number: Text(64)
+    date: dt.date
+    amounts: dict[LineKey, Amount] = Field(
+        default_factory=dict, max_length=5000, description="line id -> allocated amount"
     )
 
 
-def _step(call):
-    try:
-        call()
-    except services.StaleBudget as exc:
-        return Status(409, {"detail": " ".join(exc.errors)})
-    except services.BudgetError as exc:
-        status = 403 if any(e in services.MESSAGES.values() for e in exc.errors) else 400
-        return Status(status, {"detail": " ".join(exc.errors)})
-    return Status(200, {"detail": "ok"})
+BUDGET = "/plans/{code}/years/{year}/budget"
+STEP = responses(BudgetOut, 403, 404, 409)
 
 
-STEP_RESPONSES = {200: Message, 400: Message, 403: Message, 404: Message, 409: Message}
+def _budget(request, code: str, year: int):
+    return get_budget_for_user(request.user, get_plan_for_user(request.user, code), year)
 
 
-@router.post("/plans/{code}/years/{year}/budget/submit", response=STEP_RESPONSES)
-def submit_budget(request, code: str, year: int):
+def _after(request, budget) -> dict:
+    budget.refresh_from_db()
+    return BudgetOut.of(figures_for(request.user, budget))
+
+
+@router.get(BUDGET, response=responses(BudgetOut, 403, 404))
+def get_budget(request, code: PlanCode, year: Year):
+    """The year's estimate lines with their appraisal, allocation and spending, the totals
+    by task group, agency and source (a reporter sees only their agency's lines)."""
+    return BudgetOut.of(figures_for(request.user, _budget(request, code, year)))
+
+
+@router.post(BUDGET + "/submit", response=STEP)
+def submit_budget(request, code: PlanCode, year: Year):
     """The coordinator sends the year's proposal to the finance department."""
-    budget, error = _budget(request, code, year)
-    return error or _step(lambda: services.submit(budget, request.user))
+    budget = _budget(request, code, year)
+    services.submit(budget, request.user)
+    return _after(request, budget)
 
 
-@router.post("/plans/{code}/years/{year}/budget/lines/{line_id}/appraisal", response=STEP_RESPONSES)
-def appraise(request, code: str, year: int, line_id: int, body: Appraisal):
+@router.post(BUDGET + "/lines/{line_id}/appraisal", response=STEP)
+def appraise(request, code: PlanCode, year: Year, line_id: Id, body: AppraisalIn):
     """Finance: accept, reduce (amount and reason) or reject (reason) a line."""
-    budget, error = _budget(request, code, year)
-    if error:
-        return error
-    line = BudgetLine.objects.filter(budget=budget, pk=line_id).first()
-    if line is None:
-        return Status(404, {"detail": _("There is no such estimate line.")})
-    return _step(
-        lambda: services.appraise_line(line, request.user, body.decision, body.amount, body.reason)
-    )
+    budget = _budget(request, code, year)
+    line = get_line(budget, line_id)
+    services.appraise_line(line, request.user, body.decision, body.amount, body.reason)
+    return _after(request, budget)
 
 
-@router.post("/plans/{code}/years/{year}/budget/return", response=STEP_RESPONSES)
-def return_budget(request, code: str, year: int, body: Reason):
-    budget, error = _budget(request, code, year)
-    return error or _step(lambda: services.return_budget(budget, request.user, body.reason))
+@router.post(BUDGET + "/return", response=STEP)
+def return_budget(request, code: PlanCode, year: Year, body: ReasonIn):
+    """Finance returns the proposal to the coordinator, with the reason."""
+    budget = _budget(request, code, year)
+    services.return_budget(budget, request.user, body.reason)
+    return _after(request, budget)
 
 
-@router.post("/plans/{code}/years/{year}/budget/complete", response=STEP_RESPONSES)
-def complete(request, code: str, year: int):
-    budget, error = _budget(request, code, year)
-    return error or _step(lambda: services.complete_appraisal(budget, request.user))
+@router.post(BUDGET + "/complete", response=STEP)
+def complete(request, code: PlanCode, year: Year):
+    """Finance completes the appraisal of every line."""
+    budget = _budget(request, code, year)
+    services.complete_appraisal(budget, request.user)
+    return _after(request, budget)
 
 
-@router.post("/plans/{code}/years/{year}/budget/allocate", response=STEP_RESPONSES)
-def allocate(request, code: str, year: int, body: Allocation):
-    """Finance records UBND tỉnh's decision (number, date YYYY-MM-DD, optional amounts)."""
-    budget, error = _budget(request, code, year)
-    if error:
-        return error
-    try:
-        day = dt.date.fromisoformat(body.date)
-    except ValueError:
-        return Status(400, {"detail": _("The date must be written YYYY-MM-DD.")})
-    amounts = {int(k): v for k, v in body.amounts.items() if str(k).isdigit()}
-    return _step(lambda: services.allocate(budget, request.user, body.number, day, amounts))
+@router.post(BUDGET + "/allocate", response=STEP)
+def allocate(request, code: PlanCode, year: Year, body: AllocationIn):
+    """Finance records UBND tỉnh's decision (number, date, and amounts where a line's
+    allocation differs from its appraised amount)."""
+    budget = _budget(request, code, year)
+    amounts = {int(k): v for k, v in body.amounts.items()}
+    services.allocate(budget, request.user, body.number, body.date, amounts)
+    return _after(request, budget)

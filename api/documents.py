@@ -1,40 +1,45 @@
-"""Document routes of the API: the consolidated report of a year (and the mid-term
-and final reviews) as .docx, .xlsx or .pdf, made in the request."""
+"""Document routes: the consolidated report of a year (and the mid-term and final
+reviews) as .docx, .xlsx or .pdf, made in the request."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.utils.translation import gettext as _
-from ninja import Router
-from ninja.responses import Status
+from typing import Literal
 
-from accounts.permissions import can_read_consolidated_reports
-from api.schemas import Message
-from documents import generate, pdf, word
-from documents.content import DocumentError, Kind
-from plans.models import Plan
+from django.http import HttpResponse
+from ninja import Router
+
+from accounts.permissions import can_read_consolidated_reports, require
+from api.errors import responses
+from api.fields import PlanCode, Year
+from documents import generate
+from documents.content import Kind
+from documents.generate import CONTENT_TYPES
+from plans.views import get_plan_for_user
 
 router = Router(tags=["documents"])
-FORMATS = ("docx", "xlsx", "pdf")
+
+Format = Literal["docx", "xlsx", "pdf"]
+Review = Literal["midterm", "final"]
+
+# The success answer is the file itself, in the format asked for.
+FILE = {
+    "responses": {
+        200: {
+            "description": "The document",
+            "content": {
+                CONTENT_TYPES[fmt]: {"schema": {"type": "string", "format": "binary"}}
+                for fmt in ("docx", "xlsx", "pdf")
+            },
+        }
+    }
+}
+DOCUMENT = responses(None, 403, 404, 503)
 
 
-def _document(request, code: str, kind: str, year: int | None, fmt: str):
-    if not can_read_consolidated_reports(request.user):
-        return Status(403, {"detail": _("You do not have permission to do this.")})
-    plan = Plan.objects.filter(code=code[:64]).first()
-    if plan is None:
-        return Status(
-            404, {"detail": _("There is no plan with code %(code)s.") % {"code": code[:64]}}
-        )
-    if fmt not in FORMATS:
-        return Status(404, {"detail": _("Choose report.docx, report.xlsx or report.pdf.")})
-    try:
-        years = generate.years_for(plan, kind, year)
-        output = generate.build(plan, kind, years, fmt)
-    except (DocumentError, word.TemplateProblem) as exc:
-        return Status(400, {"detail": str(exc)})
-    except pdf.PdfUnavailable as exc:
-        return Status(503, {"detail": str(exc)})
+def _document(request, code: str, kind: str, year: int | None, fmt: str) -> HttpResponse:
+    require(can_read_consolidated_reports(request.user))
+    plan = get_plan_for_user(request.user, code)
+    output = generate.build(plan, kind, generate.years_for(plan, kind, year), fmt)
     response = HttpResponse(output.data, content_type=output.content_type)
     response["Content-Disposition"] = f'attachment; filename="{output.filename}"'
     return response
@@ -42,22 +47,22 @@ def _document(request, code: str, kind: str, year: int | None, fmt: str):
 
 @router.get(
     "/plans/{code}/years/{year}/report.{fmt}",
-    response={200: None, 400: Message, 403: Message, 404: Message, 503: Message},
+    response=DOCUMENT,
+    openapi_extra=FILE,
     url_name="year_report",
 )
-def year_report(request, code: str, year: int, fmt: str):
-    """The consolidated annual report of ``year``: fmt is docx (Nghị định 30 format),
-    xlsx (appendices) or pdf."""
+def year_report(request, code: PlanCode, year: Year, fmt: Format):
+    """The consolidated annual report of ``year``: docx (Nghị định 30 format), xlsx
+    (appendices) or pdf (503 where LibreOffice is not installed)."""
     return _document(request, code, Kind.ANNUAL, year, fmt)
 
 
 @router.get(
     "/plans/{code}/reviews/{kind}/report.{fmt}",
-    response={200: None, 400: Message, 403: Message, 404: Message, 503: Message},
+    response=DOCUMENT,
+    openapi_extra=FILE,
     url_name="review_report",
 )
-def review_report(request, code: str, kind: str, fmt: str):
-    """The mid-term (kind=midterm, sơ kết) or final (kind=final, tổng kết) review."""
-    if kind not in (Kind.MIDTERM, Kind.FINAL):
-        return Status(404, {"detail": _("The review is midterm or final.")})
+def review_report(request, code: PlanCode, kind: Review, fmt: Format):
+    """The mid-term (``midterm``, sơ kết) or final (``final``, tổng kết) review."""
     return _document(request, code, kind, None, fmt)

@@ -1,190 +1,156 @@
-"""Reporting routes of the API: each agency's state for a year, the draft with its
-revision (a stale revision answers 409 and overwrites nothing), and the workflow."""
+"""Reporting routes: each agency's state for a year, the draft with its revision (a
+stale revision answers 409 and overwrites nothing), and the workflow (submit, accept,
+return). A bad draft answers 400 and saves nothing."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from ninja.responses import Status
+import datetime as dt
+from typing import Annotated
 
-from api.schemas import Message
-from reporting import services, workflow
-from reporting.models import AgencyReport, ReportingPeriod
+from ninja import Router, Schema
+from pydantic import Field, StringConstraints
+
+from api.errors import responses
+from api.fields import MAX_ID, Code, LongText, Money, PlanCode, Text, Year
+from api.schemas import Input
+from reporting import services
+from reporting.models import ItemStatus, ReportState
+from reporting.reading import get_period, get_report_for_user, report_data, reports_for
 
 router = Router(tags=["reporting"])
 
+TaskId = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,10}$")]
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-(10**15), le=10**15)]
 
-class ReportState(Schema):
+
+class ReportSummary(Schema):
     agency: str
     agency_name: str
-    state: str
+    state: ReportState
     late: bool
-    submitted_at: str | None
+    submitted_at: dt.datetime | None
     revision: int
     url: str
 
-
-class Draft(Schema):
-    revision: int
-    difficulties: str | None = None
-    proposals: str | None = None
-    items: dict[str, dict] = {}
-
-
-class Comment(Schema):
-    comment: str
-    fields: dict[str, str] = {}
-
-
-def _period(code: str, year: int) -> ReportingPeriod | None:
-    return (
-        ReportingPeriod.objects.select_related("plan")
-        .filter(plan__code=code[:64], year=year)
-        .first()
-    )
-
-
-def _report(request, code: str, year: int, agency: str):
-    report = (
-        AgencyReport.objects.select_related("period", "period__plan", "agency")
-        .filter(period__plan__code=code[:64], period__year=year, agency__code=agency[:80])
-        .first()
-    )
-    if report is None:
-        return None, Status(404, {"detail": _("There is no such report.")})
-    if not workflow.can_view(request.user, report):
-        return None, Status(403, {"detail": _("You do not have permission to do this.")})
-    return report, None
-
-
-def _body(report: AgencyReport) -> dict:
-    data = services.snapshot_report(report)
-    data.update(
-        {
+    @classmethod
+    def of(cls, report) -> dict:
+        period = report.period
+        return {
+            "agency": report.agency.code,
+            "agency_name": report.agency.name,
             "state": report.state,
-            "revision": report.revision,
             "late": report.late,
-            "agency_code": report.agency.code,
-            "task_ids": {
-                i["task"]: str(t)
-                for i, t in zip(
-                    data["items"],
-                    report.items.order_by("task__group__position", "task__position").values_list(
-                        "task_id", flat=True
-                    ),
-                    strict=True,
-                )
-            },
+            "submitted_at": report.submitted_at,
+            "revision": report.revision,
+            "url": f"/api/v1/plans/{period.plan.code}/years/{period.year}/reports/"
+            f"{report.agency.code}",
         }
+
+
+class Quantity(Schema):
+    label: str
+    value: int | float | str | None = None
+    unit: str = ""
+
+
+class ItemOut(Schema):
+    task: str
+    role: str
+    status: ItemStatus
+    reason: str
+    done: str
+    results: str
+    quantities: list[Quantity]
+    spent: int | None
+
+
+class ReportOut(Schema):
+    agency: str
+    agency_code: str
+    year: int
+    state: ReportState
+    revision: int
+    late: bool
+    difficulties: str
+    proposals: str
+    items: list[ItemOut]
+    task_ids: dict[str, str] = Field(description="task code -> the key of ``items`` in a PUT")
+
+
+class QuantityIn(Input):
+    label: Text(200, min_length=1)
+    value: int | Number
+    unit: Text(60) = ""
+
+
+class ItemIn(Input):
+    """What changes in one task's line; a field left out keeps its value, null clears it."""
+
+    status: ItemStatus = Field(None, description="left out: unchanged (never null)")
+    reason: LongText | None = None
+    done: LongText | None = None
+    results: LongText | None = None
+    quantities: list[QuantityIn] | None = Field(None, max_length=100)
+    spent: Money | None = Field(None, description="whole đồng")
+
+
+class DraftIn(Input):
+    revision: int = Field(ge=0, le=MAX_ID, description="the revision last read")
+    difficulties: LongText | None = None
+    proposals: LongText | None = None
+    items: dict[TaskId, ItemIn] = Field(
+        default_factory=dict, max_length=1000, description="task id (see task_ids) -> item"
     )
-    return data
 
 
-@router.get("/plans/{code}/years/{year}/reports", response={200: list[ReportState], 404: Message})
-def list_reports(request, code: str, year: int):
+class CommentIn(Input):
+    comment: LongText
+    fields: dict[Text(64, min_length=1), LongText] = Field(default_factory=dict, max_length=100)
+
+
+REPORT = "/plans/{code}/years/{year}/reports/{agency}"
+
+
+@router.get("/plans/{code}/years/{year}/reports", response=responses(list[ReportSummary], 404))
+def list_reports(request, code: PlanCode, year: Year):
     """Each agency's report for the year (a reporter sees only their own)."""
-    period = _period(code, year)
-    if period is None:
-        return Status(
-            404, {"detail": _("The reporting period %(year)s is not open.") % {"year": year}}
-        )
-    reports = period.reports.select_related("agency", "period").order_by("agency__name")
-    if request.user.is_reporter:
-        reports = reports.filter(
-            agency_id__in={request.user.agency_id} | workflow.predecessors_of(request.user)
-        )
-    return Status(
-        200,
-        [
-            {
-                "agency": r.agency.code,
-                "agency_name": r.agency.name,
-                "state": r.state,
-                "late": r.late,
-                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
-                "revision": r.revision,
-                "url": f"/api/v1/plans/{code}/years/{year}/reports/{r.agency.code}",
-            }
-            for r in reports
-        ],
-    )
+    period = get_period(code, year)
+    return [ReportSummary.of(r) for r in reports_for(request.user, period)]
 
 
-@router.get(
-    "/plans/{code}/years/{year}/reports/{agency}", response={200: dict, 403: Message, 404: Message}
-)
-def get_report(request, code: str, year: int, agency: str):
+@router.get(REPORT, response=responses(ReportOut, 403, 404))
+def get_report(request, code: PlanCode, year: Year, agency: Code):
     """The report with its revision; ``task_ids`` maps task codes to the ids PUT uses."""
-    report, error = _report(request, code, year, agency)
-    return error or Status(200, _body(report))
+    return report_data(get_report_for_user(request.user, code, year, agency))
 
 
-@router.put(
-    "/plans/{code}/years/{year}/reports/{agency}",
-    response={200: dict, 400: Message, 403: Message, 404: Message, 409: Message},
-)
-def put_report(request, code: str, year: int, agency: str, draft: Draft):
+@router.put(REPORT, response=responses(ReportOut, 403, 404, 409))
+def put_report(request, code: PlanCode, year: Year, agency: Code, body: DraftIn):
     """Save the draft. ``revision`` must be the one last read: 409 otherwise."""
-    report, error = _report(request, code, year, agency)
-    if error:
-        return error
-    data = draft.dict(exclude_none=True)
+    report = get_report_for_user(request.user, code, year, agency)
+    data = body.model_dump(mode="json", exclude_unset=True)
     revision = data.pop("revision")
-    try:
-        report = services.save_draft(report, request.user, data, revision)
-    except services.StaleRevision as exc:
-        return Status(409, {"detail": "; ".join(exc.errors)})
-    except services.ReportError as exc:
-        return Status(400, {"detail": "; ".join(exc.errors)})
-    except PermissionDenied:
-        return Status(403, {"detail": _("You do not have permission to do this.")})
-    return Status(200, _body(report))
+    return report_data(services.save_draft(report, request.user, data, revision))
 
 
-def _act(request, code, year, agency, action, comment: Comment | None = None):
-    report, error = _report(request, code, year, agency)
-    if error:
-        return error
-    try:
-        if action == "submit":
-            services.submit_report(report, request.user)
-        elif action == "accept":
-            services.accept_report(report, request.user)
-        else:
-            services.return_report(
-                report,
-                request.user,
-                comment.comment if comment else "",
-                comment.fields if comment else None,
-            )
-    except PermissionDenied:
-        return Status(403, {"detail": _("You do not have permission to do this.")})
-    except services.ReportError as exc:
-        return Status(400, {"detail": "; ".join(exc.errors)})
+@router.post(REPORT + "/submit", response=responses(ReportOut, 403, 404))
+def submit(request, code: PlanCode, year: Year, agency: Code):
+    """The agency sends its report to the coordinator (a new immutable version)."""
+    report = get_report_for_user(request.user, code, year, agency)
+    services.submit_report(report, request.user)
     report.refresh_from_db()
-    return Status(200, _body(report))
+    return report_data(report)
 
 
-@router.post(
-    "/plans/{code}/years/{year}/reports/{agency}/submit",
-    response={200: dict, 400: Message, 403: Message, 404: Message},
-)
-def submit(request, code: str, year: int, agency: str):
-    return _act(request, code, year, agency, "submit")
+@router.post(REPORT + "/accept", response=responses(ReportOut, 403, 404))
+def accept(request, code: PlanCode, year: Year, agency: Code):
+    """The coordinator accepts a submitted report: from now on it counts."""
+    report = get_report_for_user(request.user, code, year, agency)
+    return report_data(services.accept_report(report, request.user))
 
 
-@router.post(
-    "/plans/{code}/years/{year}/reports/{agency}/accept",
-    response={200: dict, 400: Message, 403: Message, 404: Message},
-)
-def accept(request, code: str, year: int, agency: str):
-    return _act(request, code, year, agency, "accept")
-
-
-@router.post(
-    "/plans/{code}/years/{year}/reports/{agency}/return",
-    response={200: dict, 400: Message, 403: Message, 404: Message},
-)
-def return_(request, code: str, year: int, agency: str, body: Comment):
-    return _act(request, code, year, agency, "return", body)
+@router.post(REPORT + "/return", response=responses(ReportOut, 403, 404))
+def return_(request, code: PlanCode, year: Year, agency: Code, body: CommentIn):
+    """The coordinator returns a submitted report with a comment (and per field)."""
+    report = get_report_for_user(request.user, code, year, agency)
+    return report_data(services.return_report(report, request.user, body.comment, body.fields))

@@ -69,6 +69,10 @@ class BudgetError(ValueError):
         self.errors = errors
 
 
+class BudgetDenied(BudgetError):
+    """The actor may not take this step on the budget (by role or by its state)."""
+
+
 class StaleBudget(BudgetError):
     """The year changed since it was read; nothing was overwritten."""
 
@@ -95,7 +99,7 @@ def can_read(user: User) -> bool:
 
 def require(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None):
     if not can(user, action, budget, line):
-        raise BudgetError([MESSAGES[action]])
+        raise BudgetDenied([MESSAGES[action]])
 
 
 # --- money --------------------------------------------------------------------

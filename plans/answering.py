@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from agencies.models import Agency, AgencyGroup
 from agencies.succession import Graph
-from plans.models import Assignment, Role, Task
+from plans.models import Assignment, Plan, Role, Task
 
 
 @dataclass
@@ -90,3 +90,15 @@ def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> di
             )
         by_task[a.task_id].references.append(answer)
     return by_task
+
+
+def plan_tasks_on(plan: Plan, day: dt.date) -> list[TaskAnswer]:
+    """The plan's current tasks in table order, each with who answers for it on ``day``."""
+    tasks = list(
+        Task.objects.current()
+        .filter(plan=plan)
+        .select_related("group")
+        .order_by("group__position", "position")
+    )
+    answers = answering(tasks, day, Graph.load())
+    return [answers[task.pk] for task in tasks]

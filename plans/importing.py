@@ -5,13 +5,15 @@ by the document) in one transaction."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, AgencyKind, Alias
 from agencies.registry import Resolver, add_alias, province_of
 from audit.log import record, snapshot
 from plans import versions
 from plans.format import export_plan, plan_queryset
-from plans.importer import ImportResult, KnownNames, import_bytes
+from plans.importer import DocumentError, ImportResult, KnownNames, import_bytes
+from plans.importer.document import MAX_BYTES
 from plans.importer.names import Name, looks_like_group
 from plans.models import Plan
 from plans.saving import save_plan
@@ -175,3 +177,25 @@ def _names_in(data: dict) -> set[str]:
             names.update(task.get("partners", []))
     names.update(d.get("agency") for d in data.get("duties", []))
     return {n for n in names if n}
+
+
+def check_upload_size(size: int) -> None:
+    """DocumentError when an upload is larger than a plan document can be, before it is read."""
+    if size > MAX_BYTES:
+        raise DocumentError(
+            _("The file is too large (%(mb)s MB); the limit is %(limit)s MB.")
+            % {"mb": size // 1048576, "limit": MAX_BYTES // 1048576}
+        )
+
+
+def import_upload(data: bytes, filename: str, actor=None, *, save: bool) -> dict:
+    """Read a document; with ``save``, also save the plan it holds (a new plan, or a
+    new version of the plan with the same code). The plan in planwatch.plan/1 with its
+    ``warnings`` and, when saved, ``saved`` (code, version, changes). DocumentError,
+    ImportFailure and PlanFormatError say why not."""
+    result = import_document(data, filename)
+    body = result.as_json()
+    if save:
+        plan, changes = save_result(result, actor=actor, source=filename)
+        body["saved"] = {"code": plan.code, "version": plan.version, "changes": changes}
+    return body

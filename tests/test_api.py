@@ -34,7 +34,7 @@ def test_token_for_good_credentials_only(client, plan, reporter):
         content_type="application/json",
     )
     assert response.status_code == 401
-    assert response.json()["detail"] == "Sai tên đăng nhập hoặc mật khẩu."
+    assert response.json()["message"] == "Sai tên đăng nhập hoặc mật khẩu."
 
 
 def test_token_request_with_bad_body_is_a_422_not_a_500(client, plan):
@@ -98,8 +98,10 @@ def test_unknown_plan_is_a_vietnamese_404(client, plan, viewer):
     client.force_login(viewer)
     response = client.get("/api/v1/plans/khong-co")
     assert response.status_code == 404
-    assert response.json()["detail"] == "Không có kế hoạch mã khong-co."
-    assert client.get("/api/v1/plans/" + "x" * 5000).status_code == 404
+    assert response.json()["message"] == "Không có kế hoạch mã khong-co."
+    too_long = client.get("/api/v1/plans/" + "x" * 5000)
+    assert too_long.status_code == 422
+    assert too_long.json()["fields"] == {"code": "Tối đa 64 ký tự."}
 
 
 def test_agencies_in_vietnamese_order(client, plan, viewer):
@@ -113,7 +115,8 @@ def test_agencies_in_vietnamese_order(client, plan, viewer):
     )
 
 
-def test_openapi_schema_lists_the_routes(client, plan):
+def test_openapi_schema_lists_the_routes(client, plan, viewer):
+    client.force_login(viewer)
     schema = client.get("/api/v1/openapi.json").json()
     paths = set(schema["paths"])
     assert {

@@ -393,7 +393,7 @@ def test_api_errors(client, funded, personas):
         {"decision": "reduced", "amount": "1,5", "reason": "x"},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "phần lẻ" in bad.json()["detail"]
+    assert bad.status_code == 400 and "phần lẻ" in bad.json()["message"]
 
 
 def test_the_demo_funding_adds_up_and_reaches_the_report(db):

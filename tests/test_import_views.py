@@ -219,7 +219,7 @@ def test_api_import_bad_file_is_a_400(client, coordinator):
     response = client.post(
         "/api/v1/plans/import", {"document": SimpleUploadedFile("x.docx", b"nope")}
     )
-    assert response.status_code == 400 and "Word" in response.json()["detail"]
+    assert response.status_code == 400 and "Word" in response.json()["message"]
 
 
 def test_overview_shows_the_version_history(client, coordinator, plan):

@@ -51,13 +51,14 @@ def test_the_cycle_through_the_api(client, period, reporter, coordinator):
     response = client.put(f"{BASE}/qb-so-du-lich", put, content_type="application/json")
     assert response.status_code == 200 and response.json()["revision"] == 2
     stale = client.put(f"{BASE}/qb-so-du-lich", put, content_type="application/json")
-    assert stale.status_code == 409 and "ghi đè" in stale.json()["detail"]
+    assert stale.status_code == 409 and "ghi đè" in stale.json()["message"]
     bad = client.put(
         f"{BASE}/qb-so-du-lich",
         {**put, "revision": 2, "items": {task: {"spent": -1}}},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "âm" in bad.json()["detail"]
+    assert bad.status_code == 422
+    assert bad.json()["fields"] == {f"items.{task}.spent": "Phải từ 0 trở lên."}
     assert client.post(f"{BASE}/qb-so-du-lich/submit").json()["state"] == "submitted"
     assert client.post(f"{BASE}/qb-so-du-lich/accept").status_code == 403
     client.force_login(coordinator)

@@ -513,7 +513,7 @@ def test_api_errors(client, restructured, personas):
     client.force_login(personas["viewer"])
     assert client.get("/api/v1/agencies/nope/lineage").status_code == 404
     bad = client.get(f"/api/v1/plans/{CODE}/tasks?as_of=10/12/2026")
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["detail"]
+    assert bad.status_code == 422 and "YYYY-MM-DD" in bad.json()["fields"]["as_of"]
     assert client.get("/api/v1/plans/nope/tasks").status_code == 404
 
 

@@ -1,0 +1,71 @@
+"""Reading a plan's progress and an indicator's values: the year a reading is for,
+and which entered values a user may see. A value from an agency report that is not
+accepted yet is that agency's work in progress: a reporter sees it only for their own
+agency (or one it succeeded), as they see only those reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator, IndicatorValue
+from indicators.series import Series, plan_series
+from plans.models import Plan
+from reporting.models import ReportState
+from reporting.workflow import predecessors_of
+
+
+class YearOutsidePlan(ValueError):
+    """A year the plan does not cover; ``fields`` says so against ``year``."""
+
+    def __init__(self, plan: Plan):
+        message = _("The year must be between %(start)s and %(end)s.") % {
+            "start": plan.period_start,
+            "end": plan.period_end,
+        }
+        super().__init__(message)
+        self.errors = [message]
+        self.fields = {"year": message}
+
+
+def progress_year(plan: Plan, year: int | None = None) -> int:
+    """``year`` when the plan covers it (YearOutsidePlan otherwise); without one, last
+    year, kept within the plan's period."""
+    if year is None:
+        return min(max(plan.period_start, timezone.localdate().year - 1), plan.period_end)
+    if not plan.period_start <= year <= plan.period_end:
+        raise YearOutsidePlan(plan)
+    return year
+
+
+def values_visible_to(user, indicator: Indicator) -> QuerySet[IndicatorValue]:
+    """The indicator's entered values that ``user`` may read, by year."""
+    values = indicator.values.select_related("agency", "report").order_by("year", "category")
+    if user.is_reporter:
+        own = {user.agency_id, *predecessors_of(user)} - {None}
+        values = values.filter(
+            Q(report__isnull=True)
+            | Q(report__state=ReportState.ACCEPTED)
+            | Q(report__agency_id__in=own)
+        )
+    return values
+
+
+@dataclass
+class IndicatorReading:
+    indicator: Indicator
+    series: dict[str, Series]  # breakdown value ("total" for the whole) -> {year: value}
+    values: list[IndicatorValue]
+
+
+def read_indicator(user, indicator: Indicator) -> IndicatorReading:
+    """The indicator's provincial series (only counted values) and the values the user sees."""
+    series = plan_series(indicator.plan).get(indicator.pk, {})
+    return IndicatorReading(
+        indicator,
+        {k or "total": v for k, v in series.items()},
+        list(values_visible_to(user, indicator)),
+    )
