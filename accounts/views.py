@@ -8,23 +8,20 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_manageable_user_for
+from access.rules import manageable_roles
 from accounts import services
 from accounts.forms import UserForm
 from accounts.models import User
-from accounts.permissions import (
-    can_manage_accounts,
-    can_read_audit_log,
-    get_manageable_user_for,
-    manageable_roles,
-    require,
-)
 from audit.log import record
 from audit.models import AuditEntry
 from planwatch.text import fold
 
 
+@requires(C.MANAGE_ACCOUNTS)
 def user_list(request):
-    require(can_manage_accounts(request.user))
     users = (
         User.objects.select_related("agency")
         .filter(role__in=manageable_roles(request.user))
@@ -44,8 +41,8 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"users": users, "q": q})
 
 
+@requires(C.MANAGE_ACCOUNTS)
 def user_create(request):
-    require(can_manage_accounts(request.user))
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,6 +69,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
+@requires(C.MANAGE_ACCOUNTS)
 def user_edit(request, pk: int):
     target = get_manageable_user_for(request.user, pk)
     if request.method == "POST" and "invite" in request.POST:
@@ -94,8 +92,8 @@ def user_edit(request, pk: int):
     )
 
 
+@requires(C.READ_AUDIT_LOG)
 def audit_log(request):
-    require(can_read_audit_log(request.user))
     entries = AuditEntry.objects.select_related(None).order_by("-at", "-id")
     object_type = (request.GET.get("type") or "").strip()[:64]
     if object_type:

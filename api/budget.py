@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from access import lookups, rules
 from api.schemas import Message
 from budget import services
 from budget.models import BudgetLine
@@ -46,7 +47,7 @@ def _figures(f: Figures) -> dict:
 
 
 def _budget(request, code: str, year: int):
-    if not services.can_read(request.user):
+    if not rules.can_read_budget(request.user):
         return None, Status(403, {"detail": _("You do not have permission to do this.")})
     plan = Plan.objects.filter(code=code[:64]).first()
     if plan is None:
@@ -74,9 +75,7 @@ def get_budget(request, code: str, year: int):
     budget, error = _budget(request, code, year)
     if error:
         return error
-    lines = BudgetLine.objects.filter(budget=budget)
-    if request.user.is_reporter:
-        lines = lines.filter(agency_id=request.user.agency_id)
+    lines = lookups.budget_lines_for_user(request.user, budget)
     figures = year_figures(budget.plan, year, lines)
     return Status(
         200,

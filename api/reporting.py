@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from access import lookups, rules
 from api.schemas import Message
-from reporting import services, workflow
+from reporting import services
 from reporting.models import AgencyReport, ReportingPeriod
 
 router = Router(tags=["reporting"])
@@ -53,7 +54,7 @@ def _report(request, code: str, year: int, agency: str):
     )
     if report is None:
         return None, Status(404, {"detail": _("There is no such report.")})
-    if not workflow.can_view(request.user, report):
+    if not rules.can_read_report(request.user, report):
         return None, Status(403, {"detail": _("You do not have permission to do this.")})
     return report, None
 
@@ -89,11 +90,9 @@ def list_reports(request, code: str, year: int):
         return Status(
             404, {"detail": _("The reporting period %(year)s is not open.") % {"year": year}}
         )
-    reports = period.reports.select_related("agency", "period").order_by("agency__name")
-    if request.user.is_reporter:
-        reports = reports.filter(
-            agency_id__in={request.user.agency_id} | workflow.predecessors_of(request.user)
-        )
+    reports = lookups.readable_reports(
+        request.user, period.reports.select_related("agency", "period").order_by("agency__name")
+    )
     return Status(
         200,
         [

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from access import rules
 from accounts.models import User
 from agencies.models import Agency
 from audit.log import record
@@ -42,14 +43,14 @@ EDIT, SUBMIT, APPRAISE, RETURN, COMPLETE, ALLOCATE = (
     "complete",
     "allocate",
 )
-# action -> (states it starts from, roles)
-ACTIONS: dict[str, tuple[set[str], set[str]]] = {
-    EDIT: ({BudgetState.DRAFTING, BudgetState.RETURNED}, {"reporter", "coordinator", "admin"}),
-    SUBMIT: ({BudgetState.DRAFTING, BudgetState.RETURNED}, {"coordinator", "admin"}),
-    APPRAISE: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
-    RETURN: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
-    COMPLETE: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
-    ALLOCATE: ({BudgetState.APPRAISED}, {"finance", "admin"}),
+# action -> the states it starts from; who may take it is access.rules.may_act_on_budget
+ACTIONS: dict[str, set[str]] = {
+    EDIT: {BudgetState.DRAFTING, BudgetState.RETURNED},
+    SUBMIT: {BudgetState.DRAFTING, BudgetState.RETURNED},
+    APPRAISE: {BudgetState.SUBMITTED},
+    RETURN: {BudgetState.SUBMITTED},
+    COMPLETE: {BudgetState.SUBMITTED},
+    ALLOCATE: {BudgetState.APPRAISED},
 }
 MESSAGES = {
     EDIT: "Chỉ đơn vị lập dự toán (hoặc Sở Công Thương) sửa dự toán, khi dự toán đang lập hoặc bị trả lại.",
@@ -73,28 +74,19 @@ class StaleBudget(BudgetError):
     """The year changed since it was read; nothing was overwritten."""
 
 
-def _role(user: User) -> str | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return "admin" if user.is_admin else user.role
+class BudgetForbidden(BudgetError):
+    """The step is not the user's to take (the permission layer said no)."""
 
 
 def can(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None) -> bool:
-    states, roles = ACTIONS[action]
-    role = _role(user)
-    if role not in roles or budget.state not in states:
-        return False
-    if action == EDIT and role == "reporter" and line is not None:
-        return line.agency_id == user.agency_id
-    return True
-
-
-def can_read(user: User) -> bool:
-    return _role(user) is not None
+    """Whether ``user`` may take ``action`` now: the year's state and the permission layer."""
+    return budget.state in ACTIONS[action] and rules.may_act_on_budget(user, action, line)
 
 
 def require(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None):
-    if not can(user, action, budget, line):
+    if not rules.may_act_on_budget(user, action, line):
+        raise BudgetForbidden([MESSAGES[action]])
+    if budget.state not in ACTIONS[action]:
         raise BudgetError([MESSAGES[action]])
 
 
@@ -239,8 +231,9 @@ def _clean_line(
     agency = data.get("agency")
     if isinstance(agency, str):
         agency = Agency.objects.filter(code=agency.strip()).first()
-    if actor.is_reporter:
-        if agency is not None and agency.pk != actor.agency_id:
+    own = rules.estimating_agency(actor)
+    if own is not None:
+        if agency is not None and agency.pk != own:
             errors.append("Đơn vị chỉ lập dự toán của mình.")
         agency = actor.agency
     if agency is None:

@@ -15,17 +15,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access import rules
+from access.lookups import budget_lines_for_user, get_plan_for_user
 from agencies.models import Agency
 from budget import excel, services
 from budget.models import BudgetLine, BudgetState, Decision, Source
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
-from plans.views import get_plan_for_user
 from planwatch.text import vi_sorted
 
 
 def _plan(user, code):
-    if not services.can_read(user):
+    if not rules.can_read_budget(user):
         raise PermissionDenied
     return get_plan_for_user(user, code)
 
@@ -41,7 +42,7 @@ def _year(plan, year):
 def overview(request, code: str):
     plan = _plan(request.user, code)
     if request.method == "POST":
-        if not (request.user.is_coordinator or request.user.is_admin):
+        if not rules.has(request.user, rules.C.SUBMIT_BUDGET):
             raise PermissionDenied
         try:
             year = int(request.POST.get("year", ""))
@@ -55,7 +56,7 @@ def overview(request, code: str):
             )
             return redirect("budget:overview", code=plan.code)
         return redirect("budget:year", code=plan.code, year=year)
-    rows = [] if request.user.is_reporter else plan_figures(plan)
+    rows = plan_figures(plan) if rules.has(request.user, rules.C.READ_ALL_BUDGET) else []
     existing = (
         {y for y, _f, _s in rows} if rows else set(plan.budgets.values_list("year", flat=True))
     )
@@ -67,7 +68,7 @@ def overview(request, code: str):
             "rows": rows,
             "years": sorted(existing, reverse=True),
             "openable": [y for y in plan.years if y not in existing],
-            "can_open": request.user.is_coordinator or request.user.is_admin,
+            "can_open": rules.has(request.user, rules.C.SUBMIT_BUDGET),
             "chart": {
                 "years": [y for y, _f, _s in rows],
                 "estimated": [f.estimated for _y, f, _s in rows],
@@ -146,9 +147,7 @@ def year_page(request, code: str, year: int):
         if not errors:
             return redirect("budget:year", code=plan.code, year=year)
         budget.refresh_from_db()
-    lines_qs = BudgetLine.objects.filter(budget=budget)
-    if user.is_reporter:
-        lines_qs = lines_qs.filter(agency_id=user.agency_id)
+    lines_qs = budget_lines_for_user(user, budget)
     figures = year_figures(plan, year, lines_qs)
     tasks = [
         t
@@ -179,7 +178,11 @@ def year_page(request, code: str, year: int):
             "can_submit": services.can(user, services.SUBMIT, budget),
             "can_appraise": services.can(user, services.APPRAISE, budget),
             "can_allocate": services.can(user, services.ALLOCATE, budget),
-            "is_reporter": user.is_reporter,
+            "editable": {
+                lf.line.pk
+                for lf in figures.lines
+                if services.can(user, services.EDIT, budget, lf.line)
+            },
             "versions": budget.versions.select_related("created_by").order_by("-number"),
             "states": BudgetState,
         },
@@ -230,7 +233,7 @@ def excel_download(request, code: str, year: int):
     budget = _year(plan, year)
     if budget is None:
         raise Http404
-    agency = request.user.agency if request.user.is_reporter else None
+    agency = None if rules.has(request.user, rules.C.READ_ALL_BUDGET) else request.user.agency
     data = excel.build_workbook(budget, agency)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

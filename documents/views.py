@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.lookups import get_plan_for_user
 from accounts.permissions import (
     can_manage_document_templates,
     can_read_consolidated_reports,
@@ -23,7 +24,6 @@ from documents import generate, pdf, word
 from documents.content import DocumentError, Kind, periods_of, review_years
 from documents.models import DocumentFormat, DocumentJob, DocumentTemplate, JobStatus
 from documents.template import default_template
-from plans.views import get_plan_for_user
 
 DOCX = generate.CONTENT_TYPES[DocumentFormat.DOCX]
 

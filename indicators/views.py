@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.lookups import get_plan_for_user
 from accounts.permissions import can_manage_reporting, require
 from agencies.models import Agency
 from indicators import registry as registry_service
@@ -34,8 +35,6 @@ COLOURS = {
 
 
 def _plan(user, code):
-    from plans.views import get_plan_for_user
-
     return get_plan_for_user(user, code)
 
 

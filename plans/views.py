@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.lookups import get_plan_for_user
 from accounts.permissions import can_view_plans, require
 from agencies.models import Agency
 from plans.answering import answering
@@ -18,15 +19,6 @@ from plans.format import export_plan, plan_queryset
 from plans.models import Plan, Recurrence, Role
 from plans.queries import filter_tasks, parse_filter
 from planwatch.text import vi_sorted
-
-
-def get_plan_for_user(user, code: str) -> Plan:
-    """The plan ``code`` if the user may read it; 404 for an unknown code."""
-    require(can_view_plans(user))
-    plan = Plan.objects.select_related("coordinator", "issuer").filter(code=code[:64]).first()
-    if plan is None:
-        raise Http404(_("There is no plan with code %(code)s.") % {"code": code[:64]})
-    return plan
 
 
 def home(request):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import rules
 from audit.log import record
 from reporting import reminders, workflow
 from reporting.models import (
@@ -193,7 +194,7 @@ def submit_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
         late=late,
     )
     before_state = report.state
-    report.state = ReportState.SUBMITTED
+    report.state = workflow.target(workflow.SUBMIT, report)
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now
     report.late = report.late or (late and number == 1)
@@ -231,7 +232,7 @@ def return_report(
             ReviewComment.objects.create(
                 report=report, version=version, field=field[:64], text=text.strip(), author=user
             )
-    report.state = ReportState.RETURNED
+    report.state = workflow.target(workflow.RETURN, report)
     report.revision += 1
     report.updated_by = user
     report.save()
@@ -257,7 +258,7 @@ def accept_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
     report = _locked(report)
     if not workflow.can(user, workflow.ACCEPT, report):
         raise PermissionDenied
-    report.state = ReportState.ACCEPTED
+    report.state = workflow.target(workflow.ACCEPT, report)
     report.accepted_at = now or timezone.now()
     report.revision += 1
     report.updated_by = user
@@ -278,9 +279,7 @@ def accept_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
 
 def remind(report: AgencyReport, user) -> bool:
     """The coordinator's one-click reminder to an agency that has not reported."""
-    from accounts.permissions import can_manage_reporting
-
-    if not can_manage_reporting(user):
+    if not rules.has(user, rules.C.MANAGE_REPORTING):
         raise PermissionDenied
     sent = reminders.notify(report, ReminderKind.MANUAL, timezone.localdate())
     record(user, "event", report, note="reminder sent" if sent else "reminder not sent")

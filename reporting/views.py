@@ -13,6 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import rules
+from access.lookups import (
+    get_evidence_for_user,
+    get_plan_for_user,
+    get_report_for_user,
+)
 from accounts.permissions import (
     can_manage_reporting,
     can_read_consolidated_reports,
@@ -26,7 +32,6 @@ from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import format_quantities, report_data
 from reporting.models import (
     AgencyReport,
-    Evidence,
     ItemStatus,
     ReportingPeriod,
     ReportItem,
@@ -35,23 +40,7 @@ from reporting.periods import PeriodError, open_period, set_due_date, set_period
 
 
 def _plan(user, code):
-    from plans.views import get_plan_for_user
-
     return get_plan_for_user(user, code)
-
-
-def get_report_for_user(user, pk: int) -> AgencyReport:
-    """The report if ``user`` may see it: 403 (and nothing shown) otherwise."""
-    report = (
-        AgencyReport.objects.select_related("period", "period__plan", "agency")
-        .filter(pk=pk)
-        .first()
-    )
-    if report is None:
-        raise Http404(_("There is no such report."))
-    if not workflow.can_view(user, report):
-        raise PermissionDenied
-    return report
 
 
 def plan_periods(request, code: str):
@@ -268,7 +257,7 @@ def my_reports(request):
     require(can_view_plans(request.user))
     if not request.user.agency_id:
         return redirect("plans:list")
-    agencies = {request.user.agency_id} | workflow.predecessors_of(request.user)
+    agencies = {request.user.agency_id} | rules.predecessors_of(request.user)
     reports = (
         AgencyReport.objects.filter(agency_id__in=agencies)
         .select_related("period", "period__plan", "agency")
@@ -300,11 +289,7 @@ def evidence_upload(request, pk: int):
 
 
 def evidence_download(request, pk: int):
-    found = Evidence.objects.select_related("report", "report__period").filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("There is no such file."))
-    if not workflow.can_view(request.user, found.report):
-        raise PermissionDenied
+    found = get_evidence_for_user(request.user, pk)
     response = FileResponse(
         found.file.open("rb"),
         as_attachment=True,
@@ -316,11 +301,7 @@ def evidence_download(request, pk: int):
 
 
 def evidence_delete(request, pk: int):
-    found = Evidence.objects.select_related("report", "report__period").filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("There is no such file."))
-    if not workflow.can_view(request.user, found.report):
-        raise PermissionDenied
+    found = get_evidence_for_user(request.user, pk)
     if request.method == "POST":
         evidence.remove(found, request.user)
         messages.success(request, _("File removed."))
