@@ -55,8 +55,9 @@ def test_nothing_for_anonymous_inactive_or_unknown_roles():
 
 
 def test_a_superuser_has_the_administrators_row():
-    assert rules.capabilities_of(person("viewer", is_superuser=True)) == (
-        ROLE_CAPABILITIES[Role.ADMIN]
+    assert (
+        rules.capabilities_of(person("viewer", is_superuser=True))
+        == (ROLE_CAPABILITIES[Role.ADMIN])
     )
 
 
