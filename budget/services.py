@@ -16,7 +16,6 @@ after a return makes new versions.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -29,10 +28,9 @@ from audit.log import record
 from budget.models import BudgetLine, BudgetState, BudgetVersion, BudgetYear, Decision, Source
 from plans.answering import answering
 from plans.models import Plan, Task
-from planwatch.money import dong
+from planwatch.money import MoneyError, dong, parse_dong
 from planwatch.text import clean
 
-MAX_MONEY = 10**15  # beyond any budget: a typing error
 PLAUSIBLE = 10**11  # 100 tỷ đồng for one line of this plan: warn, allow
 
 EDIT, SUBMIT, APPRAISE, RETURN, COMPLETE, ALLOCATE = (
@@ -94,35 +92,12 @@ def require(user: User, action: str, budget: BudgetYear, line: BudgetLine | None
 
 
 def parse_amount(value, label: str = "Số tiền") -> int:
-    """Whole đồng from 1250000000, "1250000000", "1.250.000.000", "1 250 000 000 đ"."""
-    if isinstance(value, bool):
-        raise BudgetError([f"{label}: không hợp lệ."])
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ."])
-        number = int(value)
-    else:
-        text = clean(str(value or "")).lower().replace("vnđ", "").replace("đồng", "")
-        text = text.replace("đ", "").strip()
-        if not text:
-            raise BudgetError([f"{label}: chưa nhập số tiền."])
-        compact = re.sub(r"[\s.]", "", text)
-        if text.startswith("-") and re.fullmatch(r"-\d+", compact):
-            raise BudgetError([f"{label}: số tiền không được âm."])
-        if "," in text or re.search(r"\.\d{1,2}$", text.replace(" ", "")):
-            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ ({value})."])
-        if not re.fullmatch(r"\d+", compact) or (
-            "." in text and not re.fullmatch(r"\d{1,3}(\.\d{3})+", text.replace(" ", ""))
-        ):
-            raise BudgetError([f"{label}: “{value}” không phải số tiền."])
-        number = int(compact)
-    if number < 0:
-        raise BudgetError([f"{label}: số tiền không được âm."])
-    if number > MAX_MONEY:
-        raise BudgetError([f"{label}: {number} đồng vượt mọi mức ngân sách hợp lý."])
-    return number
+    """Whole đồng from 1250000000, "1250000000", "1.250.000.000", "1 250 000 000 đ"
+    (planwatch.money.parse_dong, the one money parser); BudgetError otherwise."""
+    try:
+        return parse_dong(value, label)
+    except MoneyError as exc:
+        raise BudgetError([exc.message]) from None
 
 
 def plausibility_warning(amount: int, label: str) -> str | None:

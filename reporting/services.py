@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from access import rules
 from audit.log import record
+from planwatch.money import MoneyError, parse_dong
 from reporting import reminders, workflow
 from reporting.models import (
     AgencyReport,
@@ -25,8 +26,6 @@ from reporting.models import (
     ReportVersion,
     ReviewComment,
 )
-
-MAX_MONEY = 10**15  # a plausible ceiling in đồng; above it is a typing error
 
 
 class ReportError(ValueError):
@@ -89,24 +88,14 @@ def _clean_item(item: ReportItem, data: dict, errors: list[str]) -> None:
     if status == ItemStatus.NOT_DONE and not reason:
         errors.append(_("Task %(code)s: give the reason it will not be done.") % {"code": code})
     spent = data.get("spent", item.spent)
-    if spent not in (None, ""):
-        try:
-            spent = int(spent)
-        except (TypeError, ValueError):
-            errors.append(
-                _("Task %(code)s: money must be a whole number of đồng.") % {"code": code}
-            )
-            spent = None
-        else:
-            if spent < 0:
-                errors.append(_("Task %(code)s: money cannot be negative.") % {"code": code})
-            elif spent > MAX_MONEY:
-                errors.append(
-                    _("Task %(code)s: %(v)s đồng is beyond any plausible budget.")
-                    % {"code": code, "v": spent}
-                )
-    else:
+    if spent in (None, ""):
         spent = None
+    else:
+        try:
+            spent = parse_dong(spent, _("Task %(code)s, money spent") % {"code": code})
+        except MoneyError as exc:
+            errors.append(exc.message)
+            spent = None
     quantities = data.get("quantities", item.quantities) or []
     if not isinstance(quantities, list) or not all(
         isinstance(q, dict) and str(q.get("label", "")).strip() for q in quantities

@@ -237,7 +237,7 @@ def test_an_agency_answers_in_its_report_and_it_counts_once_accepted(client, dem
 
     assert share() == 100.0  # the answer is not counted while the report is only submitted
     client.force_login(coordinator)
-    client.post(url, {"action": "accept"})
+    client.post(reverse("reporting:accept", args=[report.pk]))
     assert share() < 100.0
 
 
