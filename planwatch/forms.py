@@ -59,6 +59,28 @@ class MoneyField(forms.Field):
             raise ValidationError(exc.message, code="invalid") from None
 
 
+REVISION_MESSAGE = _(
+    "This page is out of date or damaged; reload it to see the latest version. "
+    "Nothing was saved."
+)
+
+
+class RevisionField(forms.IntegerField):
+    """The revision a page was read at (a hidden field): a stale one is the service's
+    to refuse; a damaged one ("abc") is this message, never a 500."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "invalid": REVISION_MESSAGE,
+        "required": REVISION_MESSAGE,
+        "min_value": REVISION_MESSAGE,
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+
 def parse_decimal(value: object) -> Decimal:
     """ "12,5" -> 12.5 (Vietnamese decimal comma), "1.250.000" -> 1250000 (dots
     between thousands), "1.250,5" -> 1250.5, "1.5" -> 1.5; ValueError for what is not

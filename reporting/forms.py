@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.importer.numbers import to_number
-from planwatch.forms import DateField, MoneyField
+from planwatch.forms import DateField, MoneyField, RevisionField
 from reporting.models import ItemStatus, PeriodStatus, ReportItem
 
 ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
@@ -48,11 +48,6 @@ def indicator_field(indicator, name: str) -> str:
     return f"indicator-{indicator.pk}-{name}"
 
 
-REVISION_MESSAGE = gettext_lazy(
-    "This page is out of date or damaged; reload it to see the report as it is. Nothing was saved."
-)
-
-
 class ReportForm(forms.Form):
     """The report form. A field the POST does not carry leaves the draft as it is
     (an autosave sends the whole form; a script may send a part)."""
@@ -60,14 +55,7 @@ class ReportForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("save", "save"), ("submit", "submit")], required=False, initial="save"
     )
-    revision = forms.IntegerField(
-        min_value=0,
-        error_messages={
-            "invalid": REVISION_MESSAGE,
-            "required": REVISION_MESSAGE,
-            "min_value": REVISION_MESSAGE,
-        },
-    )
+    revision = RevisionField()
     difficulties = forms.CharField(required=False)
     proposals = forms.CharField(required=False)
 

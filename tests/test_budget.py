@@ -334,25 +334,21 @@ def test_appraisal_through_the_page_for_each_role(client, funded, personas, role
     services.submit(funded, personas["coordinator"])
     client.force_login(personas[role])
     response = client.post(
-        reverse("budget:year", args=[CODE, 2022]),
-        {"action": "appraise", "line": line.pk, "decision": "accepted"},
+        reverse("budget:appraise", args=[CODE, 2022, line.pk]), {"decision": "accepted"}
     )
     line.refresh_from_db()
     if role in ("admin", "finance"):
         assert response.status_code == 302 and line.decision == Decision.ACCEPTED
     else:
-        assert response.status_code == 400 and line.decision == Decision.PENDING
-        assert "Chỉ Sở Tài chính" in response.content.decode()
+        assert response.status_code == 403 and line.decision == Decision.PENDING
 
 
 def test_finance_cannot_edit_an_estimate_through_the_page(client, funded, personas):
     line = _line(funded, personas["reporter"])
     client.force_login(personas["finance"])
     response = client.post(
-        reverse("budget:year", args=[CODE, 2022]),
+        reverse("budget:line_edit", args=[CODE, 2022, line.pk]),
         {
-            "action": "edit",
-            "line": line.pk,
             "task": line.task_id,
             "agency": line.agency.code,
             "source": "provincial",
@@ -360,7 +356,7 @@ def test_finance_cannot_edit_an_estimate_through_the_page(client, funded, person
             "amount": "1",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     line.refresh_from_db()
     assert line.amount == 20_000_000
 
