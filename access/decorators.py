@@ -77,18 +77,37 @@ def _as_set(value: Capability | tuple[Capability, ...] | list | None) -> frozens
     return frozenset(value)
 
 
-def _guard(rule: AccessRule, view: Callable) -> Callable:
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
+class Guarded:
+    """A view (or API operation) behind its access rule.
+
+    A callable object rather than a closure so that it keeps the view's module
+    globals (``__globals__``): django-ninja resolves a function's string annotations
+    (``from __future__ import annotations``) in them."""
+
+    def __init__(self, rule: AccessRule, view: Callable):
+        functools.update_wrapper(self, view)
+        self.access_rule = rule
+        self.view = view
+
+    @property
+    def __globals__(self) -> dict[str, Any]:
+        return getattr(self.view, "__globals__", {})
+
+    def __call__(self, request, *args, **kwargs):
+        rule = self.access_rule
         if not rule.public and not request.user.is_authenticated:
             query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
             return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")
         if not rule.allows(request.user, request.method or "GET"):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        return self.view(request, *args, **kwargs)
 
-    guarded.access_rule = rule  # type: ignore[attr-defined]
-    return guarded
+    def __repr__(self) -> str:
+        return f"<{self.__module__}.{self.__qualname__} ({self.access_rule.describe()})>"
+
+
+def _guard(rule: AccessRule, view: Callable) -> Callable:
+    return Guarded(rule, view)
 
 
 def requires(

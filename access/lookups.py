@@ -137,14 +137,15 @@ def budget_lines_for_user(user: Any, budget: BudgetYear) -> QuerySet[BudgetLine]
 
 
 def get_budget_line_for_user(user: Any, budget: BudgetYear, pk: Any) -> BudgetLine:
-    """An estimate line of ``budget`` that the user may read; 404 otherwise (a line
-    the user may not read is not shown to exist)."""
+    """An estimate line of ``budget``: 404 when there is none, 403 when the user may
+    not read it (another agency's line)."""
     pk = int(pk) if str(pk or "").isdigit() else 0
-    line = budget_lines_for_user(user, budget).select_related("task", "agency").filter(pk=pk)
-    found = line.first()
-    if found is None:
+    line = BudgetLine.objects.select_related("task", "agency").filter(budget=budget, pk=pk).first()
+    if line is None:
         raise Http404(_("There is no such estimate line."))
-    return found
+    agencies = rules.readable_budget_agencies(user)
+    _require(agencies is None or line.agency_id in agencies)
+    return line
 
 
 # --- documents and accounts -----------------------------------------------------------

@@ -60,18 +60,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
-    def is_admin(self) -> bool:
-        return self.is_active and (self.role == UserRole.ADMIN or self.is_superuser)
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.is_active and self.role == UserRole.COORDINATOR
-
-    @property
-    def is_reporter(self) -> bool:
-        return self.is_active and self.role == UserRole.REPORTER
-
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only a hash is stored; the token is shown once."""

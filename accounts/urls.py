@@ -9,6 +9,7 @@ urlpatterns = [
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/invite/", views.user_invite, name="user_invite"),
     path("audit/", views.audit_log, name="audit"),
 ]
 

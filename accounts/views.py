@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from access.capabilities import Capability as C
 from access.decorators import requires
@@ -72,16 +75,7 @@ def user_create(request):
 @requires(C.MANAGE_ACCOUNTS)
 def user_edit(request, pk: int):
     target = get_manageable_user_for(request.user, pk)
-    if request.method == "POST" and "invite" in request.POST:
-        services.send_invitation(target, request)
-        record(request.user, "event", target, note="invitation sent")
-        messages.success(
-            request, _("A new invitation was e-mailed to %(e)s.") % {"e": target.email}
-        )
-        return redirect("accounts:users")
-    form = UserForm(
-        request.POST or None, instance=User.objects.get(pk=target.pk), actor=request.user
-    )
+    form = UserForm(request.POST or None, instance=copy.copy(target), actor=request.user)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.fields}
         services.update_user(request.user, target, **changes)
@@ -90,6 +84,17 @@ def user_edit(request, pk: int):
     return render(
         request, "accounts/user_form.html", {"form": form, "creating": False, "target": target}
     )
+
+
+@require_POST
+@requires(C.MANAGE_ACCOUNTS)
+def user_invite(request, pk: int):
+    """E-mail the account a new link to choose its password."""
+    target = get_manageable_user_for(request.user, pk)
+    services.send_invitation(target, request)
+    record(request.user, "event", target, note="invitation sent")
+    messages.success(request, _("A new invitation was e-mailed to %(e)s.") % {"e": target.email})
+    return redirect("accounts:users")
 
 
 @requires(C.READ_AUDIT_LOG)

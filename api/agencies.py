@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from accounts.permissions import can_view_plans
+from access.capabilities import Capability as C
+from access.decorators import requires
 from agencies.models import Agency
 from agencies.succession import Graph, lineage
 from api.schemas import Message
@@ -18,10 +19,6 @@ from plans.answering import answering
 from plans.models import Plan, Task
 
 router = Router()
-
-
-def _forbidden():
-    return Status(403, {"detail": _("You do not have permission to do this.")})
 
 
 def _agency(a: Agency) -> dict:
@@ -41,12 +38,11 @@ def _agency(a: Agency) -> dict:
     response={200: dict, 403: Message, 404: Message},
     tags=["agencies"],
 )
+@requires(C.READ_PLANS)
 def agency_lineage(request, agency_id: str):
     """An agency's history: the events of its chain (oldest first) with their dates,
     acts and whether they are confirmed, its predecessors and successors, and who
     answers today for what it answered for. ``agency_id`` is the id or the code."""
-    if not can_view_plans(request.user):
-        return _forbidden()
     key = agency_id[:80]
     agency = (
         Agency.objects.select_related("province")
@@ -85,11 +81,10 @@ def agency_lineage(request, agency_id: str):
     response={200: list[dict], 400: Message, 403: Message, 404: Message},
     tags=["plans"],
 )
+@requires(C.READ_PLANS)
 def plan_tasks(request, code: str, as_of: str | None = None):
     """Every task with its lead and partner references as issued and the agencies
     answering for them on ``as_of`` (YYYY-MM-DD; today when omitted)."""
-    if not can_view_plans(request.user):
-        return _forbidden()
     plan = Plan.objects.filter(code=code[:64]).first()
     if plan is None:
         return Status(

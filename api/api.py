@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from access.capabilities import Capability as C
+from access.decorators import public, requires
 from accounts.models import ApiToken
-from accounts.permissions import can_import_plans, can_view_plans
 from agencies.models import Agency
 from api.agencies import router as agencies_router
 from api.auth import AUTH
@@ -39,7 +41,15 @@ api = NinjaAPI(
 )
 
 
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    """A route's access rule (access.decorators) or an object rule said no."""
+    detail = _("You do not have permission to do this.")
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: Message}, tags=["auth"])
+@public
 def issue_token(request, body: TokenIn):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=body.username[:150], password=body.password[:1024])
@@ -49,15 +59,10 @@ def issue_token(request, body: TokenIn):
     return Status(200, {"token": ApiToken.issue(user, days), "expires_in_days": days})
 
 
-def _forbidden():
-    return Status(403, {"detail": _("You do not have permission to do this.")})
-
-
 @api.get("/plans", response={200: list[PlanSummary], 403: Message}, tags=["plans"])
+@requires(C.READ_PLANS)
 def list_plans(request):
     """All plans, newest period first."""
-    if not can_view_plans(request.user):
-        return _forbidden()
     return [
         {
             "code": p.code,
@@ -72,14 +77,13 @@ def list_plans(request):
 
 
 @api.post("/plans/import", response={200: dict, 400: Message, 403: Message}, tags=["plans"])
+@requires(C.IMPORT_PLANS)
 def import_plan(request, document: UploadedFile = File(...), dry_run: bool = Form(False)):
     """Read a plan document (.docx, .txt, .md, .pdf; multipart field ``document``).
 
     Answers the plan in planwatch.plan/1 with a ``warnings`` list. With
     ``dry_run=false`` it also saves the plan (a new plan, or a new version of the
     plan with the same code) and adds ``saved`` with the version and the changes."""
-    if not can_import_plans(request.user):
-        return _forbidden()
     if document.size > MAX_BYTES:
         return Status(
             400,
@@ -103,10 +107,9 @@ def import_plan(request, document: UploadedFile = File(...), dry_run: bool = For
 
 
 @api.get("/plans/{code}", response={200: dict, 403: Message, 404: Message}, tags=["plans"])
+@requires(C.READ_PLANS)
 def get_plan(request, code: str):
     """The plan in the planwatch.plan/1 format (docs/plan-format.md)."""
-    if not can_view_plans(request.user):
-        return _forbidden()
     plan = plan_queryset().filter(code=code[:64]).first()
     if plan is None:
         return Status(
@@ -116,10 +119,9 @@ def get_plan(request, code: str):
 
 
 @api.get("/agencies", response={200: list[AgencyOut], 403: Message}, tags=["agencies"])
+@requires(C.READ_PLANS)
 def list_agencies(request):
     """The agency registry in Vietnamese alphabetical order."""
-    if not can_view_plans(request.user):
-        return _forbidden()
     agencies = vi_sorted(Agency.objects.select_related("parent"), key=lambda a: a.name)
     return [
         {
@@ -147,6 +149,7 @@ api.add_router("", budget_router)
     response={200: list[dict], 400: Message, 404: Message},
     tags=["indicators"],
 )
+@requires(C.READ_PLANS)
 def plan_progress_route(request, code: str, year: int | None = None):
     """Each target: its indicator, latest value, and status for the year, with the numbers
     the status came from."""
@@ -193,6 +196,7 @@ def plan_progress_route(request, code: str, year: int | None = None):
 @api.get(
     "/indicators/{indicator_id}/values", response={200: dict, 404: Message}, tags=["indicators"]
 )
+@requires(C.READ_PLANS)
 def indicator_values(request, indicator_id: int):
     """The indicator's provincial series (total and breakdown) and the values entered."""
     indicator = Indicator.objects.select_related("plan").filter(pk=indicator_id).first()

@@ -10,6 +10,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from access import lookups, rules
+from access.capabilities import Capability as C
+from access.decorators import requires
 from api.schemas import Message
 from budget import services
 from budget.models import BudgetLine
@@ -69,6 +71,7 @@ def _budget(request, code: str, year: int):
     "/plans/{code}/years/{year}/budget",
     response={200: dict, 400: Message, 403: Message, 404: Message},
 )
+@requires(C.READ_ALL_BUDGET, C.READ_OWN_BUDGET)
 def get_budget(request, code: str, year: int):
     """The year's estimate lines with their appraisal, allocation and spending, the totals
     by task group, agency and source (a reporter sees only their agency's lines)."""
@@ -127,6 +130,7 @@ STEP_RESPONSES = {200: Message, 400: Message, 403: Message, 404: Message, 409: M
 
 
 @router.post("/plans/{code}/years/{year}/budget/submit", response=STEP_RESPONSES)
+@requires(C.SUBMIT_BUDGET)
 def submit_budget(request, code: str, year: int):
     """The coordinator sends the year's proposal to the finance department."""
     budget, error = _budget(request, code, year)
@@ -134,6 +138,7 @@ def submit_budget(request, code: str, year: int):
 
 
 @router.post("/plans/{code}/years/{year}/budget/lines/{line_id}/appraisal", response=STEP_RESPONSES)
+@requires(C.APPRAISE_BUDGET)
 def appraise(request, code: str, year: int, line_id: int, body: Appraisal):
     """Finance: accept, reduce (amount and reason) or reject (reason) a line."""
     budget, error = _budget(request, code, year)
@@ -148,18 +153,21 @@ def appraise(request, code: str, year: int, line_id: int, body: Appraisal):
 
 
 @router.post("/plans/{code}/years/{year}/budget/return", response=STEP_RESPONSES)
+@requires(C.APPRAISE_BUDGET)
 def return_budget(request, code: str, year: int, body: Reason):
     budget, error = _budget(request, code, year)
     return error or _step(lambda: services.return_budget(budget, request.user, body.reason))
 
 
 @router.post("/plans/{code}/years/{year}/budget/complete", response=STEP_RESPONSES)
+@requires(C.APPRAISE_BUDGET)
 def complete(request, code: str, year: int):
     budget, error = _budget(request, code, year)
     return error or _step(lambda: services.complete_appraisal(budget, request.user))
 
 
 @router.post("/plans/{code}/years/{year}/budget/allocate", response=STEP_RESPONSES)
+@requires(C.APPRAISE_BUDGET)
 def allocate(request, code: str, year: int, body: Allocation):
     """Finance records UBND tỉnh's decision (number, date YYYY-MM-DD, optional amounts)."""
     budget, error = _budget(request, code, year)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from accounts.permissions import can_read_consolidated_reports
+from access.capabilities import Capability as C
+from access.decorators import requires
 from api.schemas import Message
 from documents import generate, pdf, word
 from documents.content import DocumentError, Kind
@@ -19,8 +20,6 @@ FORMATS = ("docx", "xlsx", "pdf")
 
 
 def _document(request, code: str, kind: str, year: int | None, fmt: str):
-    if not can_read_consolidated_reports(request.user):
-        return Status(403, {"detail": _("You do not have permission to do this.")})
     plan = Plan.objects.filter(code=code[:64]).first()
     if plan is None:
         return Status(
@@ -45,6 +44,7 @@ def _document(request, code: str, kind: str, year: int | None, fmt: str):
     response={200: None, 400: Message, 403: Message, 404: Message, 503: Message},
     url_name="year_report",
 )
+@requires(C.READ_DOCUMENTS)
 def year_report(request, code: str, year: int, fmt: str):
     """The consolidated annual report of ``year``: fmt is docx (Nghị định 30 format),
     xlsx (appendices) or pdf."""
@@ -56,6 +56,7 @@ def year_report(request, code: str, year: int, fmt: str):
     response={200: None, 400: Message, 403: Message, 404: Message, 503: Message},
     url_name="review_report",
 )
+@requires(C.READ_DOCUMENTS)
 def review_report(request, code: str, kind: str, fmt: str):
     """The mid-term (kind=midterm, sơ kết) or final (kind=final, tổng kết) review."""
     if kind not in (Kind.MIDTERM, Kind.FINAL):

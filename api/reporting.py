@@ -9,6 +9,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from access import lookups, rules
+from access.capabilities import Capability as C
+from access.decorators import requires
 from api.schemas import Message
 from reporting import services
 from reporting.models import AgencyReport, ReportingPeriod
@@ -83,6 +85,7 @@ def _body(report: AgencyReport) -> dict:
 
 
 @router.get("/plans/{code}/years/{year}/reports", response={200: list[ReportState], 404: Message})
+@requires(C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 def list_reports(request, code: str, year: int):
     """Each agency's report for the year (a reporter sees only their own)."""
     period = _period(code, year)
@@ -113,6 +116,7 @@ def list_reports(request, code: str, year: int):
 @router.get(
     "/plans/{code}/years/{year}/reports/{agency}", response={200: dict, 403: Message, 404: Message}
 )
+@requires(C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 def get_report(request, code: str, year: int, agency: str):
     """The report with its revision; ``task_ids`` maps task codes to the ids PUT uses."""
     report, error = _report(request, code, year, agency)
@@ -123,6 +127,7 @@ def get_report(request, code: str, year: int, agency: str):
     "/plans/{code}/years/{year}/reports/{agency}",
     response={200: dict, 400: Message, 403: Message, 404: Message, 409: Message},
 )
+@requires(C.EDIT_OWN_REPORT)
 def put_report(request, code: str, year: int, agency: str, draft: Draft):
     """Save the draft. ``revision`` must be the one last read: 409 otherwise."""
     report, error = _report(request, code, year, agency)
@@ -169,6 +174,7 @@ def _act(request, code, year, agency, action, comment: Comment | None = None):
     "/plans/{code}/years/{year}/reports/{agency}/submit",
     response={200: dict, 400: Message, 403: Message, 404: Message},
 )
+@requires(C.EDIT_OWN_REPORT)
 def submit(request, code: str, year: int, agency: str):
     return _act(request, code, year, agency, "submit")
 
@@ -177,6 +183,7 @@ def submit(request, code: str, year: int, agency: str):
     "/plans/{code}/years/{year}/reports/{agency}/accept",
     response={200: dict, 400: Message, 403: Message, 404: Message},
 )
+@requires(C.REVIEW_REPORTS)
 def accept(request, code: str, year: int, agency: str):
     return _act(request, code, year, agency, "accept")
 
@@ -185,5 +192,6 @@ def accept(request, code: str, year: int, agency: str):
     "/plans/{code}/years/{year}/reports/{agency}/return",
     response={200: dict, 400: Message, 403: Message, 404: Message},
 )
+@requires(C.REVIEW_REPORTS)
 def return_(request, code: str, year: int, agency: str, body: Comment):
     return _act(request, code, year, agency, "return", body)

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from planwatch.money import MoneyError, parse_dong
 
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 
 
 def parse_date(value: object) -> dt.date | None:
-    """dd/mm/yyyy or yyyy-mm-dd; None when it is neither (or empty)."""
+    """dd/mm/yyyy, yyyy-mm-dd (a browser's date input) or dd-mm-yyyy; None when it is
+    none of them (or empty)."""
     if isinstance(value, dt.date):
         return value
     text = str(value or "").strip()[:20]
@@ -60,8 +61,7 @@ class MoneyField(forms.Field):
 
 
 REVISION_MESSAGE = _(
-    "This page is out of date or damaged; reload it to see the latest version. "
-    "Nothing was saved."
+    "This page is out of date or damaged; reload it to see the latest version. Nothing was saved."
 )
 
 

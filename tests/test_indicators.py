@@ -121,8 +121,8 @@ def test_progress_pages_for_each_role(client, demo, personas, role):
     target = _indicator(demo, 2025, 1).target
     assert client.get(reverse("indicators:target", args=[CODE, target.pk])).status_code == 200
     response = client.post(
-        reverse("indicators:target", args=[CODE, target.pk]),
-        {"action": "value", "year": "2024", "value": "95"},
+        reverse("indicators:target_value", args=[CODE, target.pk]),
+        {"year": "2024", "value": "95"},
     )
     assert response.status_code == (302 if role in ("admin", "coordinator") else 403)
 
