@@ -20,9 +20,9 @@ from budget.summary import plan_figures, reported_spending, year_figures
 from budget.templatetags.money import dong
 from plans.models import Task
 from reporting.demo import load_reporting_demo
+from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 
 def _task(plan, code):

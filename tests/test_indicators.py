@@ -14,9 +14,9 @@ from indicators.overview import plan_progress
 from indicators.progress import Status
 from indicators.values import ValueError_, save_value, set_baseline
 from reporting.models import AgencyReport
+from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 
 @pytest.fixture

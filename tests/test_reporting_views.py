@@ -12,9 +12,9 @@ from django.urls import reverse
 from reporting.models import AgencyReport, Reminder, ReportItem
 from reporting.periods import open_period
 from reporting.services import submit_report
+from tests.conftest import ROLES
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 CODE = "qb-sxtdbv-2021"
 
 

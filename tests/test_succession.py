@@ -32,6 +32,7 @@ from plans.models import Task
 from reporting import restructuring, workflow
 from reporting.models import AgencyReport
 from reporting.periods import open_period
+from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
 COMMUNES = "agencies/data/quang-tri-2025-cap-xa.csv"
@@ -45,7 +46,6 @@ DISTRICTS = {
     "qb-quang-ninh",
     "qb-le-thuy",
 }
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 # The lead agencies of every task of the seed plan, as the plan was issued (2024) and
 # after the 2025 restructuring (2026). "communes" = the commune-level committees.
