@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from access.capabilities import role_needs_agency
+from access.rules import manageable_roles
 from accounts.models import User, UserRole
 from agencies.models import Agency
 from planwatch.text import vi_sorted
@@ -17,8 +19,6 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.permissions import manageable_roles
-
         allowed = manageable_roles(actor)
         self.fields["role"].choices = [c for c in UserRole.choices if c[0] in allowed]
         agencies = vi_sorted(Agency.objects.all(), key=lambda a: a.name)
@@ -29,7 +29,7 @@ class UserForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("role") == UserRole.REPORTER and not data.get("agency"):
+        if role_needs_agency(data.get("role", "")) and not data.get("agency"):
             self.add_error("agency", _("A reporter must belong to an agency."))
         email = data.get("email")
         if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():

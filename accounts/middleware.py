@@ -1,18 +1,24 @@
-"""Anonymous visitors go to the login page; only a few paths are open."""
+"""Anonymous visitors go to the login page, except on the routes declared public
+(``@public``, access.decorators) and the paths no view serves."""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.urls import Resolver404, resolve
 
-OPEN_PREFIXES = (
-    "/accounts/login/",
-    "/accounts/password-reset/",
-    "/accounts/logout/",
-    "/accounts/reset/",
-    "/api/",  # the API answers 401 itself
-    "/i18n/",
-    "/static/",
-    "/favicon.ico",
-)
+from access.decorators import is_public
+
+# Served before or beside the views: the API answers 401 itself; static files.
+OPEN_PREFIXES = ("/api/", "/static/", "/favicon.ico")
+
+
+def is_open(path: str) -> bool:
+    if path.startswith(OPEN_PREFIXES):
+        return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return is_public(match.func)
 
 
 class LoginRequiredMiddleware:
@@ -20,6 +26,6 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+        if not request.user.is_authenticated and not is_open(request.path_info):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

@@ -6,20 +6,25 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.capabilities import GRANTABLE, Role
 from agencies.models import Agency
 
+# The roles and what each may do are the permission layer's table (access.capabilities).
+UserRole = Role
 
-class UserRole(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    COORDINATOR = "coordinator", _("Coordinator")
-    REPORTER = "reporter", _("Reporter")
-    FINANCE = "finance", _("Finance")
-    VIEWER = "viewer", _("Viewer")
+
+def validate_grants(value) -> None:
+    if not isinstance(value, list) or any(c not in GRANTABLE for c in value):
+        raise ValidationError(
+            _("Only these capabilities can be granted to an account: %(names)s.")
+            % {"names": ", ".join(sorted(GRANTABLE)) or "—"}
+        )
 
 
 class User(AbstractUser):
@@ -35,6 +40,12 @@ class User(AbstractUser):
         related_name="users",
     )
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+    extra_capabilities = models.JSONField(
+        _("capabilities granted on top of the role"),
+        default=list,
+        blank=True,
+        validators=[validate_grants],
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -48,18 +59,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @property
-    def is_admin(self) -> bool:
-        return self.is_active and (self.role == UserRole.ADMIN or self.is_superuser)
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.is_active and self.role == UserRole.COORDINATOR
-
-    @property
-    def is_reporter(self) -> bool:
-        return self.is_active and self.role == UserRole.REPORTER
 
 
 class ApiToken(models.Model):

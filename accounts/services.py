@@ -6,15 +6,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from access.rules import can_manage_user, manageable_roles
 from accounts.models import User
-from accounts.permissions import can_manage_user, manageable_roles, require
 from audit.log import record, snapshot
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
 
 
 def send_invitation(user: User, request=None) -> None:
@@ -57,7 +63,7 @@ def create_user(
     request=None,
 ) -> User:
     """Create an account with no usable password and e-mail an invitation."""
-    require(role in manageable_roles(actor))
+    _require(role in manageable_roles(actor))
     user = User(
         username=username,
         email=email,
@@ -78,9 +84,9 @@ def create_user(
 def update_user(actor: User, target: User, **changes) -> User:
     """Change role, agency, names, e-mail or active flag of ``target``."""
     locked = User.objects.select_for_update().get(pk=target.pk)
-    require(can_manage_user(actor, locked))
+    _require(can_manage_user(actor, locked))
     if "role" in changes:
-        require(changes["role"] in manageable_roles(actor))
+        _require(changes["role"] in manageable_roles(actor))
     before = snapshot(locked)
     for field, value in changes.items():
         setattr(locked, field, value)

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_manageable_user_for
+from access.rules import manageable_roles
 from accounts import services
 from accounts.forms import UserForm
 from accounts.models import User
-from accounts.permissions import (
-    can_manage_accounts,
-    can_read_audit_log,
-    get_manageable_user_for,
-    manageable_roles,
-    require,
-)
 from audit.log import record
 from audit.models import AuditEntry
 from planwatch.text import fold
 
 
+@requires(C.MANAGE_ACCOUNTS)
 def user_list(request):
-    require(can_manage_accounts(request.user))
     users = (
         User.objects.select_related("agency")
         .filter(role__in=manageable_roles(request.user))
@@ -44,8 +44,8 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"users": users, "q": q})
 
 
+@requires(C.MANAGE_ACCOUNTS)
 def user_create(request):
-    require(can_manage_accounts(request.user))
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,18 +72,10 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
+@requires(C.MANAGE_ACCOUNTS)
 def user_edit(request, pk: int):
     target = get_manageable_user_for(request.user, pk)
-    if request.method == "POST" and "invite" in request.POST:
-        services.send_invitation(target, request)
-        record(request.user, "event", target, note="invitation sent")
-        messages.success(
-            request, _("A new invitation was e-mailed to %(e)s.") % {"e": target.email}
-        )
-        return redirect("accounts:users")
-    form = UserForm(
-        request.POST or None, instance=User.objects.get(pk=target.pk), actor=request.user
-    )
+    form = UserForm(request.POST or None, instance=copy.copy(target), actor=request.user)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.fields}
         services.update_user(request.user, target, **changes)
@@ -94,8 +86,19 @@ def user_edit(request, pk: int):
     )
 
 
+@require_POST
+@requires(C.MANAGE_ACCOUNTS)
+def user_invite(request, pk: int):
+    """E-mail the account a new link to choose its password."""
+    target = get_manageable_user_for(request.user, pk)
+    services.send_invitation(target, request)
+    record(request.user, "event", target, note="invitation sent")
+    messages.success(request, _("A new invitation was e-mailed to %(e)s.") % {"e": target.email})
+    return redirect("accounts:users")
+
+
+@requires(C.READ_AUDIT_LOG)
 def audit_log(request):
-    require(can_read_audit_log(request.user))
     entries = AuditEntry.objects.select_related(None).order_by("-at", "-id")
     object_type = (request.GET.get("type") or "").strip()[:64]
     if object_type:

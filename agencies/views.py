@@ -3,8 +3,6 @@ agency's page with its tasks ("việc của đơn vị") for a chosen year."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
@@ -14,17 +12,24 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_manage_agencies, can_view_plans, require
-from agencies.importing import MAX_BYTES as MAX_IMPORT_BYTES
+from access import rules
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import readable_reports
+from agencies.forms import (
+    AgencyFileForm,
+    ChangeForm,
+    ConfirmForm,
+    SuccessorFormSet,
+    event_spec,
+    form_errors,
+)
 from agencies.importing import AgencyImportError, import_agencies, read_rows
 from agencies.membership import group_ids_of
 from agencies.models import Agency, AgencyGroup, AgencyKind, SuccessionEvent, SuccessionKind
 from agencies.registry import province_of
 from agencies.succession import (
-    EventSpec,
     Graph,
-    LinkSpec,
-    NewAgency,
     SuccessionError,
     confirm,
     lineage,
@@ -37,9 +42,9 @@ from reporting import restructuring
 from reporting.models import AgencyReport
 
 
+@requires(C.READ_PLANS)
 def agency_list(request):
     """The registry, one province at a time (the user's own by default)."""
-    require(can_view_plans(request.user))
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
     provinces = vi_sorted(
         Agency.objects.filter(kind=AgencyKind.PROVINCE_COMMITTEE), key=lambda a: a.name
@@ -95,8 +100,8 @@ def _year_param(request, plans) -> tuple[int | None, str | None]:
     }
 
 
+@requires(C.READ_PLANS)
 def agency_detail(request, code: str):
-    require(can_view_plans(request.user))
     agency = Agency.objects.select_related("parent").filter(code=code[:80]).first()
     if agency is None:
         raise Http404(_("There is no agency with code %(code)s.") % {"code": code[:80]})
@@ -114,19 +119,13 @@ def agency_detail(request, code: str):
     member_groups = AgencyGroup.objects.filter(pk__in=groups).order_by("name")
     years = sorted({y for p in plans for y in p.years})
     history = lineage(agency, timezone.localdate(), graph)
-    reports = []
     chain = {agency.pk, *(a.pk for a in history.predecessors)}
-    user = request.user
-    if (
-        not user.is_reporter
-        or user.agency_id == agency.pk
-        or user.agency_id in {a.pk for a in history.successors}
-    ):
-        reports = list(
-            AgencyReport.objects.filter(agency_id__in=chain)
-            .select_related("period", "agency")
-            .order_by("period__year", "agency__name")
-        )
+    # The reports of the agency and those it succeeded that the user may read.
+    reports = list(
+        readable_reports(request.user, AgencyReport.objects.filter(agency_id__in=chain))
+        .select_related("period", "agency")
+        .order_by("period__year", "agency__name")
+    )
     return render(
         request,
         "agencies/agency_detail.html",
@@ -142,11 +141,12 @@ def agency_detail(request, code: str):
             "is_own": request.user.agency_id == agency.pk,
             "history": history,
             "reports": reports,
-            "can_change": can_manage_agencies(request.user),
+            "can_change": rules.has(request.user, C.MANAGE_AGENCIES),
         },
     )
 
 
+@requires(C.READ_PLANS)
 def my_tasks(request):
     """A reporter's shortcut to their own agency's page."""
     if request.user.agency_id is None:
@@ -160,15 +160,14 @@ def my_tasks(request):
 # --- Reorganisations -----------------------------------------------------------
 
 
+@requires(C.READ_PLANS, post=C.MANAGE_AGENCIES)
 def changes(request):
     """Every succession event, newest first; uncertain ones can be confirmed."""
-    require(can_view_plans(request.user))
     if request.method == "POST":
-        require(can_manage_agencies(request.user))
-        event = SuccessionEvent.objects.filter(pk=request.POST.get("event") or 0).first()
-        if event is None:
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
             raise Http404
-        confirm(event, request.user)
+        confirm(form.cleaned_data["event"], request.user)
         messages.success(request, _("The change is confirmed."))
         return redirect("agencies:changes")
     events = (
@@ -181,104 +180,42 @@ def changes(request):
         "agencies/changes.html",
         {
             "events": events,
-            "can_change": can_manage_agencies(request.user),
+            "can_change": rules.has(request.user, C.MANAGE_AGENCIES),
             "uncertain": sum(1 for e in events if not e.certain),
         },
     )
 
 
-def _parse_day(raw: str) -> dt.date | None:
-    raw = (raw or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-LINE_ROWS = 3
-
-
-def _spec_from_post(post) -> tuple[EventSpec | None, list[str]]:
-    errors: list[str] = []
-    kind = post.get("kind", "")
-    effective = _parse_day(post.get("effective", ""))
-    if effective is None:
-        errors.append(_("The effective date is not valid: write it as day/month/year."))
-    codes = [c for c in post.getlist("predecessor") if c]
-    preds = list(Agency.objects.filter(code__in=codes).select_related("province"))
-    if not preds:
-        errors.append(_("Choose the agency or agencies before the change."))
-    rows = []
-    for i in range(1, LINE_ROWS + 1):
-        code = post.get(f"successor_{i}", "").strip()
-        new_name = post.get(f"new_name_{i}", "").strip()
-        function = post.get(f"function_{i}", "").strip()
-        keywords = [k.strip() for k in post.get(f"keywords_{i}", "").split(",") if k.strip()]
-        if not (code or new_name or function or keywords):
-            continue
-        if code:
-            successor = Agency.objects.filter(code=code).first()
-            if successor is None:
-                errors.append(_("Unknown agency %(code)s.") % {"code": code[:80]})
-                continue
-        elif new_name:
-            province = province_of(preds[0]) if preds else None
-            if preds and preds[0].kind == AgencyKind.PROVINCE_COMMITTEE:
-                province = None
-            successor = NewAgency(
-                name=new_name,
-                kind=post.get(f"new_kind_{i}", "") or (preds[0].kind if preds else ""),
-                province=province,
-                parent=province,
-            )
-        else:
-            successor = None
-        rows.append((successor, function, keywords))
+def _change(request) -> tuple[ChangeForm, SuccessorFormSet, list[str], object]:
+    """The forms of a change, their errors and the preview; applied on "apply"."""
+    change = ChangeForm(request.POST or None)
+    rows = SuccessorFormSet(request.POST or None, prefix="after")
+    if not request.method == "POST":
+        return change, rows, [], None
+    if not (change.is_valid() and rows.is_valid()):
+        return change, rows, form_errors(change, rows), None
+    spec = event_spec(change, rows)
+    errors = validate(spec)
     if errors:
-        return None, errors
-    links = []
-    for pred in preds:
-        if kind == SuccessionKind.ABOLITION or not rows:
-            links.append(LinkSpec(pred, None))
-        for successor, function, keywords in rows:
-            if kind != SuccessionKind.ABOLITION:
-                links.append(LinkSpec(pred, successor, function, keywords))
-    spec = EventSpec(
-        kind=kind,
-        effective=effective,
-        act=post.get("act", ""),
-        links=links,
-        note=post.get("note", ""),
-        certain=post.get("certain") == "on",
-    )
-    return spec, []
+        return change, rows, errors, None
+    if change.applying:
+        try:
+            return change, rows, [], restructuring.apply(spec, request.user)
+        except SuccessionError as exc:
+            return change, rows, exc.errors, None
+    return change, rows, [], restructuring.preview(spec)
 
 
+@requires(C.MANAGE_AGENCIES)
 def change_new(request):
     """Record a reorganisation: fill in, preview what it moves, apply."""
-    require(can_manage_agencies(request.user))
-    errors: list[str] = []
-    preview_result = None
-    if request.method == "POST":
-        spec, errors = _spec_from_post(request.POST)
-        if spec is not None:
-            errors = validate(spec)
-        if not errors and request.POST.get("action") == "apply":
-            try:
-                event = restructuring.apply(spec, request.user)
-            except SuccessionError as exc:
-                errors = exc.errors
-            else:
-                messages.success(
-                    request,
-                    _("The change of %(d)s is recorded.")
-                    % {"d": event.effective.strftime("%d/%m/%Y")},
-                )
-                return redirect("agencies:changes")
-        elif not errors:
-            preview_result = restructuring.preview(spec)
+    change, rows, errors, result = _change(request)
+    if isinstance(result, SuccessionEvent):
+        messages.success(
+            request,
+            _("The change of %(d)s is recorded.") % {"d": result.effective.strftime("%d/%m/%Y")},
+        )
+        return redirect("agencies:changes")
     agencies = vi_sorted(
         Agency.objects.select_related("province").order_by("name"), key=lambda a: a.name
     )
@@ -287,39 +224,29 @@ def change_new(request):
         "agencies/change_form.html",
         {
             "errors": errors,
-            "preview": preview_result,
-            "post": request.POST,
-            "selected": set(request.POST.getlist("predecessor")),
+            "preview": result,
+            "form": change,
+            "rows": rows,
+            "selected": set(change.data.getlist("predecessor")) if change.is_bound else set(),
             "agencies": agencies,
             "kinds": SuccessionKind.choices,
             "agency_kinds": AgencyKind.choices,
-            "rows": [
-                {
-                    "i": i,
-                    **{
-                        key: request.POST.get(f"{key}_{i}", "")
-                        for key in ("successor", "new_name", "new_kind", "function", "keywords")
-                    },
-                }
-                for i in range(1, LINE_ROWS + 1)
-            ],
         },
         status=400 if errors else 200,
     )
 
 
+@requires(C.MANAGE_AGENCIES)
 def agency_import(request):
     """Load or correct agencies from a CSV or Excel sheet (commune-level units)."""
-    require(can_manage_agencies(request.user))
     errors: list[str] = []
     result = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors = [_("Choose a .csv or .xlsx file.")]
-        elif upload.size > MAX_IMPORT_BYTES:
-            errors = [_("The file is too large.")]
+        form = AgencyFileForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = form_errors(form)
         else:
+            upload = form.cleaned_data["file"]
             try:
                 result = import_agencies(read_rows(upload.read(), upload.name), request.user)
             except AgencyImportError as exc:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from accounts.permissions import can_view_plans, require
+from access.capabilities import Capability as C
+from access.decorators import requires
 from agencies.models import Agency
 from agencies.registry import find_agency
 from agencies.succession import Lineage, lineage
@@ -62,18 +63,18 @@ class LineageOut(Schema):
 
 
 @router.get("/agencies", response=responses(list[AgencyOut], 403))
+@requires(C.READ_PLANS)
 def list_agencies(request):
     """The agency registry in Vietnamese alphabetical order."""
-    require(can_view_plans(request.user))
     return vi_sorted(Agency.objects.select_related("parent"), key=lambda a: a.name)
 
 
 @router.get("/agencies/{agency_id}/lineage", response=responses(LineageOut, 403, 404))
+@requires(C.READ_PLANS)
 def agency_lineage(request, agency_id: Code):
     """An agency's history: the events of its chain (oldest first) with their dates,
     acts and whether they are confirmed, its predecessors and successors, and who
     answers today for what it answered for. ``agency_id`` is the id or the code."""
-    require(can_view_plans(request.user))
     agency = find_agency(agency_id)
     if agency is None:
         raise NotFound(_("There is no agency with code %(code)s.") % {"code": agency_id})

@@ -37,7 +37,7 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     report_services.StaleRevision: (409, "stale_revision"),
     report_services.ReportError: (400, "report_invalid"),
     budget_services.StaleBudget: (409, "stale_revision"),
-    budget_services.BudgetDenied: (403, "forbidden"),
+    budget_services.BudgetForbidden: (403, "forbidden"),
     budget_services.BudgetError: (400, "budget_invalid"),
     PlanFormatError: (400, "plan_invalid"),
     DocumentError: (400, "document_unreadable"),

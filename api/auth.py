@@ -12,6 +12,7 @@ from ninja import Router
 from ninja.openapi.views import openapi_view
 from ninja.security import HttpBearer, django_auth
 
+from access.decorators import public
 from accounts import tokens
 from api.errors import Unauthorized, body, responses
 from api.schemas import TokenIn, TokenOut
@@ -30,6 +31,7 @@ router = Router(tags=["auth"])
 
 
 @router.post("/auth/token", auth=None, response=responses(TokenOut, 401, public=True))
+@public
 def issue_token(request, body: TokenIn):
     """Exchange a username and password for a bearer token (401 when they are wrong)."""
     issued = tokens.issue_for_credentials(request, body.username, body.password)

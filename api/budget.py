@@ -11,14 +11,15 @@ from typing import Annotated, Literal
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints
 
+from access import lookups
+from access.capabilities import Capability as C
+from access.decorators import requires
 from api.errors import responses
 from api.fields import Id, LongText, Money, PlanCode, Text, Year
 from api.schemas import Input
 from budget import services
 from budget.models import BudgetState, Decision, Source
-from budget.reading import figures_for, get_budget_for_user, get_line
-from budget.summary import Figures, YearFigures
-from plans.views import get_plan_for_user
+from budget.summary import Figures, YearFigures, year_figures
 
 router = Router(tags=["budget"])
 
@@ -135,60 +136,68 @@ BUDGET = "/plans/{code}/years/{year}/budget"
 STEP = responses(BudgetOut, 403, 404, 409)
 
 
-def _budget(request, code: str, year: int):
-    return get_budget_for_user(request.user, get_plan_for_user(request.user, code), year)
+def _out(request, budget) -> dict:
+    """The budget as the user reads it (a reporter: their agency's lines)."""
+    lines = lookups.budget_lines_for_user(request.user, budget)
+    return BudgetOut.of(year_figures(budget.plan, budget.year, lines))
 
 
 def _after(request, budget) -> dict:
     budget.refresh_from_db()
-    return BudgetOut.of(figures_for(request.user, budget))
+    return _out(request, budget)
 
 
 @router.get(BUDGET, response=responses(BudgetOut, 403, 404))
+@requires(C.READ_ALL_BUDGET, C.READ_OWN_BUDGET)
 def get_budget(request, code: PlanCode, year: Year):
     """The year's estimate lines with their appraisal, allocation and spending, the totals
     by task group, agency and source (a reporter sees only their agency's lines)."""
-    return BudgetOut.of(figures_for(request.user, _budget(request, code, year)))
+    return _out(request, lookups.get_budget_for_user(request.user, code, year))
 
 
 @router.post(BUDGET + "/submit", response=STEP)
+@requires(C.SUBMIT_BUDGET)
 def submit_budget(request, code: PlanCode, year: Year):
     """The coordinator sends the year's proposal to the finance department."""
-    budget = _budget(request, code, year)
+    budget = lookups.get_budget_for_user(request.user, code, year)
     services.submit(budget, request.user)
     return _after(request, budget)
 
 
 @router.post(BUDGET + "/lines/{line_id}/appraisal", response=STEP)
+@requires(C.APPRAISE_BUDGET)
 def appraise(request, code: PlanCode, year: Year, line_id: Id, body: AppraisalIn):
     """Finance: accept, reduce (amount and reason) or reject (reason) a line."""
-    budget = _budget(request, code, year)
-    line = get_line(budget, line_id)
+    budget = lookups.get_budget_for_user(request.user, code, year)
+    line = lookups.get_budget_line_for_user(request.user, budget, line_id)
     services.appraise_line(line, request.user, body.decision, body.amount, body.reason)
     return _after(request, budget)
 
 
 @router.post(BUDGET + "/return", response=STEP)
+@requires(C.APPRAISE_BUDGET)
 def return_budget(request, code: PlanCode, year: Year, body: ReasonIn):
     """Finance returns the proposal to the coordinator, with the reason."""
-    budget = _budget(request, code, year)
+    budget = lookups.get_budget_for_user(request.user, code, year)
     services.return_budget(budget, request.user, body.reason)
     return _after(request, budget)
 
 
 @router.post(BUDGET + "/complete", response=STEP)
+@requires(C.APPRAISE_BUDGET)
 def complete(request, code: PlanCode, year: Year):
     """Finance completes the appraisal of every line."""
-    budget = _budget(request, code, year)
+    budget = lookups.get_budget_for_user(request.user, code, year)
     services.complete_appraisal(budget, request.user)
     return _after(request, budget)
 
 
 @router.post(BUDGET + "/allocate", response=STEP)
+@requires(C.APPRAISE_BUDGET)
 def allocate(request, code: PlanCode, year: Year, body: AllocationIn):
     """Finance records UBND tỉnh's decision (number, date, and amounts where a line's
     allocation differs from its appraised amount)."""
-    budget = _budget(request, code, year)
+    budget = lookups.get_budget_for_user(request.user, code, year)
     amounts = {int(k): v for k, v in body.amounts.items()}
     services.allocate(budget, request.user, body.number, body.date, amounts)
     return _after(request, budget)

@@ -8,13 +8,14 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Router
 
-from accounts.permissions import can_read_consolidated_reports, require
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_plan_for_user
 from api.errors import responses
 from api.fields import PlanCode, Year
 from documents import generate
 from documents.content import Kind
 from documents.generate import CONTENT_TYPES
-from plans.views import get_plan_for_user
 
 router = Router(tags=["documents"])
 
@@ -37,7 +38,6 @@ DOCUMENT = responses(None, 403, 404, 503)
 
 
 def _document(request, code: str, kind: str, year: int | None, fmt: str) -> HttpResponse:
-    require(can_read_consolidated_reports(request.user))
     plan = get_plan_for_user(request.user, code)
     output = generate.build(plan, kind, generate.years_for(plan, kind, year), fmt)
     response = HttpResponse(output.data, content_type=output.content_type)
@@ -51,6 +51,7 @@ def _document(request, code: str, kind: str, year: int | None, fmt: str) -> Http
     openapi_extra=FILE,
     url_name="year_report",
 )
+@requires(C.READ_DOCUMENTS)
 def year_report(request, code: PlanCode, year: Year, fmt: Format):
     """The consolidated annual report of ``year``: docx (Nghị định 30 format), xlsx
     (appendices) or pdf (503 where LibreOffice is not installed)."""
@@ -63,6 +64,7 @@ def year_report(request, code: PlanCode, year: Year, fmt: Format):
     openapi_extra=FILE,
     url_name="review_report",
 )
+@requires(C.READ_DOCUMENTS)
 def review_report(request, code: PlanCode, kind: Review, fmt: Format):
     """The mid-term (``midterm``, sơ kết) or final (``final``, tổng kết) review."""
     return _document(request, code, kind, None, fmt)

@@ -6,14 +6,15 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from accounts.permissions import can_view_plans, require
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_plan_for_user
 from api.errors import NotFound, responses
 from api.fields import Id, PlanCode, Year
 from indicators.models import Indicator
 from indicators.overview import TargetProgress, plan_progress
 from indicators.progress import Status
 from indicators.reading import IndicatorReading, progress_year, read_indicator
-from plans.views import get_plan_for_user
 
 router = Router(tags=["indicators"])
 
@@ -128,6 +129,7 @@ class ProgressQuery(Schema):
 
 
 @router.get("/plans/{code}/progress", response=responses(list[TargetStatus], 403, 404))
+@requires(C.READ_PLANS)
 def plan_progress_route(request, code: PlanCode, query: Query[ProgressQuery]):
     """Each target: its indicator, latest value, and status for the year, with the numbers
     the status came from (400 for a year outside the plan)."""
@@ -137,10 +139,10 @@ def plan_progress_route(request, code: PlanCode, query: Query[ProgressQuery]):
 
 
 @router.get("/indicators/{indicator_id}/values", response=responses(IndicatorValues, 403, 404))
+@requires(C.READ_PLANS)
 def indicator_values(request, indicator_id: Id):
     """The indicator's provincial series (total and breakdown) and the values entered
     (a reporter sees another agency's values only once its report is accepted)."""
-    require(can_view_plans(request.user))
     indicator = Indicator.objects.select_related("plan").filter(pk=indicator_id).first()
     if indicator is None:
         raise NotFound(_("There is no such indicator."))

@@ -10,7 +10,9 @@ from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from accounts.permissions import can_import_plans, can_view_plans, require
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_plan_for_user
 from api.errors import responses
 from api.fields import PlanCode, ShortText, checked
 from api.schemas import AgencyRef, PlanDocument, PlanSummary
@@ -18,7 +20,6 @@ from plans.answering import TaskAnswer, plan_tasks_on
 from plans.format import export_plan, plan_queryset
 from plans.importing import check_upload_size, import_upload
 from plans.models import Plan
-from plans.views import get_plan_for_user
 
 router = Router(tags=["plans"])
 
@@ -88,13 +89,14 @@ class TasksQuery(Schema):
 
 
 @router.get("/plans", response=responses(list[PlanSummary], 403))
+@requires(C.READ_PLANS)
 def list_plans(request):
     """All plans, newest period first."""
-    require(can_view_plans(request.user))
     return Plan.objects.order_by("-period_start", "code")
 
 
 @router.post("/plans/import", response=responses(ImportOut, 403), exclude_unset=True)
+@requires(C.IMPORT_PLANS)
 def import_plan(
     request,
     document: UploadedFile = File(..., description=".docx, .txt, .md or a text .pdf"),
@@ -104,13 +106,13 @@ def import_plan(
     administrators): the plan in planwatch.plan/1 with a ``warnings`` list; unless
     ``dry_run``, also saved (a new plan, or a new version of the plan with the same
     code), with ``saved``."""
-    require(can_import_plans(request.user))
     check_upload_size(document.size)
     name = checked(document.name or "", ShortText, "file", "document")
     return import_upload(document.read(), name, request.user, save=not dry_run)
 
 
 @router.get("/plans/{code}", response=responses(PlanDocument, 403, 404))
+@requires(C.READ_PLANS)
 def get_plan(request, code: PlanCode):
     """The plan in the planwatch.plan/1 format (docs/plan-format.md)."""
     plan = get_plan_for_user(request.user, code)
@@ -118,6 +120,7 @@ def get_plan(request, code: PlanCode):
 
 
 @router.get("/plans/{code}/tasks", response=responses(list[TaskOnDay], 403, 404))
+@requires(C.READ_PLANS)
 def plan_tasks(request, code: PlanCode, query: Query[TasksQuery]):
     """Every task with its lead and partner references as issued and the agencies
     answering for them on ``as_of`` (today when omitted)."""

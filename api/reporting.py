@@ -10,12 +10,15 @@ from typing import Annotated
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints
 
+from access import lookups
+from access.capabilities import Capability as C
+from access.decorators import requires
 from api.errors import responses
 from api.fields import MAX_ID, Code, LongText, Money, PlanCode, Text, Year
 from api.schemas import Input
 from reporting import services
 from reporting.models import ItemStatus, ReportState
-from reporting.reading import get_period, get_report_for_user, report_data, reports_for
+from reporting.reading import report_data
 
 router = Router(tags=["reporting"])
 
@@ -111,46 +114,55 @@ class CommentIn(Input):
 REPORT = "/plans/{code}/years/{year}/reports/{agency}"
 
 
-@router.get("/plans/{code}/years/{year}/reports", response=responses(list[ReportSummary], 404))
+@router.get("/plans/{code}/years/{year}/reports", response=responses(list[ReportSummary], 403, 404))
+@requires(C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 def list_reports(request, code: PlanCode, year: Year):
     """Each agency's report for the year (a reporter sees only their own)."""
-    period = get_period(code, year)
-    return [ReportSummary.of(r) for r in reports_for(request.user, period)]
+    period = lookups.get_period_for_user(
+        request.user, lookups.get_plan_for_user(request.user, code), year
+    )
+    reports = period.reports.select_related("agency", "period__plan").order_by("agency__name")
+    return [ReportSummary.of(r) for r in lookups.readable_reports(request.user, reports)]
 
 
 @router.get(REPORT, response=responses(ReportOut, 403, 404))
+@requires(C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 def get_report(request, code: PlanCode, year: Year, agency: Code):
     """The report with its revision; ``task_ids`` maps task codes to the ids PUT uses."""
-    return report_data(get_report_for_user(request.user, code, year, agency))
+    return report_data(lookups.get_report_by_agency_for_user(request.user, code, year, agency))
 
 
 @router.put(REPORT, response=responses(ReportOut, 403, 404, 409))
+@requires(C.EDIT_OWN_REPORT)
 def put_report(request, code: PlanCode, year: Year, agency: Code, body: DraftIn):
     """Save the draft. ``revision`` must be the one last read: 409 otherwise."""
-    report = get_report_for_user(request.user, code, year, agency)
+    report = lookups.get_report_by_agency_for_user(request.user, code, year, agency)
     data = body.model_dump(mode="json", exclude_unset=True)
     revision = data.pop("revision")
     return report_data(services.save_draft(report, request.user, data, revision))
 
 
 @router.post(REPORT + "/submit", response=responses(ReportOut, 403, 404))
+@requires(C.EDIT_OWN_REPORT)
 def submit(request, code: PlanCode, year: Year, agency: Code):
     """The agency sends its report to the coordinator (a new immutable version)."""
-    report = get_report_for_user(request.user, code, year, agency)
+    report = lookups.get_report_by_agency_for_user(request.user, code, year, agency)
     services.submit_report(report, request.user)
     report.refresh_from_db()
     return report_data(report)
 
 
 @router.post(REPORT + "/accept", response=responses(ReportOut, 403, 404))
+@requires(C.REVIEW_REPORTS)
 def accept(request, code: PlanCode, year: Year, agency: Code):
     """The coordinator accepts a submitted report: from now on it counts."""
-    report = get_report_for_user(request.user, code, year, agency)
+    report = lookups.get_report_by_agency_for_user(request.user, code, year, agency)
     return report_data(services.accept_report(report, request.user))
 
 
 @router.post(REPORT + "/return", response=responses(ReportOut, 403, 404))
+@requires(C.REVIEW_REPORTS)
 def return_(request, code: PlanCode, year: Year, agency: Code, body: CommentIn):
     """The coordinator returns a submitted report with a comment (and per field)."""
-    report = get_report_for_user(request.user, code, year, agency)
+    report = lookups.get_report_by_agency_for_user(request.user, code, year, agency)
     return report_data(services.return_report(report, request.user, body.comment, body.fields))

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from access import rules
 from agencies.models import Agency
 from budget import services
 from budget.models import BudgetLine, BudgetYear, Source
@@ -152,6 +153,7 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
         raise services.BudgetError([f"Không đọc được tệp Excel: {exc}"]) from exc
     tasks = {t.code: t for t in Task.objects.current().filter(plan=budget.plan)}
     agencies = {a.code: a for a in Agency.objects.all()}
+    own = rules.estimating_agency(actor)  # None: the actor estimates for any agency
     rows, errors = [], []
     for number, values in enumerate(
         ws.iter_rows(min_row=FIRST_ROW, max_col=8, values_only=True), start=FIRST_ROW
@@ -161,7 +163,7 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
         where = f"Dòng {number}"
         task = tasks.get(str(values[1] or "").strip())
         agency = agencies.get(str(values[3] or "").strip())
-        if actor.is_reporter and agency is None:
+        if agency is None and own is not None:
             agency = actor.agency
         source = _source(values[7])
         if task is None:
@@ -190,7 +192,7 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
         raise services.BudgetError(["Tệp không có dòng dự toán nào."])
     touched = {data["agency"].pk for _w, data in rows}
     services.require(actor, services.EDIT, budget)
-    if actor.is_reporter and touched != {actor.agency_id}:
+    if own is not None and touched != {own}:
         raise services.BudgetError(["Đơn vị chỉ nạp dự toán của mình."])
     BudgetLine.objects.filter(budget=budget, agency_id__in=touched).delete()
     warnings = []

@@ -16,22 +16,21 @@ after a return makes new versions.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
+from access import rules
 from accounts.models import User
 from agencies.models import Agency
 from audit.log import record
 from budget.models import BudgetLine, BudgetState, BudgetVersion, BudgetYear, Decision, Source
 from plans.answering import answering
 from plans.models import Plan, Task
-from planwatch.money import dong
+from planwatch.money import MoneyError, dong, parse_dong
 from planwatch.text import clean
 
-MAX_MONEY = 10**15  # beyond any budget: a typing error
 PLAUSIBLE = 10**11  # 100 tỷ đồng for one line of this plan: warn, allow
 
 EDIT, SUBMIT, APPRAISE, RETURN, COMPLETE, ALLOCATE = (
@@ -42,14 +41,14 @@ EDIT, SUBMIT, APPRAISE, RETURN, COMPLETE, ALLOCATE = (
     "complete",
     "allocate",
 )
-# action -> (states it starts from, roles)
-ACTIONS: dict[str, tuple[set[str], set[str]]] = {
-    EDIT: ({BudgetState.DRAFTING, BudgetState.RETURNED}, {"reporter", "coordinator", "admin"}),
-    SUBMIT: ({BudgetState.DRAFTING, BudgetState.RETURNED}, {"coordinator", "admin"}),
-    APPRAISE: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
-    RETURN: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
-    COMPLETE: ({BudgetState.SUBMITTED}, {"finance", "admin"}),
-    ALLOCATE: ({BudgetState.APPRAISED}, {"finance", "admin"}),
+# action -> the states it starts from; who may take it is access.rules.may_act_on_budget
+ACTIONS: dict[str, set[str]] = {
+    EDIT: {BudgetState.DRAFTING, BudgetState.RETURNED},
+    SUBMIT: {BudgetState.DRAFTING, BudgetState.RETURNED},
+    APPRAISE: {BudgetState.SUBMITTED},
+    RETURN: {BudgetState.SUBMITTED},
+    COMPLETE: {BudgetState.SUBMITTED},
+    ALLOCATE: {BudgetState.APPRAISED},
 }
 MESSAGES = {
     EDIT: "Chỉ đơn vị lập dự toán (hoặc Sở Công Thương) sửa dự toán, khi dự toán đang lập hoặc bị trả lại.",
@@ -69,72 +68,36 @@ class BudgetError(ValueError):
         self.errors = errors
 
 
-class BudgetDenied(BudgetError):
-    """The actor may not take this step on the budget (by role or by its state)."""
-
-
 class StaleBudget(BudgetError):
     """The year changed since it was read; nothing was overwritten."""
 
 
-def _role(user: User) -> str | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return "admin" if user.is_admin else user.role
+class BudgetForbidden(BudgetError):
+    """The step is not the user's to take (the permission layer said no)."""
 
 
 def can(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None) -> bool:
-    states, roles = ACTIONS[action]
-    role = _role(user)
-    if role not in roles or budget.state not in states:
-        return False
-    if action == EDIT and role == "reporter" and line is not None:
-        return line.agency_id == user.agency_id
-    return True
-
-
-def can_read(user: User) -> bool:
-    return _role(user) is not None
+    """Whether ``user`` may take ``action`` now: the year's state and the permission layer."""
+    return budget.state in ACTIONS[action] and rules.may_act_on_budget(user, action, line)
 
 
 def require(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None):
-    if not can(user, action, budget, line):
-        raise BudgetDenied([MESSAGES[action]])
+    if not rules.may_act_on_budget(user, action, line):
+        raise BudgetForbidden([MESSAGES[action]])
+    if budget.state not in ACTIONS[action]:
+        raise BudgetError([MESSAGES[action]])
 
 
 # --- money --------------------------------------------------------------------
 
 
 def parse_amount(value, label: str = "Số tiền") -> int:
-    """Whole đồng from 1250000000, "1250000000", "1.250.000.000", "1 250 000 000 đ"."""
-    if isinstance(value, bool):
-        raise BudgetError([f"{label}: không hợp lệ."])
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ."])
-        number = int(value)
-    else:
-        text = clean(str(value or "")).lower().replace("vnđ", "").replace("đồng", "")
-        text = text.replace("đ", "").strip()
-        if not text:
-            raise BudgetError([f"{label}: chưa nhập số tiền."])
-        compact = re.sub(r"[\s.]", "", text)
-        if text.startswith("-") and re.fullmatch(r"-\d+", compact):
-            raise BudgetError([f"{label}: số tiền không được âm."])
-        if "," in text or re.search(r"\.\d{1,2}$", text.replace(" ", "")):
-            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ ({value})."])
-        if not re.fullmatch(r"\d+", compact) or (
-            "." in text and not re.fullmatch(r"\d{1,3}(\.\d{3})+", text.replace(" ", ""))
-        ):
-            raise BudgetError([f"{label}: “{value}” không phải số tiền."])
-        number = int(compact)
-    if number < 0:
-        raise BudgetError([f"{label}: số tiền không được âm."])
-    if number > MAX_MONEY:
-        raise BudgetError([f"{label}: {number} đồng vượt mọi mức ngân sách hợp lý."])
-    return number
+    """Whole đồng from 1250000000, "1250000000", "1.250.000.000", "1 250 000 000 đ"
+    (planwatch.money.parse_dong, the one money parser); BudgetError otherwise."""
+    try:
+        return parse_dong(value, label)
+    except MoneyError as exc:
+        raise BudgetError([exc.message]) from None
 
 
 def plausibility_warning(amount: int, label: str) -> str | None:
@@ -243,8 +206,9 @@ def _clean_line(
     agency = data.get("agency")
     if isinstance(agency, str):
         agency = Agency.objects.filter(code=agency.strip()).first()
-    if actor.is_reporter:
-        if agency is not None and agency.pk != actor.agency_id:
+    own = rules.estimating_agency(actor)
+    if own is not None:
+        if agency is not None and agency.pk != own:
             errors.append("Đơn vị chỉ lập dự toán của mình.")
         agency = actor.agency
     if agency is None:

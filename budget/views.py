@@ -1,61 +1,50 @@
 """Funding pages: the plan's years (estimated → appraised → allocated → spent, with a
 chart), a year's lines with the step each role may take, its summaries, versions and
-the Excel proposal."""
+the Excel proposal. Each step is its own view on its own form (budget.forms); a step
+refused shows the year's page again with the reason and nothing saved."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access import rules
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import (
+    budget_lines_for_user,
+    get_budget_for_user,
+    get_budget_line_for_user,
+    get_plan_for_user,
+)
 from agencies.models import Agency
 from budget import excel, services
-from budget.models import BudgetLine, BudgetState, Decision, Source
+from budget.forms import (
+    AllocationForm,
+    AppraisalForm,
+    LineForm,
+    OpenYearForm,
+    ReasonForm,
+    RevisionForm,
+    WorkbookForm,
+)
+from budget.models import BudgetState, Decision, Source
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
-from plans.views import get_plan_for_user
 from planwatch.text import vi_sorted
 
-
-def _plan(user, code):
-    if not services.can_read(user):
-        raise PermissionDenied
-    return get_plan_for_user(user, code)
+READ = (C.READ_ALL_BUDGET, C.READ_OWN_BUDGET)
+ESTIMATE = (C.ESTIMATE_ANY_AGENCY, C.ESTIMATE_OWN_AGENCY)
 
 
-def _year(plan, year):
-    try:
-        return services.budget_for(plan, year, create=False)
-    except services.BudgetError as exc:
-        raise Http404(" ".join(exc.errors)) from exc
-
-
-@login_required
+@requires(*READ)
 def overview(request, code: str):
-    plan = _plan(request.user, code)
-    if request.method == "POST":
-        if not (request.user.is_coordinator or request.user.is_admin):
-            raise PermissionDenied
-        try:
-            year = int(request.POST.get("year", ""))
-            services.budget_for(plan, year, create=True)
-        except (ValueError, services.BudgetError) as exc:
-            messages.error(
-                request,
-                " ".join(exc.errors)
-                if isinstance(exc, services.BudgetError)
-                else _("Choose a year."),
-            )
-            return redirect("budget:overview", code=plan.code)
-        return redirect("budget:year", code=plan.code, year=year)
-    rows = [] if request.user.is_reporter else plan_figures(plan)
+    plan = get_plan_for_user(request.user, code)
+    rows = plan_figures(plan) if rules.has(request.user, C.READ_ALL_BUDGET) else []
     existing = (
         {y for y, _f, _s in rows} if rows else set(plan.budgets.values_list("year", flat=True))
     )
@@ -67,7 +56,7 @@ def overview(request, code: str):
             "rows": rows,
             "years": sorted(existing, reverse=True),
             "openable": [y for y in plan.years if y not in existing],
-            "can_open": request.user.is_coordinator or request.user.is_admin,
+            "can_open": rules.has(request.user, C.SUBMIT_BUDGET),
             "chart": {
                 "years": [y for y, _f, _s in rows],
                 "estimated": [f.estimated for _y, f, _s in rows],
@@ -78,184 +67,233 @@ def overview(request, code: str):
     )
 
 
-def _post_amounts(post) -> dict[int, str]:
-    return {
-        int(key.split("-")[1]): value
-        for key, value in post.items()
-        if key.startswith("allocated-") and key.split("-")[1].isdigit()
-    }
+@require_POST
+@requires(C.SUBMIT_BUDGET)
+def open_year(request, code: str):
+    """Open the funding of a year of the plan."""
+    plan = get_plan_for_user(request.user, code)
+    form = OpenYearForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.BudgetError(form.messages())
+        services.budget_for(plan, form.cleaned_data["year"], create=True)
+    except services.BudgetError as exc:
+        messages.error(request, " ".join(exc.errors))
+        return redirect("budget:overview", code=plan.code)
+    return redirect("budget:year", code=plan.code, year=form.cleaned_data["year"])
 
 
-@login_required
-def year_page(request, code: str, year: int):
-    plan = _plan(request.user, code)
-    budget = _year(plan, year)
-    if budget is None:
-        raise Http404(_("No funding has been opened for %(year)s.") % {"year": year})
-    user = request.user
-    errors: list[str] = []
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            revision = int(request.POST["revision"]) if request.POST.get("revision") else None
-            if action == "add":
-                _saved, warnings = services.save_line(
-                    budget, user, _line_data(request.POST), revision=revision
-                )
-                for w in warnings:
-                    messages.warning(request, w)
-                messages.success(request, _("The estimate line is saved."))
-            elif action == "edit":
-                line = _line(budget, request.POST.get("line"))
-                _saved, warnings = services.save_line(
-                    budget, user, _line_data(request.POST), line, revision=revision
-                )
-                for w in warnings:
-                    messages.warning(request, w)
-                messages.success(request, _("The estimate line is saved."))
-            elif action == "delete":
-                services.delete_line(budget, user, _line(budget, request.POST.get("line")))
-            elif action == "submit":
-                services.submit(budget, user, revision=revision)
-                messages.success(request, _("The proposal is sent to the finance department."))
-            elif action == "appraise":
-                line = _line(budget, request.POST.get("line"))
-                services.appraise_line(
-                    line,
-                    user,
-                    request.POST.get("decision", ""),
-                    request.POST.get("appraised", ""),
-                    request.POST.get("reason", ""),
-                )
-            elif action == "return":
-                services.return_budget(budget, user, request.POST.get("reason", ""))
-            elif action == "complete":
-                services.complete_appraisal(budget, user)
-            elif action == "allocate":
-                services.allocate(
-                    budget,
-                    user,
-                    request.POST.get("allocation_number", ""),
-                    _day(request.POST.get("allocation_date", "")),
-                    _post_amounts(request.POST),
-                )
-            else:
-                errors = [_("Unknown action.")]
-        except services.BudgetError as exc:
-            errors = exc.errors
-        if not errors:
-            return redirect("budget:year", code=plan.code, year=year)
-        budget.refresh_from_db()
-    lines_qs = BudgetLine.objects.filter(budget=budget)
-    if user.is_reporter:
-        lines_qs = lines_qs.filter(agency_id=user.agency_id)
-    figures = year_figures(plan, year, lines_qs)
-    tasks = [
-        t
-        for t in Task.objects.current().filter(plan=plan).order_by("group__position", "position")
-        if t.is_active_in(year)
-    ]
-    responsible = (
-        services.answering_agencies(plan, year) if services.can(user, services.EDIT, budget) else {}
-    )
+def _year_context(user, budget) -> dict:
+    plan, year = budget.plan, budget.year
+    figures = year_figures(plan, year, budget_lines_for_user(user, budget))
+    can_edit = services.can(user, services.EDIT, budget)
+    responsible = services.answering_agencies(plan, year) if can_edit else {}
     agencies = {}
     if responsible:
         ids = set().union(*responsible.values())
         agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids)}
-    return render(
-        request,
-        "budget/year.html",
-        {
-            "plan": plan,
-            "budget": budget,
-            "figures": figures,
-            "errors": errors,
-            "post": request.POST if errors else {},
-            "tasks": tasks,
-            "agency_choices": vi_sorted(agencies.values(), key=lambda a: a.name),
-            "sources": Source.choices,
-            "decisions": [(v, label) for v, label in Decision.choices if v != Decision.PENDING],
-            "can_edit": services.can(user, services.EDIT, budget),
-            "can_submit": services.can(user, services.SUBMIT, budget),
-            "can_appraise": services.can(user, services.APPRAISE, budget),
-            "can_allocate": services.can(user, services.ALLOCATE, budget),
-            "is_reporter": user.is_reporter,
-            "versions": budget.versions.select_related("created_by").order_by("-number"),
-            "states": BudgetState,
-        },
-        status=400 if errors else 200,
-    )
-
-
-def _line(budget, raw) -> BudgetLine:
-    line = BudgetLine.objects.filter(
-        budget=budget, pk=int(raw or 0) if str(raw or "0").isdigit() else 0
-    ).first()
-    if line is None:
-        raise services.BudgetError([_("There is no such estimate line.")])
-    return line
-
-
-def _line_data(post) -> dict:
-    task = Task.objects.filter(
-        pk=int(post.get("task") or 0) if str(post.get("task") or "").isdigit() else 0
-    ).first()
-    agency = (
-        Agency.objects.filter(code=post.get("agency", "")[:80]).first()
-        if post.get("agency")
-        else None
-    )
     return {
-        "task": task,
-        "agency": agency,
-        "source": post.get("source", ""),
-        "content": post.get("content", ""),
-        "amount": post.get("amount", ""),
+        "plan": plan,
+        "budget": budget,
+        "figures": figures,
+        "tasks": [
+            t
+            for t in Task.objects.current()
+            .filter(plan=plan)
+            .order_by("group__position", "position")
+            if t.is_active_in(year)
+        ],
+        "agency_choices": vi_sorted(agencies.values(), key=lambda a: a.name),
+        "sources": Source.choices,
+        "decisions": [(v, label) for v, label in Decision.choices if v != Decision.PENDING],
+        "can_edit": can_edit,
+        "can_submit": services.can(user, services.SUBMIT, budget),
+        "can_appraise": services.can(user, services.APPRAISE, budget),
+        "can_allocate": services.can(user, services.ALLOCATE, budget),
+        "editable": {
+            lf.line.pk for lf in figures.lines if services.can(user, services.EDIT, budget, lf.line)
+        },
+        "versions": budget.versions.select_related("created_by").order_by("-number"),
+        "states": BudgetState,
     }
 
 
-def _day(raw: str) -> dt.date | None:
-    raw = (raw or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
+def _render_year(request, budget, errors=(), form=None, status=200):
+    context = _year_context(request.user, budget)
+    context.update(
+        errors=list(errors),
+        post=form.data if form is not None and errors else {},
+        field_errors=form.errors if form is not None else {},
+    )
+    return render(request, "budget/year.html", context, status=status)
 
 
-@login_required
+@requires(*READ)
+def year_page(request, code: str, year: int):
+    return _render_year(request, get_budget_for_user(request.user, code, year))
+
+
+def _step(request, budget, form, call, success: str | None = None, refill: bool = False):
+    """Run ``call()`` (which may answer warnings) when ``form`` is valid; the year's page
+    with the errors (400), nothing saved, otherwise (``refill``: the add-line form shows
+    what was typed, with its errors beside its fields)."""
+    try:
+        if form is not None and not form.is_valid():
+            raise services.BudgetError(form.messages())
+        warnings = call()
+    except services.BudgetError as exc:
+        budget.refresh_from_db()
+        return _render_year(request, budget, exc.errors, form if refill else None, 400)
+    for warning in warnings if isinstance(warnings, list) else []:
+        messages.warning(request, warning)
+    if success:
+        messages.success(request, success)
+    return redirect("budget:year", code=budget.plan.code, year=budget.year)
+
+
+@require_POST
+@requires(*ESTIMATE)
+def line_add(request, code: str, year: int):
+    budget = get_budget_for_user(request.user, code, year)
+    form = LineForm(request.POST, plan=budget.plan)
+    return _step(
+        request,
+        budget,
+        form,
+        lambda: services.save_line(
+            budget, request.user, form.line_data(), revision=form.cleaned_data["revision"]
+        )[1],  # the warnings
+        _("The estimate line is saved."),
+        refill=True,
+    )
+
+
+@require_POST
+@requires(*ESTIMATE)
+def line_edit(request, code: str, year: int, line_id: int):
+    budget = get_budget_for_user(request.user, code, year)
+    line = get_budget_line_for_user(request.user, budget, line_id)
+    form = LineForm(request.POST, plan=budget.plan)
+    return _step(
+        request,
+        budget,
+        form,
+        lambda: services.save_line(
+            budget, request.user, form.line_data(), line, revision=form.cleaned_data["revision"]
+        )[1],  # the warnings
+        _("The estimate line is saved."),
+    )
+
+
+@require_POST
+@requires(*ESTIMATE)
+def line_delete(request, code: str, year: int, line_id: int):
+    budget = get_budget_for_user(request.user, code, year)
+    line = get_budget_line_for_user(request.user, budget, line_id)
+    return _step(request, budget, None, lambda: services.delete_line(budget, request.user, line))
+
+
+@require_POST
+@requires(C.SUBMIT_BUDGET)
+def submit(request, code: str, year: int):
+    budget = get_budget_for_user(request.user, code, year)
+    form = RevisionForm(request.POST)
+    return _step(
+        request,
+        budget,
+        form,
+        lambda: services.submit(budget, request.user, revision=form.cleaned_data["revision"]),
+        _("The proposal is sent to the finance department."),
+    )
+
+
+@require_POST
+@requires(C.APPRAISE_BUDGET)
+def appraise(request, code: str, year: int, line_id: int):
+    budget = get_budget_for_user(request.user, code, year)
+    line = get_budget_line_for_user(request.user, budget, line_id)
+    form = AppraisalForm(request.POST)
+    return _step(
+        request,
+        budget,
+        form,
+        lambda: services.appraise_line(
+            line,
+            request.user,
+            form.cleaned_data["decision"],
+            form.cleaned_data["appraised"],
+            form.cleaned_data["reason"],
+        ),
+    )
+
+
+@require_POST
+@requires(C.APPRAISE_BUDGET)
+def return_budget(request, code: str, year: int):
+    budget = get_budget_for_user(request.user, code, year)
+    form = ReasonForm(request.POST)
+    return _step(
+        request,
+        budget,
+        form,
+        lambda: services.return_budget(budget, request.user, form.cleaned_data["reason"]),
+    )
+
+
+@require_POST
+@requires(C.APPRAISE_BUDGET)
+def complete(request, code: str, year: int):
+    budget = get_budget_for_user(request.user, code, year)
+    return _step(request, budget, None, lambda: services.complete_appraisal(budget, request.user))
+
+
+@require_POST
+@requires(C.APPRAISE_BUDGET)
+def allocate(request, code: str, year: int):
+    budget = get_budget_for_user(request.user, code, year)
+    lines = list(budget_lines_for_user(request.user, budget).select_related("task", "agency"))
+    form = AllocationForm(request.POST, lines=lines)
+    return _step(
+        request,
+        budget,
+        form,
+        lambda: services.allocate(
+            budget,
+            request.user,
+            form.cleaned_data["allocation_number"],
+            form.cleaned_data["allocation_date"],
+            form.amounts(),
+        ),
+    )
+
+
+@requires(*READ)
 def excel_download(request, code: str, year: int):
-    plan = _plan(request.user, code)
-    budget = _year(plan, year)
-    if budget is None:
-        raise Http404
-    agency = request.user.agency if request.user.is_reporter else None
+    budget = get_budget_for_user(request.user, code, year)
+    agency = None if rules.has(request.user, C.READ_ALL_BUDGET) else request.user.agency
     data = excel.build_workbook(budget, agency)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="du-toan-{plan.code}-{year}.xlsx"'
+    name = f"du-toan-{budget.plan.code}-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@login_required
 @require_POST
+@requires(*ESTIMATE)
 def excel_upload(request, code: str, year: int):
-    plan = _plan(request.user, code)
-    budget = _year(plan, year)
-    if budget is None:
-        raise Http404
-    upload = request.FILES.get("file")
-    url = reverse("budget:year", kwargs={"code": plan.code, "year": year})
-    if upload is None:
-        messages.error(request, _("Choose the Excel file."))
-        return redirect(url)
-    if upload.size > excel.MAX_BYTES:
-        messages.error(request, _("The file is too large."))
+    budget = get_budget_for_user(request.user, code, year)
+    url = reverse("budget:year", kwargs={"code": budget.plan.code, "year": year})
+    form = WorkbookForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.messages():
+            messages.error(request, error)
         return redirect(url)
     try:
-        count, warnings = excel.apply_workbook(budget, request.user, upload.read())
+        count, warnings = excel.apply_workbook(
+            budget, request.user, form.cleaned_data["file"].read()
+        )
     except services.BudgetError as exc:
         for error in exc.errors[:30]:
             messages.error(request, error)

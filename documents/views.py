@@ -7,33 +7,30 @@ from __future__ import annotations
 import base64
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import (
-    can_manage_document_templates,
-    can_read_consolidated_reports,
-    require,
-)
+from access import rules
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_job_for_user, get_plan_for_user
 from documents import generate, pdf, word
 from documents.content import DocumentError, Kind, periods_of, review_years
+from documents.forms import GenerateForm, TemplateForm
 from documents.models import DocumentFormat, DocumentJob, DocumentTemplate, JobStatus
 from documents.template import default_template
-from plans.views import get_plan_for_user
 
 DOCX = generate.CONTENT_TYPES[DocumentFormat.DOCX]
 
 
 def _plan(user, code):
-    require(can_read_consolidated_reports(user))
     return get_plan_for_user(user, code)
 
 
-@login_required
+@requires(C.READ_DOCUMENTS)
 def index(request, code: str):
     plan = _plan(request.user, code)
     years = periods_of(plan)
@@ -57,25 +54,26 @@ def index(request, code: str):
             "jobs": jobs,
             "templates": templates,
             "active_template": next((t for t in templates if t.active), None),
-            "can_manage": can_manage_document_templates(request.user),
+            "can_manage": rules.has(request.user, C.MANAGE_DOCUMENTS),
             "pdf_available": pdf.available(),
             "formats": DocumentFormat.choices,
         },
     )
 
 
-@login_required
 @require_POST
+@requires(C.READ_DOCUMENTS)
 def generate_view(request, code: str):
     plan = _plan(request.user, code)
-    kind = request.POST.get("kind", Kind.ANNUAL)
-    fmt = request.POST.get("format", DocumentFormat.DOCX)
+    form = GenerateForm(request.POST)
     try:
-        year = int(request.POST["year"]) if kind == Kind.ANNUAL else None
-        years = generate.years_for(plan, kind, year)
-        job = generate.start_job(plan, kind, years, fmt, request.user)
-    except (KeyError, ValueError, DocumentError) as exc:
-        message = str(exc) if isinstance(exc, DocumentError) else _("Choose a year.")
+        if not form.is_valid():
+            raise DocumentError(form.message())
+        data = form.cleaned_data
+        years = generate.years_for(plan, data["kind"], data["year"])
+        job = generate.start_job(plan, data["kind"], years, data["format"], request.user)
+    except DocumentError as exc:
+        message = str(exc)
         if request.headers.get("HX-Request"):
             return render(request, "documents/_job.html", {"error": message}, status=200)
         messages.error(request, message)
@@ -86,21 +84,17 @@ def generate_view(request, code: str):
 
 
 def _job_for(user, pk: int) -> DocumentJob:
-    job = get_object_or_404(DocumentJob.objects.select_related("plan").defer("result"), pk=pk)
-    require(can_read_consolidated_reports(user))
-    if job.created_by_id != user.pk and not can_manage_document_templates(user):
-        raise Http404
-    return generate.settle_stale(job)
+    return generate.settle_stale(get_job_for_user(user, pk))
 
 
-@login_required
+@requires(C.READ_DOCUMENTS)
 def job(request, pk: int):
     job = _job_for(request.user, pk)
     template = "documents/_job.html" if request.headers.get("HX-Request") else "documents/job.html"
     return render(request, template, {"job": job, "plan": job.plan})
 
 
-@login_required
+@requires(C.READ_DOCUMENTS)
 def job_download(request, pk: int):
     job = _job_for(request.user, pk)
     if job.status != JobStatus.DONE:
@@ -111,7 +105,7 @@ def job_download(request, pk: int):
     return response
 
 
-@login_required
+@requires(C.READ_DOCUMENTS)
 def printable(request, code: str):
     """The report as a printable page (A4, the state format's margins and fonts)."""
     plan = _plan(request.user, code)
@@ -128,7 +122,7 @@ def printable(request, code: str):
     return render(request, "documents/print.html", {"plan": plan, "r": report, "charts": charts})
 
 
-@login_required
+@requires(C.READ_DOCUMENTS)
 def template_download(request, code: str):
     plan = _plan(request.user, code)
     bundled = request.GET.get("bundled") == "1"
@@ -140,37 +134,36 @@ def template_download(request, code: str):
     return response
 
 
-@login_required
+def _template_page(plan) -> str:
+    return reverse("documents:index", kwargs={"code": plan.code}) + "#template"
+
+
 @require_POST
+@requires(C.MANAGE_DOCUMENTS)
 def template_upload(request, code: str):
+    """A Word template of the coordinator's: checked against the latest year's data."""
     plan = _plan(request.user, code)
-    require(can_manage_document_templates(request.user))
-    if request.POST.get("action") == "reset":
-        generate.use_bundled_template(plan, request.user)
-        messages.success(request, _("The bundled template is in use again."))
-        return redirect(reverse("documents:index", kwargs={"code": plan.code}) + "#template")
-    upload = request.FILES.get("template")
-    if upload is None:
-        messages.error(request, _("Choose a Word template (.docx)."))
-    elif upload.size > word.MAX_TEMPLATE_BYTES:
-        messages.error(
-            request,
-            _("The file is too large (%(mb)s MB); the limit is %(limit)s MB.")
-            % {
-                "mb": upload.size // (1024 * 1024),
-                "limit": word.MAX_TEMPLATE_BYTES // (1024 * 1024),
-            },
-        )
+    form = TemplateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors["template"]:
+            messages.error(request, error)
+        return redirect(_template_page(plan))
+    upload = form.cleaned_data["template"]
+    try:
+        tpl = generate.upload_template(plan, upload.name, upload.read(), request.user)
+    except word.TemplateProblem as exc:
+        messages.error(request, _("The template was refused: %(reason)s") % {"reason": exc})
     else:
-        try:
-            tpl = generate.upload_template(plan, upload.name, upload.read(), request.user)
-        except word.TemplateProblem as exc:
-            messages.error(
-                request,
-                _("The template was refused: %(reason)s") % {"reason": exc},
-            )
-        else:
-            messages.success(request, _("The template %(name)s is in use.") % {"name": tpl.name})
-            for warning in tpl.warnings:
-                messages.warning(request, warning)
-    return redirect(reverse("documents:index", kwargs={"code": plan.code}) + "#template")
+        messages.success(request, _("The template %(name)s is in use.") % {"name": tpl.name})
+        for warning in tpl.warnings:
+            messages.warning(request, warning)
+    return redirect(_template_page(plan))
+
+
+@require_POST
+@requires(C.MANAGE_DOCUMENTS)
+def template_reset(request, code: str):
+    plan = _plan(request.user, code)
+    generate.use_bundled_template(plan, request.user)
+    messages.success(request, _("The bundled template is in use again."))
+    return redirect(_template_page(plan))

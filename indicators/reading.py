@@ -1,7 +1,7 @@
 """Reading a plan's progress and an indicator's values: the year a reading is for,
 and which entered values a user may see. A value from an agency report that is not
 accepted yet is that agency's work in progress: a reporter sees it only for their own
-agency (or one it succeeded), as they see only those reports."""
+agency (or one it succeeded), as they see only those reports (access.rules)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import rules
 from indicators.models import Indicator, IndicatorValue
 from indicators.series import Series, plan_series
 from plans.models import Plan
 from reporting.models import ReportState
-from reporting.workflow import predecessors_of
 
 
 class YearOutsidePlan(ValueError):
@@ -44,12 +44,12 @@ def progress_year(plan: Plan, year: int | None = None) -> int:
 def values_visible_to(user, indicator: Indicator) -> QuerySet[IndicatorValue]:
     """The indicator's entered values that ``user`` may read, by year."""
     values = indicator.values.select_related("agency", "report").order_by("year", "category")
-    if user.is_reporter:
-        own = {user.agency_id, *predecessors_of(user)} - {None}
+    agencies = rules.readable_report_agencies(user)
+    if agencies is not None:
         values = values.filter(
             Q(report__isnull=True)
             | Q(report__state=ReportState.ACCEPTED)
-            | Q(report__agency_id__in=own)
+            | Q(report__agency_id__in=agencies)
         )
     return values
 

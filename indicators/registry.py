@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_manage_reporting
+from access import rules
 from audit.log import record, snapshot
 from indicators.models import Category, RegistryEntry
 from indicators.values import ValueError_
@@ -16,10 +16,9 @@ from indicators.values import ValueError_
 def add_entry(
     plan, actor, *, category: str, name: str, year, agency, locality: str = "", evidence: str = ""
 ) -> RegistryEntry:
-    """A coordinator adds for any agency; a reporter only for their own."""
-    if not (
-        can_manage_reporting(actor)
-        or (actor.is_reporter and actor.agency_id == getattr(agency, "pk", None))
+    """REGISTER_ANY_AGENCY adds for any agency, REGISTER_OWN_AGENCY for the own one."""
+    if not rules.can_register(actor) or (
+        agency is not None and not rules.can_register_for(actor, agency.pk)
     ):
         raise PermissionDenied
     errors = []

@@ -27,16 +27,17 @@ def current_values(report: AgencyReport, indicators: list[Indicator]) -> dict[in
 
 
 @transaction.atomic
-def save_from_post(report: AgencyReport, post, actor) -> list[str]:
-    """Save the indicator fields of a report form; the problems, or []."""
+def save_values(report: AgencyReport, values: dict[int, dict[str, str]], actor) -> list[str]:
+    """Save the indicator values entered with a report ({indicator id: {"value",
+    "numerator", "denominator": text}}, as the report form gives them); the
+    problems, or [] (and then nothing of them stays)."""
     errors: list[str] = []
     for indicator in indicators_for(report):
-        prefix = f"indicator-{indicator.pk}-"
-        fields = {k: post.get(prefix + k, "") for k in ("value", "numerator", "denominator")}
+        fields = dict(values.get(indicator.pk) or {})
         if not any(str(v).strip() for v in fields.values()):
             continue
         if indicator.kind == Kind.YES_SHARE:
-            fields = {"value": 1 if fields["value"] in ("1", "yes", "on") else 0}
+            fields = {"value": 1 if fields.get("value") in ("1", "yes", "on") else 0}
         try:
             save_value(
                 indicator,

@@ -4,13 +4,14 @@ whole, and a warning (not a refusal) when a value jumps far from last year's."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.log import record, snapshot
 from indicators.models import Indicator, IndicatorValue, Kind
+from planwatch.forms import parse_decimal
 
 JUMP = Decimal("0.5")  # more than ±50 % from last year's value is worth a second look
 
@@ -24,36 +25,17 @@ class ValueError_(ValueError):
 
 
 def parse_number(text, label: str, errors: list[str]) -> Decimal | None:
-    """ "12,5" -> 12.5 (Vietnamese decimal comma), "1.250" -> 1250, "" -> None."""
+    """ "12,5" -> 12.5 (Vietnamese decimal comma), "1.250.000" -> 1250000, "" -> None
+    (planwatch.forms.parse_decimal); a problem is appended to ``errors``."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    if isinstance(text, int | float | Decimal):
-        return Decimal(str(text))
-    raw = str(text).strip().replace(" ", "")
-    if "," in raw and "." in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    elif "," in raw:
-        raw = raw.replace(",", ".")
-    elif (
-        raw.count(".") >= 1
-        and all(len(p) == 3 for p in raw.split(".")[1:])
-        and len(raw.split(".")[0]) <= 3
-        and raw.count(".") > 1
-    ):
-        raw = raw.replace(".", "")
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
+        return parse_decimal(text)
+    except ValueError:
         errors.append(
             _('%(label)s: "%(value)s" is not a number.') % {"label": label, "value": str(text)[:30]}
         )
         return None
-    if not value.is_finite():
-        errors.append(
-            _('%(label)s: "%(value)s" is not a number.') % {"label": label, "value": str(text)[:30]}
-        )
-        return None
-    return value
 
 
 def _is_count(indicator: Indicator) -> bool:

@@ -9,13 +9,19 @@ import csv
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_manage_reporting, require
+from access import rules
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_plan_for_user
 from agencies.models import Agency
 from indicators import registry as registry_service
 from indicators import values as value_service
+from indicators.forms import BaselineForm, RegistryForm, ValueForm
 from indicators.models import Category, IndicatorValue, RegistryEntry
 from indicators.overview import plan_progress
 from indicators.progress import LABELS, Status
@@ -34,8 +40,6 @@ COLOURS = {
 
 
 def _plan(user, code):
-    from plans.views import get_plan_for_user
-
     return get_plan_for_user(user, code)
 
 
@@ -52,6 +56,7 @@ def _year(request, plan) -> tuple[int, str | None]:
     }
 
 
+@requires(C.READ_PLANS)
 def dashboard(request, code: str):
     plan = _plan(request.user, code)
     year, problem = _year(request, plan)
@@ -80,6 +85,7 @@ def dashboard(request, code: str):
     )
 
 
+@requires(C.READ_PLANS)
 def progress_csv(request, code: str):
     plan = _plan(request.user, code)
     year, _problem = _year(request, plan)
@@ -125,42 +131,19 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in "=+-@" else text
 
 
-def target_page(request, code: str, target_id: int):
+def _target(request, code: str, target_id: int):
     plan = _plan(request.user, code)
     target = Target.objects.current().filter(plan=plan, pk=target_id).first()
     if target is None:
         raise Http404(_("There is no such target."))
     year, problem = _year(request, plan)
     row = next(r for r in plan_progress(plan, year) if r.target.pk == target.pk)
+    return plan, target, year, problem, row
+
+
+def _render_target(request, code: str, target_id: int, errors=(), status=200):
+    plan, target, year, problem, row = _target(request, code, target_id)
     indicator = row.indicator
-    errors: list[str] = []
-    if request.method == "POST" and indicator is not None:
-        require(can_manage_reporting(request.user))
-        try:
-            if request.POST.get("action") == "baseline":
-                value_service.set_baseline(
-                    indicator,
-                    request.POST.get("baseline_year"),
-                    request.POST.get("baseline_value"),
-                    request.user,
-                )
-            else:
-                saved = value_service.save_value(
-                    indicator,
-                    int(request.POST.get("year") or 0),
-                    value=request.POST.get("value"),
-                    numerator=request.POST.get("numerator"),
-                    denominator=request.POST.get("denominator"),
-                    category=(request.POST.get("category") or "")[:120],
-                    actor=request.user,
-                )
-                if saved.warning:
-                    messages.warning(request, saved.warning)
-            messages.success(request, _("Saved."))
-            return redirect(request.get_full_path())
-        except value_service.ValueError_ as exc:
-            errors = exc.errors
-    chart = _chart(plan, target, indicator, row)
     values = []
     if indicator is not None:
         values = list(
@@ -179,14 +162,72 @@ def target_page(request, code: str, target_id: int):
             "year": year,
             "problem": problem,
             "colours": COLOURS,
-            "chart": chart,
+            "chart": _chart(plan, target, indicator, row),
             "values": values,
-            "errors": errors,
-            "can_manage": can_manage_reporting(request.user),
+            "errors": list(errors),
+            "can_manage": rules.can_enter_values(request.user),
             "breakdown": sorted(row.breakdown.items()),
             "years": list(plan.years),
         },
-        status=400 if errors else 200,
+        status=status,
+    )
+
+
+@requires(C.READ_PLANS)
+def target_page(request, code: str, target_id: int):
+    return _render_target(request, code, target_id)
+
+
+def _enter(request, code: str, target_id: int, form, save):
+    """Save with ``save(indicator, cleaned_data)``; the page with the errors otherwise."""
+    row = _target(request, code, target_id)[-1]
+    if row.indicator is None:
+        raise Http404(_("There is no such target."))
+    try:
+        if not form.is_valid():
+            raise value_service.ValueError_(form.messages())
+        saved = save(row.indicator, form.cleaned_data)
+    except value_service.ValueError_ as exc:
+        return _render_target(request, code, target_id, exc.errors, status=400)
+    if getattr(saved, "warning", None):
+        messages.warning(request, saved.warning)
+    messages.success(request, _("Saved."))
+    url = reverse("indicators:target", kwargs={"code": code, "target_id": target_id})
+    return redirect(url + ("?" + request.GET.urlencode() if request.GET else ""))
+
+
+@require_POST
+@requires(C.ENTER_VALUES)
+def target_baseline(request, code: str, target_id: int):
+    return _enter(
+        request,
+        code,
+        target_id,
+        BaselineForm(request.POST),
+        lambda indicator, data: value_service.set_baseline(
+            indicator, data["baseline_year"], data["baseline_value"], request.user
+        ),
+    )
+
+
+@require_POST
+@requires(C.ENTER_VALUES)
+def target_value(request, code: str, target_id: int):
+    """A provincial value entered by the coordinator (a warning when it jumps)."""
+    return _enter(
+        request,
+        code,
+        target_id,
+        ValueForm(request.POST),
+        lambda indicator, data: value_service.save_value(
+            indicator,
+            data["year"],
+            value=data["value"],
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            category=data["category"],
+            actor=request.user,
+        ),
     )
 
 
@@ -234,27 +275,28 @@ def _chart(plan, target, indicator, row) -> dict:
     }
 
 
+@requires(C.READ_PLANS, post=(C.REGISTER_ANY_AGENCY, C.REGISTER_OWN_AGENCY))
 def registry(request, code: str):
     plan = _plan(request.user, code)
     errors: list[str] = []
-    can_add = can_manage_reporting(request.user) or request.user.is_reporter
     if request.method == "POST":
-        require(can_add)
-        agency = (
-            request.user.agency
-            if request.user.is_reporter
-            else Agency.objects.filter(pk=request.POST.get("agency") or 0).first()
-        )
+        form = RegistryForm(request.POST)
         try:
+            if not form.is_valid():
+                raise value_service.ValueError_(form.messages())
+            data = form.cleaned_data
+            agency = data["agency"]
+            if not rules.registers_for_any_agency(request.user):
+                agency = request.user.agency  # the own agency's registry entries only
             registry_service.add_entry(
                 plan,
                 request.user,
-                category=request.POST.get("category", ""),
-                name=request.POST.get("name", ""),
-                year=request.POST.get("year", ""),
+                category=data["category"],
+                name=data["name"],
+                year=data["year"],
                 agency=agency,
-                locality=request.POST.get("locality", ""),
-                evidence=request.POST.get("evidence", ""),
+                locality=data["locality"],
+                evidence=data["evidence"],
             )
         except value_service.ValueError_ as exc:
             errors = exc.errors
@@ -274,7 +316,7 @@ def registry(request, code: str):
             "plan": plan,
             "entries": entries,
             "errors": errors,
-            "can_add": can_add,
+            "can_add": rules.can_register(request.user),
             "categories": Category.choices,
             "agencies": agencies,
             "years": list(plan.years),

@@ -4,43 +4,32 @@ understood beside the source text, correct it in place, and save."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_import_plans, require
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import get_import_for_user
 from plans import import_forms, versions
 from plans.format import PlanFormatError, validate
+from plans.import_forms import DocumentForm
 from plans.importer import DocumentError, ImportFailure
-from plans.importer.document import EXTENSIONS, MAX_BYTES
+from plans.importer.document import MAX_BYTES
 from plans.importing import import_document, preview_changes, save_import, unknown_names
 from plans.models import PlanImport
 
 
-def _get_import_for_user(user, pk: int) -> PlanImport:
-    require(can_import_plans(user))
-    found = PlanImport.objects.filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("There is no such import."))
-    return found
-
-
+@requires(C.IMPORT_PLANS)
 def upload(request):
-    require(can_import_plans(request.user))
     error = None
     if request.method == "POST":
-        upload = request.FILES.get("document")
-        if upload is None:
-            error = _("Choose a file (.docx, .txt, .md or .pdf).")
-        elif upload.size > MAX_BYTES:
-            error = _("The file is too large (%(mb)s MB); the limit is %(limit)s MB.") % {
-                "mb": upload.size // (1024 * 1024),
-                "limit": MAX_BYTES // (1024 * 1024),
-            }
-        elif not upload.name.lower().endswith(EXTENSIONS):
-            error = _("Only .docx, .txt, .md and .pdf files are accepted.")
+        form = DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            error = " ".join(str(e) for e in form.errors["document"])
         else:
+            upload = form.cleaned_data["document"]
             try:
                 result = import_document(upload.read(), upload.name)
             except (DocumentError, ImportFailure) as exc:
@@ -71,45 +60,43 @@ def upload(request):
     )
 
 
+def _save(request, item: PlanImport, data: dict) -> tuple[HttpResponse | None, list[str]]:
+    """Save the reviewed plan (a new plan, or a new version of it)."""
+    groups = {name for name, is_group in item.proposed if is_group}
+    try:
+        plan, _changes = save_import(
+            data, wordings=item.wordings, groups=groups, actor=request.user, source=item.filename
+        )
+    except PlanFormatError as exc:
+        return None, exc.errors
+    item.status, item.plan, item.version = PlanImport.Status.SAVED, plan, plan.version
+    item.save(update_fields=["status", "plan", "version"])
+    messages.success(
+        request,
+        _("Plan %(code)s saved (version %(v)s).") % {"code": plan.code, "v": plan.version},
+    )
+    return redirect("plans:overview", code=plan.code), []
+
+
+@requires(C.IMPORT_PLANS)
 def review(request, pk: int):
-    item = _get_import_for_user(request.user, pk)
+    item = get_import_for_user(request.user, pk)
     data = item.data
     errors: list[str] = []
     if request.method == "POST" and item.status == PlanImport.Status.PREVIEW:
-        data, errors = import_forms.apply_corrections(item.data, request.POST)
-        if not errors:
-            errors = validate(data)
+        form = import_forms.ReviewForm(request.POST, base=item.data)
+        valid = form.is_valid()
+        data = form.corrected or item.data
+        errors = form.messages() if not valid else validate(data)
         if not errors:
             item.data = data
             item.save(update_fields=["data"])
-            if "save" in request.POST:
-                groups = {name for name, is_group in item.proposed if is_group}
-                try:
-                    plan, changes = save_import(
-                        data,
-                        wordings=item.wordings,
-                        groups=groups,
-                        actor=request.user,
-                        source=item.filename,
-                    )
-                except PlanFormatError as exc:
-                    errors = exc.errors
-                else:
-                    item.status, item.plan, item.version = (
-                        PlanImport.Status.SAVED,
-                        plan,
-                        plan.version,
-                    )
-                    item.save(update_fields=["status", "plan", "version"])
-                    messages.success(
-                        request,
-                        _("Plan %(code)s saved (version %(v)s).")
-                        % {"code": plan.code, "v": plan.version},
-                    )
-                    return redirect("plans:overview", code=plan.code)
-            else:
+            if not form.saving:
                 messages.info(request, _("Corrections kept; nothing is saved to the plan yet."))
                 return redirect("plans:import_review", pk=item.pk)
+            response, errors = _save(request, item, data)
+            if response is not None:
+                return response
     warned = {w["where"] for w in item.warnings}
     source = [
         {"where": where, "text": text, "role": item.roles.get(where, ""), "warned": where in warned}

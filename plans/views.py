@@ -6,32 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_view_plans, require
+from access import rules
+from access.capabilities import Capability as C
+from access.decorators import requires, signed_in
+from access.lookups import get_plan_for_user
 from agencies.models import Agency
 from plans.answering import answering
 from plans.format import export_plan, plan_queryset
 from plans.models import Plan, Recurrence, Role
 from plans.queries import filter_tasks, parse_filter
+from planwatch.forms import parse_date
 from planwatch.text import vi_sorted
 
 
-def get_plan_for_user(user, code: str) -> Plan:
-    """The plan ``code`` if the user may read it; 404 for an unknown code."""
-    require(can_view_plans(user))
-    plan = Plan.objects.select_related("coordinator", "issuer").filter(code=code[:64]).first()
-    if plan is None:
-        raise Http404(_("There is no plan with code %(code)s.") % {"code": code[:64]})
-    return plan
-
-
+@signed_in
 def home(request):
-    """Reporters start at their agency's tasks; others at the plan (or the list)."""
-    if request.user.is_reporter and request.user.agency_id:
+    """Who reports for an agency starts at its tasks; others at the plan (or the list)."""
+    if rules.has(request.user, C.EDIT_OWN_REPORT) and request.user.agency_id:
         return redirect("my_tasks")
     plans = list(Plan.objects.order_by("-period_start", "code")[:2])
     if len(plans) == 1:
@@ -39,13 +35,14 @@ def home(request):
     return redirect("plans:list")
 
 
+@requires(C.READ_PLANS)
 def plan_list(request):
-    require(can_view_plans(request.user))
     return render(
         request, "plans/plan_list.html", {"plans": Plan.objects.order_by("-period_start", "code")}
     )
 
 
+@requires(C.READ_PLANS)
 def overview(request, code: str):
     plan = get_plan_for_user(request.user, code)
     duties = plan.duties.select_related("agency", "group").order_by("position")
@@ -63,6 +60,7 @@ def overview(request, code: str):
     )
 
 
+@requires(C.READ_PLANS)
 def targets(request, code: str):
     plan = get_plan_for_user(request.user, code)
     by_milestone: dict[int, list] = {}
@@ -73,6 +71,7 @@ def targets(request, code: str):
     )
 
 
+@requires(C.READ_PLANS)
 def tasks(request, code: str):
     plan = get_plan_for_user(request.user, code)
     flt = parse_filter(plan, request.GET)
@@ -108,21 +107,20 @@ def tasks(request, code: str):
 
 
 def _as_of(raw: str | None) -> tuple[dt.date | None, str | None]:
-    """The "as of" date of the task table (YYYY-MM-DD or dd/mm/yyyy); a wrong one is
+    """The "as of" date of the task table (dd/mm/yyyy or yyyy-mm-dd); a wrong one is
     reported, never fatal."""
     raw = (raw or "").strip()
     if not raw:
         return None, None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw[:10], fmt).date(), None
-        except ValueError:
-            continue
+    day = parse_date(raw[:10])
+    if day is not None:
+        return day, None
     return None, _("The date %(d)s is not valid (day/month/year); showing the plan as issued.") % {
         "d": raw[:12]
     }
 
 
+@requires(C.READ_PLANS)
 def timeline(request, code: str):
     plan = get_plan_for_user(request.user, code)
     years = list(plan.years)
@@ -152,6 +150,7 @@ def timeline(request, code: str):
     )
 
 
+@requires(C.READ_PLANS)
 def plan_json(request, code: str):
     get_plan_for_user(request.user, code)
     plan = plan_queryset().get(code=code)

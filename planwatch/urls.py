@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
+from access.decorators import public
 from accounts.urls import auth_urlpatterns
 from agencies import views as agency_views
 from api.api import api
@@ -18,7 +20,7 @@ urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reporting.forms import format_quantities, parse_money, parse_quantities
+from reporting.forms import format_quantities, parse_quantities
 from reporting.models import AgencyReport, ItemStatus
 from reporting.services import ReportError
 
@@ -216,11 +216,7 @@ def read_workbook(report: AgencyReport, data: bytes) -> dict:
                 _('%(where)s (%(code)s): write quantities one a line as "label: number unit".')
                 % {"where": where, "code": code}
             )
-        spent = values[8]
-        if isinstance(spent, float) and spent.is_integer():
-            spent = int(spent)
-        elif isinstance(spent, str):
-            spent = parse_money(spent)
+        spent = values[8]  # read by the services' money parser (planwatch.money)
         result[str(item.task_id)] = {
             "status": status or item.status,
             "reason": str(values[4] or ""),

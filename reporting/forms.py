@@ -1,26 +1,21 @@
-"""Turning the report form (browser) into the data ``save_draft`` takes."""
+"""The reporting forms: an agency's report (with its indicator values), returning it,
+opening a year, a period's status and due date, evidence and Excel uploads. Each
+turns a POST into the data the services take, with errors bound to their fields."""
 
 from __future__ import annotations
 
 import re
 
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from plans.importer.numbers import to_number
+from planwatch.forms import DateField, MoneyField, RevisionField
+from reporting.models import ItemStatus, PeriodStatus, ReportItem
 
-
-def parse_money(text: str) -> int | str | None:
-    """ "1.250.000.000", "1250000000", "1 250 000 000 đ" -> 1250000000; other text is
-    returned as it is so that the validation can name it."""
-    text = (text or "").strip().replace("đ", "").replace("VNĐ", "").strip()
-    if not text:
-        return None
-    compact = re.sub(r"[\s.]", "", text)
-    if re.fullmatch(r"-?\d+", compact) and (
-        re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text.replace(" ", "")) or "." not in text
-    ):
-        return int(compact)
-    return text
+ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
+INDICATOR_FIELDS = ("value", "numerator", "denominator")
 
 
 def parse_quantities(text: str) -> list[dict] | None:
@@ -45,28 +40,181 @@ def format_quantities(quantities: list[dict]) -> str:
     )
 
 
-def report_data(post, task_ids: list[int]) -> tuple[dict, list[str]]:
-    """The ``save_draft`` data from a POST of the report form."""
-    errors: list[str] = []
-    items = {}
-    for task_id in task_ids:
-        prefix = f"item-{task_id}-"
-        if prefix + "status" not in post:
-            continue
-        quantities = parse_quantities(post.get(prefix + "quantities", ""))
-        if quantities is None:
-            errors.append(_('Quantities: write one a line as "label: number unit".'))
-            quantities = []
-        items[str(task_id)] = {
-            "status": post.get(prefix + "status"),
-            "reason": post.get(prefix + "reason", ""),
-            "done": post.get(prefix + "done", ""),
-            "results": post.get(prefix + "results", ""),
-            "spent": parse_money(post.get(prefix + "spent", "")),
-            "quantities": quantities,
+def item_field(item: ReportItem, name: str) -> str:
+    return f"item-{item.task_id}-{name}"
+
+
+def indicator_field(indicator, name: str) -> str:
+    return f"indicator-{indicator.pk}-{name}"
+
+
+class ReportForm(forms.Form):
+    """The report form. A field the POST does not carry leaves the draft as it is
+    (an autosave sends the whole form; a script may send a part)."""
+
+    action = forms.ChoiceField(
+        choices=[("save", "save"), ("submit", "submit")], required=False, initial="save"
+    )
+    revision = RevisionField()
+    difficulties = forms.CharField(required=False)
+    proposals = forms.CharField(required=False)
+
+    def __init__(self, data, *, items: list[ReportItem], indicators=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.items = items
+        self.indicators = list(indicators)
+        for item in items:
+            code = item.task.code
+            self.fields[item_field(item, "status")] = forms.ChoiceField(
+                choices=ItemStatus.choices,
+                required=False,
+                error_messages={
+                    "invalid_choice": _("Task %(code)s: unknown status.") % {"code": code}
+                },
+            )
+            for name in ("reason", "done", "results", "quantities"):
+                self.fields[item_field(item, name)] = forms.CharField(required=False)
+            self.fields[item_field(item, "spent")] = MoneyField(
+                required=False,
+                label_in_message=_("Task %(code)s, money spent") % {"code": code},
+            )
+        for indicator in self.indicators:
+            for name in INDICATOR_FIELDS:
+                self.fields[indicator_field(indicator, name)] = forms.CharField(required=False)
+
+    @property
+    def submitting(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("action") == "submit"
+
+    def clean(self):
+        data = super().clean()
+        for item in self.items:
+            name = item_field(item, "quantities")
+            if name in self.data:
+                quantities = parse_quantities(data.get(name, ""))
+                if quantities is None:
+                    self.add_error(name, _('Quantities: write one a line as "label: number unit".'))
+                else:
+                    data[name] = quantities
+            status = data.get(item_field(item, "status"))
+            reason = item_field(item, "reason")
+            reason_given = data.get(reason) if reason in self.data else item.reason
+            if status == ItemStatus.NOT_DONE and not reason_given:
+                self.add_error(
+                    reason,
+                    _("Task %(code)s: give the reason it will not be done.")
+                    % {"code": item.task.code},
+                )
+        return data
+
+    def draft_data(self) -> dict:
+        """The ``save_draft`` data: the items and texts the POST carried."""
+        items = {}
+        for item in self.items:
+            if item_field(item, "status") not in self.data:
+                continue
+            items[str(item.task_id)] = {
+                name: self.cleaned_data.get(item_field(item, name))
+                for name in ITEM_FIELDS
+                if item_field(item, name) in self.data
+            }
+        data: dict = {"items": items}
+        for name in ("difficulties", "proposals"):
+            if name in self.data:
+                data[name] = self.cleaned_data[name]
+        return data
+
+    def indicator_values(self) -> dict[int, dict[str, str]]:
+        """{indicator id: {"value"/"numerator"/"denominator": text}} as typed."""
+        return {
+            indicator.pk: {
+                name: self.cleaned_data.get(indicator_field(indicator, name)) or ""
+                for name in INDICATOR_FIELDS
+            }
+            for indicator in self.indicators
         }
-    data = {"items": items}
-    for field in ("difficulties", "proposals"):
-        if field in post:
-            data[field] = post.get(field, "")
-    return data, errors
+
+    def show_typed(self, report) -> None:
+        """Put what was typed back on the report and its items (not saved), so that a
+        form refused shows the user's text, not the stored one."""
+        for name in ("difficulties", "proposals"):
+            if name in self.data:
+                setattr(report, name, self.data.get(name, ""))
+        for item in self.items:
+            for name in ITEM_FIELDS:
+                key = item_field(item, name)
+                if key in self.data:
+                    attr = "quantities_text" if name == "quantities" else name
+                    setattr(item, attr, self.data.get(key, ""))
+            item.field_errors = {
+                name: self.errors.get(item_field(item, name), []) for name in ITEM_FIELDS
+            }
+
+    def messages(self) -> list[str]:
+        """Every error, for the summary at the top of the page and htmx's status line."""
+        return [str(e) for errors in self.errors.values() for e in errors]
+
+
+class ReturnForm(forms.Form):
+    """Returning a report: a general comment and one per task or text field."""
+
+    comment = forms.CharField(required=False)
+
+    def __init__(self, data, *, items: list[ReportItem], **kwargs):
+        super().__init__(data, **kwargs)
+        self.comment_fields = [f"item-{item.task.code}" for item in items]
+        self.comment_fields += ["difficulties", "proposals"]
+        for name in self.comment_fields:
+            self.fields[f"comment-{name}"] = forms.CharField(required=False, max_length=2000)
+
+    def field_comments(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[f"comment-{name}"]
+            for name in self.comment_fields
+            if self.cleaned_data.get(f"comment-{name}")
+        }
+
+
+class OpenPeriodForm(forms.Form):
+    year = forms.IntegerField()
+
+    def __init__(self, data, *, plan, **kwargs):
+        super().__init__(data, **kwargs)
+        message = _("The year must be between %(start)s and %(end)s.") % {
+            "start": plan.period_start,
+            "end": plan.period_end,
+        }
+        self.fields["year"].error_messages.update(invalid=message, required=message)
+
+
+class PeriodStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=PeriodStatus.choices)
+
+
+class DueDateForm(forms.Form):
+    due_date = DateField()
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(error_messages={"required": gettext_lazy("Choose a file.")})
+    task = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, files, *, items: list[ReportItem], **kwargs):
+        super().__init__(data, files, **kwargs)
+        self.fields["task"].choices = [("", "")] + [(i.task_id, i.task.code) for i in items]
+        self.items = {i.task_id: i for i in items}
+
+    def item(self) -> ReportItem | None:
+        return self.items.get(self.cleaned_data.get("task"))
+
+
+class WorkbookForm(forms.Form):
+    file = forms.FileField(
+        error_messages={"required": gettext_lazy("Choose the report's Excel workbook (.xlsx).")}
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose the report's Excel workbook (.xlsx)."))
+        return upload

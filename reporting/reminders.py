@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from accounts.models import User, UserRole
+from access import rules
+from accounts.models import User
 from reporting.models import (
     AgencyReport,
     PeriodStatus,
@@ -25,12 +26,15 @@ from reporting.models import (
 
 
 def recipients(report: AgencyReport) -> list[str]:
-    """The active reporters of the agency, or the agency's own address."""
-    emails = list(
-        User.objects.filter(agency_id=report.agency_id, role=UserRole.REPORTER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    """The active accounts that report for the agency (EDIT_OWN_REPORT), or the
+    agency's own address."""
+    emails = [
+        user.email
+        for user in User.objects.filter(agency_id=report.agency_id, is_active=True).exclude(
+            email=""
+        )
+        if rules.has(user, rules.C.EDIT_OWN_REPORT)
+    ]
     if not emails and report.agency.email:
         emails = [report.agency.email]
     return sorted(set(emails))

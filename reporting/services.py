@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import rules
 from audit.log import record
+from planwatch.money import MoneyError, parse_dong
 from reporting import reminders, workflow
 from reporting.models import (
     AgencyReport,
@@ -24,8 +26,6 @@ from reporting.models import (
     ReportVersion,
     ReviewComment,
 )
-
-MAX_MONEY = 10**15  # a plausible ceiling in đồng; above it is a typing error
 
 
 class ReportError(ValueError):
@@ -88,24 +88,14 @@ def _clean_item(item: ReportItem, data: dict, errors: list[str]) -> None:
     if status == ItemStatus.NOT_DONE and not reason:
         errors.append(_("Task %(code)s: give the reason it will not be done.") % {"code": code})
     spent = data.get("spent", item.spent)
-    if spent not in (None, ""):
-        try:
-            spent = int(spent)
-        except (TypeError, ValueError):
-            errors.append(
-                _("Task %(code)s: money must be a whole number of đồng.") % {"code": code}
-            )
-            spent = None
-        else:
-            if spent < 0:
-                errors.append(_("Task %(code)s: money cannot be negative.") % {"code": code})
-            elif spent > MAX_MONEY:
-                errors.append(
-                    _("Task %(code)s: %(v)s đồng is beyond any plausible budget.")
-                    % {"code": code, "v": spent}
-                )
-    else:
+    if spent in (None, ""):
         spent = None
+    else:
+        try:
+            spent = parse_dong(spent, _("Task %(code)s, money spent") % {"code": code})
+        except MoneyError as exc:
+            errors.append(exc.message)
+            spent = None
     quantities = data.get("quantities", item.quantities) or []
     if not isinstance(quantities, list) or not all(
         isinstance(q, dict) and str(q.get("label", "")).strip() for q in quantities
@@ -193,7 +183,7 @@ def submit_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
         late=late,
     )
     before_state = report.state
-    report.state = ReportState.SUBMITTED
+    report.state = workflow.target(workflow.SUBMIT, report)
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now
     report.late = report.late or (late and number == 1)
@@ -231,7 +221,7 @@ def return_report(
             ReviewComment.objects.create(
                 report=report, version=version, field=field[:64], text=text.strip(), author=user
             )
-    report.state = ReportState.RETURNED
+    report.state = workflow.target(workflow.RETURN, report)
     report.revision += 1
     report.updated_by = user
     report.save()
@@ -257,7 +247,7 @@ def accept_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
     report = _locked(report)
     if not workflow.can(user, workflow.ACCEPT, report):
         raise PermissionDenied
-    report.state = ReportState.ACCEPTED
+    report.state = workflow.target(workflow.ACCEPT, report)
     report.accepted_at = now or timezone.now()
     report.revision += 1
     report.updated_by = user
@@ -278,9 +268,7 @@ def accept_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
 
 def remind(report: AgencyReport, user) -> bool:
     """The coordinator's one-click reminder to an agency that has not reported."""
-    from accounts.permissions import can_manage_reporting
-
-    if not can_manage_reporting(user):
+    if not rules.has(user, rules.C.MANAGE_REPORTING):
         raise PermissionDenied
     sent = reminders.notify(report, ReminderKind.MANUAL, timezone.localdate())
     record(user, "event", report, note="reminder sent" if sent else "reminder not sent")

@@ -1,9 +1,10 @@
-"""Reporting pages: the year's periods and heat map, the coordinator's dashboard,
-an agency's report (edit with autosave, submit, return, accept, compare versions)."""
+"""Reporting pages: the year's periods and heat map, the coordinator's dashboard and
+its steps (status, due date, reminders), an agency's report (edit with autosave,
+submit, return, accept, compare versions), evidence files and the Excel round-trip.
+One view per action, each on a form; who may do what is declared on each view
+(access.decorators) and asked of the permission layer."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,56 +13,51 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.permissions import (
-    can_manage_reporting,
-    can_read_consolidated_reports,
-    can_view_plans,
-    require,
+from access import rules
+from access.capabilities import Capability as C
+from access.decorators import requires
+from access.lookups import (
+    get_editable_report_for_user,
+    get_evidence_for_user,
+    get_period_for_user,
+    get_plan_for_user,
+    get_report_for_user,
+    readable_reports,
 )
 from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
 from reporting import dashboard, evidence, excel, services, workflow
-from reporting.forms import format_quantities, report_data
-from reporting.models import (
-    AgencyReport,
-    Evidence,
-    ItemStatus,
-    ReportingPeriod,
-    ReportItem,
+from reporting.forms import (
+    DueDateForm,
+    EvidenceForm,
+    OpenPeriodForm,
+    PeriodStatusForm,
+    ReportForm,
+    ReturnForm,
+    WorkbookForm,
+    format_quantities,
 )
+from reporting.models import AgencyReport, ItemStatus, ReportingPeriod, ReportItem
 from reporting.periods import PeriodError, open_period, set_due_date, set_period_status
 
-
-def _plan(user, code):
-    from plans.views import get_plan_for_user
-
-    return get_plan_for_user(user, code)
+READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
 
-def get_report_for_user(user, pk: int) -> AgencyReport:
-    """The report if ``user`` may see it: 403 (and nothing shown) otherwise."""
-    report = (
-        AgencyReport.objects.select_related("period", "period__plan", "agency")
-        .filter(pk=pk)
-        .first()
-    )
-    if report is None:
-        raise Http404(_("There is no such report."))
-    if not workflow.can_view(user, report):
-        raise PermissionDenied
-    return report
+# --- the plan's periods and a year's dashboard ---------------------------------------
 
 
+@requires(*READ_REPORTS, post=C.MANAGE_REPORTING)
 def plan_periods(request, code: str):
-    plan = _plan(request.user, code)
+    plan = get_plan_for_user(request.user, code)
     error = None
     if request.method == "POST":
-        require(can_manage_reporting(request.user))
-        year = (request.POST.get("year") or "").strip()
+        form = OpenPeriodForm(request.POST, plan=plan)
         try:
-            period = open_period(plan, int(year) if year.isdigit() else -1, request.user)
+            year = form.cleaned_data["year"] if form.is_valid() else -1
+            period = open_period(plan, year, request.user)
         except PeriodError as exc:
             error = str(exc)
         else:
@@ -81,7 +77,7 @@ def plan_periods(request, code: str):
             "years": years,
             "rows": rows,
             "error": error,
-            "can_manage": can_manage_reporting(request.user),
+            "can_manage": rules.has(request.user, C.MANAGE_REPORTING),
             "openable": [y for y in plan.years if y not in opened],
             "periods": ReportingPeriod.objects.filter(plan=plan).order_by("-year"),
         },
@@ -89,45 +85,18 @@ def plan_periods(request, code: str):
     )
 
 
+@requires(*READ_REPORTS)
 def year_dashboard(request, code: str, year: int):
-    plan = _plan(request.user, code)
-    period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
-    if period is None:
-        raise Http404(_("The reporting period %(year)s is not open.") % {"year": year})
-    if request.user.is_reporter:
-        own = period.reports.filter(agency_id=request.user.agency_id).first()
+    """Every agency's state for the year; one who reads only the own agency's reports
+    goes to that report."""
+    plan = get_plan_for_user(request.user, code)
+    period = get_period_for_user(request.user, plan, year)
+    if not rules.has(request.user, C.READ_ALL_REPORTS):
+        own = readable_reports(request.user, period.reports.all())
+        own = own.filter(agency_id=request.user.agency_id).first()
         if own is None:
             raise PermissionDenied
         return redirect("reporting:report", pk=own.pk)
-    if request.method == "POST":
-        require(can_manage_reporting(request.user))
-        action = request.POST.get("action")
-        try:
-            if action in ("open", "closed", "locked"):
-                set_period_status(period, action, request.user)
-            elif action == "due_date":
-                set_due_date(
-                    period, dt.date.fromisoformat(request.POST.get("due_date", "")), request.user
-                )
-            elif action == "remind":
-                report = period.reports.get(pk=int(request.POST.get("report", 0)))
-                sent = services.remind(report, request.user)
-                messages.info(
-                    request,
-                    _("Reminder sent to %(a)s.") % {"a": report.agency.name}
-                    if sent
-                    else _(
-                        "No reminder sent: already sent today, or the agency has no e-mail address."
-                    ),
-                )
-        except (PeriodError, ValueError, AgencyReport.DoesNotExist) as exc:
-            messages.error(
-                request,
-                str(exc)
-                if isinstance(exc, PeriodError)
-                else _("The request was not valid; nothing changed."),
-            )
-        return redirect("reporting:year", code=plan.code, year=year)
     summary = dashboard.year_summary(period, timezone.localdate())
     return render(
         request,
@@ -136,108 +105,196 @@ def year_dashboard(request, code: str, year: int):
             "plan": plan,
             "period": period,
             "summary": summary,
-            "can_manage": can_manage_reporting(request.user),
-            "can_read_documents": can_read_consolidated_reports(request.user),
+            "can_manage": rules.has(request.user, C.MANAGE_REPORTING),
+            "can_read_documents": rules.can_read_documents(request.user),
             "pdf_available": pdf_available(),
         },
     )
 
 
-def report_page(request, pk: int):
+def _period_step(request, code: str, year: int, form, step) -> HttpResponse:
+    """Run one step on a period (``step(period, cleaned_data)``); its problem as a message."""
+    plan = get_plan_for_user(request.user, code)
+    period = get_period_for_user(request.user, plan, year)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            step(period, form.cleaned_data)
+        except PeriodError as exc:
+            messages.error(request, str(exc))
+    return redirect("reporting:year", code=plan.code, year=year)
+
+
+@require_POST
+@requires(C.MANAGE_REPORTING)
+def period_status(request, code: str, year: int):
+    """Close (late reports still accepted), reopen or lock the period."""
+    return _period_step(
+        request,
+        code,
+        year,
+        PeriodStatusForm(request.POST),
+        lambda period, data: set_period_status(period, data["status"], request.user),
+    )
+
+
+@require_POST
+@requires(C.MANAGE_REPORTING)
+def period_due_date(request, code: str, year: int):
+    return _period_step(
+        request,
+        code,
+        year,
+        DueDateForm(request.POST),
+        lambda period, data: set_due_date(period, data["due_date"], request.user),
+    )
+
+
+@require_POST
+@requires(C.MANAGE_REPORTING)
+def report_remind(request, pk: int):
+    """The coordinator's one-click reminder to an agency that has not reported."""
     report = get_report_for_user(request.user, pk)
+    sent = services.remind(report, request.user)
+    messages.info(
+        request,
+        _("Reminder sent to %(a)s.") % {"a": report.agency.name}
+        if sent
+        else _("No reminder sent: already sent today, or the agency has no e-mail address."),
+    )
+    return redirect("reporting:year", code=report.period.plan.code, year=report.period.year)
+
+
+# --- an agency's report -------------------------------------------------------------
+
+
+def _items(report: AgencyReport) -> list[ReportItem]:
     items = list(
         ReportItem.objects.filter(report=report)
         .select_related("task", "task__group")
         .order_by("task__group__position", "task__position")
     )
-    errors: list[str] = []
-    can_edit = workflow.can(request.user, workflow.EDIT, report)
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        try:
-            if action in ("save", "submit"):
-                data, errors = report_data(request.POST, [i.task_id for i in items])
-                if errors:
-                    raise services.ReportError(errors)
-                revision = int(request.POST.get("revision", "0") or 0)
-                # The draft, its indicator values and the submission stand or fall together.
-                with transaction.atomic():
-                    report = services.save_draft(report, request.user, data, revision)
-                    errors = indicator_reports.save_from_post(report, request.POST, request.user)
-                    if errors:
-                        raise services.ReportError(errors)
-                    if action == "submit":
-                        services.submit_report(report, request.user)
-                if action == "submit":
-                    messages.success(request, _("Report submitted."))
-                elif request.headers.get("HX-Request"):
-                    return render(
-                        request,
-                        "reporting/report.html#saved",
-                        {"report": report, "now": timezone.now()},
-                    )
-                else:
-                    messages.success(request, _("Draft saved."))
-            elif action == "accept":
-                services.accept_report(report, request.user)
-                messages.success(request, _("Report accepted."))
-            elif action == "return":
-                field_comments = {
-                    k[len("comment-") :]: v
-                    for k, v in request.POST.items()
-                    if k.startswith("comment-")
-                }
-                services.return_report(
-                    report, request.user, request.POST.get("comment", ""), field_comments
-                )
-                messages.success(request, _("Report returned to the agency."))
-            else:
-                raise PermissionDenied
-        except services.ReportError as exc:
-            errors = exc.errors
-            if request.headers.get("HX-Request"):
-                return render(
-                    request,
-                    "reporting/report.html#saved",
-                    {"report": report, "errors": errors},
-                    status=200,
-                )
-        else:
-            return redirect("reporting:report", pk=report.pk)
-        report.refresh_from_db()
-    versions = list(report.versions.order_by("number"))
+    for item in items:
+        item.quantities_text = format_quantities(item.quantities)
+        item.field_errors = {}
+    return items
+
+
+def _render_report(request, report, items=None, errors=(), status=200):
+    items = _items(report) if items is None else items
     comments = list(report.comments.select_related("author", "version").order_by("created_at"))
     by_field: dict[str, list] = {}
     for comment in comments:
         by_field.setdefault(comment.field, []).append(comment)
     for item in items:
-        item.quantities_text = format_quantities(item.quantities)
         item.comments = by_field.get(f"item-{item.task.code}", [])
-    files = list(report.evidence.select_related("item__task__group"))
     supplied = indicator_reports.indicators_for(report)
     entered = indicator_reports.current_values(report, supplied)
-    indicator_rows = [(i, entered.get(i.pk)) for i in supplied]
     return render(
         request,
         "reporting/report.html",
         {
             "report": report,
-            "files": files,
-            "indicator_rows": indicator_rows,
+            "files": list(report.evidence.select_related("item__task__group")),
+            "indicator_rows": [(i, entered.get(i.pk)) for i in supplied],
             "items": items,
-            "errors": errors,
-            "can_edit": can_edit,
+            "errors": list(errors),
+            "can_edit": workflow.can(request.user, workflow.EDIT, report),
             "actions": workflow.allowed_actions(request.user, report),
-            "versions": versions,
+            "versions": list(report.versions.order_by("number")),
             "general_comments": by_field.get("", []),
             "field_comments": by_field,
             "statuses": ItemStatus.choices,
             "agency_label": current_names([report.agency], timezone.localdate())[report.agency_id],
         },
-        status=400 if errors else 200,
+        status=status,
     )
 
 
+@requires(*READ_REPORTS, post=C.EDIT_OWN_REPORT)
+def report_page(request, pk: int):
+    if request.method == "POST":
+        return _save_report(request, pk)
+    return _render_report(request, get_report_for_user(request.user, pk))
+
+
+def _save_report(request, pk: int) -> HttpResponse:
+    """Save the draft (autosave: htmx) and, with action=submit, send it."""
+    report = get_editable_report_for_user(request.user, pk)
+    items = _items(report)
+    form = ReportForm(
+        request.POST, items=items, indicators=indicator_reports.indicators_for(report)
+    )
+    errors = form.messages() if not form.is_valid() else []
+    if not errors:
+        try:
+            # The draft, its indicator values and the submission stand or fall together.
+            with transaction.atomic():
+                saved = services.save_draft(
+                    report, request.user, form.draft_data(), form.cleaned_data["revision"]
+                )
+                problems = indicator_reports.save_values(
+                    saved, form.indicator_values(), request.user
+                )
+                if problems:
+                    raise services.ReportError(problems)
+                if form.submitting:
+                    services.submit_report(saved, request.user)
+        except services.ReportError as exc:
+            errors = exc.errors
+    htmx = bool(request.headers.get("HX-Request"))
+    if errors:
+        if htmx:
+            return render(
+                request, "reporting/report.html#saved", {"report": report, "errors": errors}
+            )
+        form.show_typed(report)
+        return _render_report(request, report, items, errors, status=400)
+    if form.submitting:
+        messages.success(request, _("Report submitted."))
+    elif htmx:
+        return render(
+            request, "reporting/report.html#saved", {"report": saved, "now": timezone.now()}
+        )
+    else:
+        messages.success(request, _("Draft saved."))
+    return redirect("reporting:report", pk=report.pk)
+
+
+@require_POST
+@requires(C.REVIEW_REPORTS)
+def report_accept(request, pk: int):
+    report = get_report_for_user(request.user, pk)
+    try:
+        services.accept_report(report, request.user)
+    except services.ReportError as exc:
+        return _render_report(request, report, errors=exc.errors, status=400)
+    messages.success(request, _("Report accepted."))
+    return redirect("reporting:report", pk=report.pk)
+
+
+@require_POST
+@requires(C.REVIEW_REPORTS)
+def report_return(request, pk: int):
+    """Send the report back with a comment (and comments on tasks and fields)."""
+    report = get_report_for_user(request.user, pk)
+    form = ReturnForm(request.POST, items=_items(report))
+    try:
+        if not form.is_valid():
+            raise services.ReportError([str(e) for es in form.errors.values() for e in es])
+        services.return_report(
+            report, request.user, form.cleaned_data["comment"], form.field_comments()
+        )
+    except services.ReportError as exc:
+        return _render_report(request, report, errors=exc.errors, status=400)
+    messages.success(request, _("Report returned to the agency."))
+    return redirect("reporting:report", pk=report.pk)
+
+
+@requires(*READ_REPORTS)
 def compare(request, pk: int):
     report = get_report_for_user(request.user, pk)
     versions = {v.number: v for v in report.versions.all()}
@@ -263,16 +320,17 @@ def compare(request, pk: int):
     )
 
 
+@requires(*READ_REPORTS)
 def my_reports(request):
-    """A reporter's reports across years (everyone else: the plans' periods)."""
-    require(can_view_plans(request.user))
+    """The reports of the user's agency and of the agencies it succeeded, across years."""
     if not request.user.agency_id:
         return redirect("plans:list")
-    agencies = {request.user.agency_id} | workflow.predecessors_of(request.user)
-    reports = (
+    agencies = {request.user.agency_id} | rules.predecessors_of(request.user)
+    reports = readable_reports(
+        request.user,
         AgencyReport.objects.filter(agency_id__in=agencies)
         .select_related("period", "period__plan", "agency")
-        .order_by("-period__year", "agency__name")
+        .order_by("-period__year", "agency__name"),
     )
     return render(
         request,
@@ -281,30 +339,31 @@ def my_reports(request):
     )
 
 
+# --- evidence and Excel ----------------------------------------------------------------
+
+
+@require_POST
+@requires(C.EDIT_OWN_REPORT)
 def evidence_upload(request, pk: int):
-    report = get_report_for_user(request.user, pk)
-    if request.method != "POST":
+    report = get_editable_report_for_user(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES, items=_items(report))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("reporting:report", pk=report.pk)
-    upload = request.FILES.get("file")
-    item = report.items.filter(task_id=request.POST.get("task") or 0).first()
-    if upload is None:
-        messages.error(request, _("Choose a file."))
+    try:
+        evidence.attach(report, request.user, form.cleaned_data["file"], form.item())
+    except services.ReportError as exc:
+        messages.error(request, " ".join(exc.errors))
     else:
-        try:
-            evidence.attach(report, request.user, upload, item)
-        except services.ReportError as exc:
-            messages.error(request, " ".join(exc.errors))
-        else:
-            messages.success(request, _("File attached."))
+        messages.success(request, _("File attached."))
     return redirect("reporting:report", pk=report.pk)
 
 
+@requires(*READ_REPORTS)
 def evidence_download(request, pk: int):
-    found = Evidence.objects.select_related("report", "report__period").filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("There is no such file."))
-    if not workflow.can_view(request.user, found.report):
-        raise PermissionDenied
+    found = get_evidence_for_user(request.user, pk)
     response = FileResponse(
         found.file.open("rb"),
         as_attachment=True,
@@ -315,18 +374,17 @@ def evidence_download(request, pk: int):
     return response
 
 
+@requires(*READ_REPORTS, post=C.EDIT_OWN_REPORT)
 def evidence_delete(request, pk: int):
-    found = Evidence.objects.select_related("report", "report__period").filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("There is no such file."))
-    if not workflow.can_view(request.user, found.report):
-        raise PermissionDenied
-    if request.method == "POST":
-        evidence.remove(found, request.user)
-        messages.success(request, _("File removed."))
+    if request.method != "POST":
+        return redirect("reporting:report", pk=get_evidence_for_user(request.user, pk).report_id)
+    found = get_evidence_for_user(request.user, pk, edit=True)
+    evidence.remove(found, request.user)
+    messages.success(request, _("File removed."))
     return redirect("reporting:report", pk=found.report_id)
 
 
+@requires(*READ_REPORTS)
 def excel_download(request, pk: int):
     report = get_report_for_user(request.user, pk)
     response = HttpResponse(
@@ -338,45 +396,32 @@ def excel_download(request, pk: int):
     return response
 
 
+def _session_key(report: AgencyReport) -> str:
+    return f"excel-{report.pk}"
+
+
+@requires(C.EDIT_OWN_REPORT)
 def excel_upload(request, pk: int):
-    """Read a filled workbook: preview first, then save as a draft (never submit)."""
-    report = get_report_for_user(request.user, pk)
-    if not workflow.can(request.user, workflow.EDIT, report):
-        raise PermissionDenied
-    key = f"excel-{report.pk}"
-    if request.method == "POST" and "confirm" in request.POST:
-        data = request.session.get(key)
-        if not data:
-            messages.error(request, _("Upload the workbook again."))
-            return redirect("reporting:report", pk=report.pk)
-        try:
-            services.save_draft(report, request.user, data, report.revision)
-        except services.ReportError as exc:
-            messages.error(request, " ".join(exc.errors))
-        else:
-            del request.session[key]
-            messages.success(
-                request, _("The workbook was saved as the draft; it is not submitted yet.")
-            )
-        return redirect("reporting:report", pk=report.pk)
+    """Read a filled workbook and show what it holds; saving is ``excel_confirm``."""
+    report = get_editable_report_for_user(request.user, pk)
     errors: list[str] = []
     data = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None or not upload.name.lower().endswith(".xlsx"):
-            errors = [_("Choose the report's Excel workbook (.xlsx).")]
+        form = WorkbookForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = [str(e) for e in form.errors["file"]]
         else:
             try:
-                data = excel.read_workbook(report, upload.read())
+                data = excel.read_workbook(report, form.cleaned_data["file"].read())
                 errors = services.check_draft(report, data)
             except services.ReportError as exc:
                 errors = exc.errors
         if not errors:
-            request.session[key] = data
+            request.session[_session_key(report)] = data
     items = {str(i.task_id): i for i in report.items.select_related("task", "task__group")}
-    rows = []
-    for task_id, values in ((data or {}).get("items") or {}).items():
-        rows.append((items[task_id], values))
+    rows = [
+        (items[task_id], values) for task_id, values in ((data or {}).get("items") or {}).items()
+    ]
     return render(
         request,
         "reporting/excel_preview.html",
@@ -389,3 +434,24 @@ def excel_upload(request, pk: int):
         },
         status=400 if errors else 200,
     )
+
+
+@require_POST
+@requires(C.EDIT_OWN_REPORT)
+def excel_confirm(request, pk: int):
+    """Save the previewed workbook as the draft (never submit)."""
+    report = get_editable_report_for_user(request.user, pk)
+    data = request.session.get(_session_key(report))
+    if not data:
+        messages.error(request, _("Upload the workbook again."))
+        return redirect("reporting:report", pk=report.pk)
+    try:
+        services.save_draft(report, request.user, data, report.revision)
+    except services.ReportError as exc:
+        messages.error(request, " ".join(exc.errors))
+    else:
+        del request.session[_session_key(report)]
+        messages.success(
+            request, _("The workbook was saved as the draft; it is not submitted yet.")
+        )
+    return redirect("reporting:report", pk=report.pk)

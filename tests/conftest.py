@@ -14,6 +14,10 @@ from plans.saving import load_plan_file
 
 PASSWORD = "correct horse battery staple"
 
+# The personas, one per role (two reporters: Sở Du lịch's and another agency's); every
+# test of "each role" runs over these. A new role adds its persona here and below.
+ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings, tmp_path):

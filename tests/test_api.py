@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from plans.format import SEED_PLAN
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, ROLES
 
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 ROUTES = ["/api/v1/plans", "/api/v1/plans/qb-sxtdbv-2021", "/api/v1/agencies"]
 
 

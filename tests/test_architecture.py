@@ -1,4 +1,6 @@
-"""Imports run one way (DESIGN.md): audit <- agencies <- plans <- later apps;
+"""Imports run one way (DESIGN.md): audit <- agencies <- access <- accounts <- plans
+<- later apps (the permission layer, access, sits just above the agency registry,
+whose succession graph its object rules read, and below everything that asks it);
 domain modules never import views or a higher app. Views, URLs, admin and
 commands sit on top and may import any domain module."""
 
@@ -11,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "audit",
     "agencies",
+    "access",
     "accounts",
     "plans",
     "reporting",
@@ -23,17 +26,28 @@ APPS = [
 ALLOWED = {
     "audit": set(),
     "agencies": {"audit"},
-    "accounts": {"agencies", "audit"},
-    "plans": {"agencies", "audit"},
-    "reporting": {"plans", "agencies", "audit", "accounts"},
-    "indicators": {"reporting", "plans", "agencies", "audit", "accounts"},
-    "budget": {"reporting", "plans", "agencies", "audit", "accounts"},
-    "documents": {"indicators", "budget", "reporting", "plans", "agencies", "audit", "accounts"},
+    "access": {"agencies", "audit"},
+    "accounts": {"access", "agencies", "audit"},
+    "plans": {"access", "agencies", "audit"},
+    "reporting": {"plans", "access", "agencies", "audit", "accounts"},
+    "indicators": {"reporting", "plans", "access", "agencies", "audit", "accounts"},
+    "budget": {"reporting", "plans", "access", "agencies", "audit", "accounts"},
+    "documents": {
+        "indicators",
+        "budget",
+        "reporting",
+        "plans",
+        "access",
+        "agencies",
+        "audit",
+        "accounts",
+    },
     "planwatch": set(),
 }
 TOP_LAYER = {
     "views.py",
     "import_views.py",
+    "lookups.py",  # access.lookups: permission-checked fetching for views and the API
     "urls.py",
     "admin.py",
     "apps.py",

@@ -12,9 +12,9 @@ from docx import Document
 from documents.models import DocumentJob, DocumentTemplate
 from documents.template import default_template
 from reporting.periods import open_period
+from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 READERS = {"admin", "coordinator", "finance", "viewer"}
 MANAGERS = {"admin", "coordinator"}
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from reporting.models import AgencyReport, Evidence
 from reporting.periods import open_period
 from reporting.services import submit_report
+from tests.conftest import ROLES
 
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 PDF = b"%PDF-1.4\n%minutes of the training\n"
 
 

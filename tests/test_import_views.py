@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from agencies.models import Agency
 from plans.models import Plan, PlanImport, Task
+from tests.conftest import ROLES
 
 DOCS = Path(__file__).resolve().parent / "documents"
 SEED_TXT = (
@@ -16,7 +17,6 @@ SEED_TXT = (
     / "data"
     / ("ke-hoach-sxtdbv-quang-binh-2021.txt")
 )
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 
 def _upload(client, path: Path, name: str | None = None):

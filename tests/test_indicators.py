@@ -14,9 +14,9 @@ from indicators.overview import plan_progress
 from indicators.progress import Status
 from indicators.values import ValueError_, save_value, set_baseline
 from reporting.models import AgencyReport
+from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 
 @pytest.fixture
@@ -121,8 +121,8 @@ def test_progress_pages_for_each_role(client, demo, personas, role):
     target = _indicator(demo, 2025, 1).target
     assert client.get(reverse("indicators:target", args=[CODE, target.pk])).status_code == 200
     response = client.post(
-        reverse("indicators:target", args=[CODE, target.pk]),
-        {"action": "value", "year": "2024", "value": "95"},
+        reverse("indicators:target_value", args=[CODE, target.pk]),
+        {"year": "2024", "value": "95"},
     )
     assert response.status_code == (302 if role in ("admin", "coordinator") else 403)
 
@@ -237,7 +237,7 @@ def test_an_agency_answers_in_its_report_and_it_counts_once_accepted(client, dem
 
     assert share() == 100.0  # the answer is not counted while the report is only submitted
     client.force_login(coordinator)
-    client.post(url, {"action": "accept"})
+    client.post(reverse("reporting:accept", args=[report.pk]))
     assert share() < 100.0
 
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
+from access import rules
 from agencies.models import Agency
 from audit.models import AuditEntry
 from reporting import workflow
@@ -122,9 +123,11 @@ def test_nothing_moves_in_a_locked_period(period, personas):
 def test_reporter_sees_only_their_agency(period, personas):
     own = _report(period, "qb-so-du-lich")
     other = _report(period, "qb-so-tnmt")
-    assert workflow.can_view(personas["reporter"], own)
-    assert not workflow.can_view(personas["reporter"], other)
-    assert all(workflow.can_view(personas[r], other) for r in ("coordinator", "viewer", "finance"))
+    assert rules.can_read_report(personas["reporter"], own)
+    assert not rules.can_read_report(personas["reporter"], other)
+    assert all(
+        rules.can_read_report(personas[r], other) for r in ("coordinator", "viewer", "finance")
+    )
 
 
 def _item_id(report, code):

@@ -5,9 +5,9 @@ import pytest
 
 from reporting.models import AgencyReport
 from reporting.periods import open_period
+from tests.conftest import ROLES
 
 BASE = "/api/v1/plans/qb-sxtdbv-2021/years/2022/reports"
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def test_round_trip_through_the_browser(client, period, reporter):
     assert preview.status_code == 200 and "Hướng dẫn 45 cơ sở" in preview.content.decode()
     report.refresh_from_db()
     assert report.revision == 1  # nothing saved before confirming
-    client.post(url, {"confirm": "1"})
+    client.post(reverse("reporting:excel_confirm", args=[report.pk]))
     report.refresh_from_db()
     item = report.items.get(task__group__number="V", task__number="2")
     assert (item.status, item.spent, report.state) == ("done", 120000000, "draft")

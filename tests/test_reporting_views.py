@@ -12,9 +12,9 @@ from django.urls import reverse
 from reporting.models import AgencyReport, Reminder, ReportItem
 from reporting.periods import open_period
 from reporting.services import submit_report
+from tests.conftest import ROLES
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 CODE = "qb-sxtdbv-2021"
 
 
@@ -95,9 +95,8 @@ def test_the_cycle_through_the_forms(
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url,
+            reverse("reporting:return", args=[report.pk]),
             {
-                "action": "return",
                 "comment": "Bổ sung số liệu",
                 "comment-item-V.2": "Ghi rõ tên cơ sở",
             },
@@ -110,7 +109,7 @@ def test_the_cycle_through_the_forms(
     report.refresh_from_db()
     client.post(url, {"revision": str(report.revision), "action": "submit"})
     client.force_login(coordinator)
-    client.post(url, {"action": "accept"})
+    client.post(reverse("reporting:accept", args=[report.pk]))
     report.refresh_from_db()
     assert report.state == "accepted"
     compare = client.get(reverse("reporting:compare", args=[report.pk]), {"a": 1, "b": 2})
@@ -157,19 +156,19 @@ def test_bad_input_in_the_form(client, period, reporter, field, value, message):
 
 def test_reporter_cannot_act_on_another_agencys_report(client, period, other_reporter):
     client.force_login(other_reporter)
-    url = reverse("reporting:report", args=[_report(period).pk])
-    for action in ("save", "submit", "accept", "return"):
+    pk = _report(period).pk
+    url = reverse("reporting:report", args=[pk])
+    for action in ("save", "submit"):
         assert client.post(url, {"action": action, "revision": "1"}).status_code == 403
+    for name in ("reporting:accept", "reporting:return"):
+        assert client.post(reverse(name, args=[pk]), {"comment": "x"}).status_code == 403
 
 
 def test_reporter_cannot_accept_their_own_report(client, period, reporter):
     report = _report(period)
     submit_report(report, reporter)
     client.force_login(reporter)
-    assert (
-        client.post(reverse("reporting:report", args=[report.pk]), {"action": "accept"}).status_code
-        == 403
-    )
+    assert client.post(reverse("reporting:accept", args=[report.pk])).status_code == 403
 
 
 def test_dashboard_counts_and_query_count(
@@ -219,10 +218,7 @@ def test_no_reminder_after_submission(period, reporter):
 
 def test_one_click_remind(client, period, coordinator, reporter):
     client.force_login(coordinator)
-    client.post(
-        reverse("reporting:year", args=[CODE, 2022]),
-        {"action": "remind", "report": _report(period).pk},
-    )
+    client.post(reverse("reporting:remind", args=[_report(period).pk]))
     assert Reminder.objects.filter(kind="manual").count() == 1
     assert any(reporter.email in m.to for m in mail.outbox)
 
@@ -290,8 +286,8 @@ def test_comments_on_difficulties_stand_beside_the_field(client, period, reporte
     submit_report(report, reporter)
     client.force_login(coordinator)
     client.post(
-        reverse("reporting:report", args=[report.pk]),
-        {"action": "return", "comment": "Xem lại", "comment-difficulties": "Nêu cụ thể hơn"},
+        reverse("reporting:return", args=[report.pk]),
+        {"comment": "Xem lại", "comment-difficulties": "Nêu cụ thể hơn"},
     )
     client.force_login(reporter)
     page = client.get(reverse("reporting:report", args=[report.pk])).content.decode()

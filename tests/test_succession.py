@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
+from access import rules
 from accounts.models import User
 from agencies.importing import AgencyImportError, import_agencies, read_rows
 from agencies.models import Agency, AgencyGroup, SuccessionEvent, SuccessionKind
@@ -30,6 +32,7 @@ from plans.models import Task
 from reporting import restructuring, workflow
 from reporting.models import AgencyReport
 from reporting.periods import open_period
+from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
 COMMUNES = "agencies/data/quang-tri-2025-cap-xa.csv"
@@ -43,7 +46,6 @@ DISTRICTS = {
     "qb-quang-ninh",
     "qb-le-thuy",
 }
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 # The lead agencies of every task of the seed plan, as the plan was issued (2024) and
 # after the 2025 restructuring (2026). "communes" = the commune-level committees.
@@ -204,7 +206,7 @@ def test_users_move_with_their_agency_and_read_not_edit_the_old_reports(
         action="create", note="succession applied", object_id=str(event.pk)
     ).exists()
     reporter = User.objects.get(pk=reporter.pk)
-    assert workflow.can_view(reporter, old)  # a predecessor's report: read
+    assert rules.can_read_report(reporter, old)  # a predecessor's report: read
     assert not workflow.can(reporter, workflow.EDIT, old)  # not edit
     assert not workflow.can(reporter, workflow.SUBMIT, old)
 
@@ -386,6 +388,15 @@ def test_change_screen_for_each_role(client, restructured, personas, role):
     assert event.certain == allowed
 
 
+def _change(data: dict) -> dict:
+    """The change form's POST: row fields ``successor_1`` as the formset's ``after-0-…``."""
+    out = {"after-TOTAL_FORMS": "3", "after-INITIAL_FORMS": "0"}
+    for key, value in data.items():
+        match = re.fullmatch(r"(successor|new_name|new_kind|function|keywords)_(\d)", key)
+        out[f"after-{int(match[2]) - 1}-{match[1]}" if match else key] = value
+    return out
+
+
 def test_a_coordinator_previews_then_applies_a_change(client, restructured, coordinator):
     client.force_login(coordinator)
     data = {
@@ -396,11 +407,11 @@ def test_a_coordinator_previews_then_applies_a_change(client, restructured, coor
         "successor_1": "qt-so-noi-vu",
         "certain": "on",
     }
-    response = client.post(reverse("agencies:change_new"), {**data, "action": "preview"})
+    response = client.post(reverse("agencies:change_new"), _change({**data, "action": "preview"}))
     html = response.content.decode()
     assert response.status_code == 200 and 'id="preview"' in html
     assert not SuccessionEvent.objects.filter(act="Quyết định 1/QĐ-UBND").exists()
-    response = client.post(reverse("agencies:change_new"), {**data, "action": "apply"})
+    response = client.post(reverse("agencies:change_new"), _change({**data, "action": "apply"}))
     assert response.status_code == 302
     assert _agency("qt-so-tu-phap").valid_to == dt.date(2026, 12, 31)
 
@@ -409,29 +420,33 @@ def test_the_change_screen_preview_lists_tasks_and_users(client, restructured, c
     client.force_login(coordinator)
     response = client.post(
         reverse("agencies:change_new"),
-        {
-            "kind": "merge",
-            "effective": "01/01/2027",
-            "act": "QĐ",
-            "predecessor": ["qb-so-cong-thuong"],
-            "successor_1": "qt-so-cong-thuong",
-            "action": "preview",
-        },
+        _change(
+            {
+                "kind": "merge",
+                "effective": "01/01/2027",
+                "act": "QĐ",
+                "predecessor": ["qb-so-cong-thuong"],
+                "successor_1": "qt-so-cong-thuong",
+                "action": "preview",
+            }
+        ),
     )
     html = response.content.decode()
     assert response.status_code == 400  # Sở Công Thương (QB) already has a successor
     assert "đã có đơn vị kế thừa" in html
     response = client.post(
         reverse("agencies:change_new"),
-        {
-            "kind": "merge",
-            "effective": "01/01/2027",
-            "act": "QĐ",
-            "predecessor": ["qt-so-cong-thuong"],
-            "new_name_1": "Sở Công Thương và Khoa học",
-            "new_kind_1": "department",
-            "action": "preview",
-        },
+        _change(
+            {
+                "kind": "merge",
+                "effective": "01/01/2027",
+                "act": "QĐ",
+                "predecessor": ["qt-so-cong-thuong"],
+                "new_name_1": "Sở Công Thương và Khoa học",
+                "new_kind_1": "department",
+                "action": "preview",
+            }
+        ),
     )
     html = response.content.decode()
     assert response.status_code == 200 and "coordinator" in html  # the coordinator moves
@@ -444,14 +459,16 @@ def test_a_wrong_date_is_a_clear_message(client, restructured, coordinator, valu
     before = _count()
     response = client.post(
         reverse("agencies:change_new"),
-        {
-            "kind": "merge",
-            "effective": value,
-            "act": "QĐ",
-            "predecessor": ["qt-so-tu-phap"],
-            "successor_1": "qt-so-noi-vu",
-            "action": "apply",
-        },
+        _change(
+            {
+                "kind": "merge",
+                "effective": value,
+                "act": "QĐ",
+                "predecessor": ["qt-so-tu-phap"],
+                "successor_1": "qt-so-noi-vu",
+                "action": "apply",
+            }
+        ),
     )
     assert response.status_code == 400
     assert "ngày/tháng/năm" in response.content.decode()

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from plans.format import SEED_PLAN
 from plans.saving import save_plan
+from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
 
@@ -26,7 +27,6 @@ PLAN_PAGES = [
 ]
 ACCOUNT_PAGES = [reverse("accounts:users"), reverse("accounts:user_create")]
 ADMIN_ONLY = [reverse("accounts:audit")]
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
 
 
 @pytest.mark.parametrize(

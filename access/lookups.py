@@ -1,0 +1,169 @@
+"""Permission-checked lookups: the only way views and the API fetch a plan, a report,
+a budget year or line, an import, a document job or an account by what the request
+names. Each raises Http404 for what does not exist and PermissionDenied for what the
+user may not see, so that a view never holds a bare ``.objects.get()``.
+
+A top-layer module (like views): it composes the models of every app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from access import rules
+from accounts.models import User
+from budget.models import BudgetLine, BudgetYear
+from documents.models import DocumentJob
+from plans.models import Plan, PlanImport
+from reporting import workflow
+from reporting.models import AgencyReport, Evidence, ReportingPeriod
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- plans --------------------------------------------------------------------------
+
+
+def get_plan_for_user(user: Any, code: str) -> Plan:
+    """The plan ``code`` if the user may read it; 404 for an unknown code."""
+    _require(rules.can_read_plan(user))
+    plan = Plan.objects.select_related("coordinator", "issuer").filter(code=code[:64]).first()
+    if plan is None:
+        raise Http404(_("There is no plan with code %(code)s.") % {"code": code[:64]})
+    _require(rules.can_read_plan(user, plan))
+    return plan
+
+
+def get_import_for_user(user: Any, pk: int) -> PlanImport:
+    """A plan import waiting for review, for those who import plans."""
+    _require(rules.has(user, rules.C.IMPORT_PLANS))
+    found = PlanImport.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such import."))
+    return found
+
+
+# --- agency reports -------------------------------------------------------------------
+
+
+def readable_reports(user: Any, reports: QuerySet[AgencyReport]) -> QuerySet[AgencyReport]:
+    """``reports`` narrowed to those the user may read."""
+    agencies = rules.readable_report_agencies(user)
+    return reports if agencies is None else reports.filter(agency_id__in=agencies)
+
+
+def _report(user: Any, **where: Any) -> AgencyReport:
+    report = (
+        AgencyReport.objects.select_related("period", "period__plan", "agency")
+        .filter(**where)
+        .first()
+    )
+    if report is None:
+        raise Http404(_("There is no such report."))
+    _require(rules.can_read_report(user, report))
+    return report
+
+
+def get_report_for_user(user: Any, pk: int) -> AgencyReport:
+    """The report if ``user`` may read it: 403 (and nothing shown) otherwise."""
+    return _report(user, pk=pk)
+
+
+def get_report_by_agency_for_user(user: Any, code: str, year: int, agency: str) -> AgencyReport:
+    """The report of ``agency`` (its code) for ``year`` of plan ``code``."""
+    return _report(user, period__plan__code=code[:64], period__year=year, agency__code=agency[:80])
+
+
+def get_editable_report_for_user(user: Any, pk: int) -> AgencyReport:
+    """The report if ``user`` may edit it now (own agency, draft or returned, not locked)."""
+    report = get_report_for_user(user, pk)
+    _require(workflow.can(user, workflow.EDIT, report))
+    return report
+
+
+def get_evidence_for_user(user: Any, pk: int, *, edit: bool = False) -> Evidence:
+    """An evidence file of a report the user may read (``edit``: may edit)."""
+    found = (
+        Evidence.objects.select_related("report", "report__period", "report__agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404(_("There is no such file."))
+    _require(rules.can_read_report(user, found.report))
+    if edit:
+        _require(workflow.can(user, workflow.EDIT, found.report))
+    return found
+
+
+def get_period_for_user(user: Any, plan: Plan, year: int) -> ReportingPeriod:
+    """The reporting period of ``year`` of a plan the user reads."""
+    _require(rules.can_read_reports(user))
+    period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
+    if period is None:
+        raise Http404(_("The reporting period %(year)s is not open.") % {"year": year})
+    return period
+
+
+# --- funding ----------------------------------------------------------------------------
+
+
+def get_budget_for_user(user: Any, code: str, year: int) -> BudgetYear:
+    """The funding of ``year`` of plan ``code``; 404 when not opened (or out of the
+    plan's period)."""
+    _require(rules.can_read_budget(user))
+    plan = get_plan_for_user(user, code)
+    budget = None
+    if plan.period_start <= year <= plan.period_end:
+        budget = BudgetYear.objects.select_related("plan").filter(plan=plan, year=year).first()
+    if budget is None:
+        raise Http404(_("No funding has been opened for %(year)s.") % {"year": year})
+    return budget
+
+
+def budget_lines_for_user(user: Any, budget: BudgetYear) -> QuerySet[BudgetLine]:
+    """The year's estimate lines the user may read."""
+    lines = BudgetLine.objects.filter(budget=budget)
+    agencies = rules.readable_budget_agencies(user)
+    return lines if agencies is None else lines.filter(agency_id__in=agencies)
+
+
+def get_budget_line_for_user(user: Any, budget: BudgetYear, pk: Any) -> BudgetLine:
+    """An estimate line of ``budget``: 404 when there is none, 403 when the user may
+    not read it (another agency's line)."""
+    pk = int(pk) if str(pk or "").isdigit() else 0
+    line = BudgetLine.objects.select_related("task", "agency").filter(budget=budget, pk=pk).first()
+    if line is None:
+        raise Http404(_("There is no such estimate line."))
+    agencies = rules.readable_budget_agencies(user)
+    _require(agencies is None or line.agency_id in agencies)
+    return line
+
+
+# --- documents and accounts -----------------------------------------------------------
+
+
+def get_job_for_user(user: Any, pk: int) -> DocumentJob:
+    """A document generation job: its maker's (MANAGE_DOCUMENTS: anyone's)."""
+    _require(rules.can_read_documents(user))
+    job = DocumentJob.objects.select_related("plan").defer("result").filter(pk=pk).first()
+    if job is None or not rules.can_read_job(user, job):
+        raise Http404
+    return job
+
+
+def get_manageable_user_for(actor: Any, pk: int) -> User:
+    """The user ``pk`` if ``actor`` may manage them; PermissionDenied otherwise."""
+    _require(rules.has(actor, rules.C.MANAGE_ACCOUNTS))
+    target = User.objects.select_related("agency").filter(pk=pk).first()
+    if target is None or not rules.can_manage_user(actor, target):
+        raise PermissionDenied
+    return target
