@@ -110,7 +110,6 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "date_from_datetime_parsing": lambda c: _("Write the date as YYYY-MM-DD."),
     "date_from_datetime_inexact": lambda c: _("Write the date as YYYY-MM-DD."),
     "extra_forbidden": lambda c: _("Unknown field."),
-    "money": lambda c: _("Write an amount of money in whole đồng."),
 }
 
 
