@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from ninja.errors import ValidationError
-from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter
-from pydantic import ValidationError as PydanticError
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from planwatch.text import nfc
@@ -47,14 +45,3 @@ PlanCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z0-9
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Money = Annotated[int, Field(ge=0, le=MAX_MONEY)]
-
-
-def checked(value, kind, source: str, name: str):
-    """``value`` validated as ``kind`` outside a schema (a file's name): ninja's
-    ValidationError, located at ``source``.``name``, when it is not valid."""
-    try:
-        return TypeAdapter(kind).validate_python(value)
-    except PydanticError as exc:
-        raise ValidationError(
-            [{**e, "loc": (source, name, *e["loc"])} for e in exc.errors(include_url=False)]
-        ) from None

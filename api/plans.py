@@ -14,7 +14,7 @@ from access.capabilities import Capability as C
 from access.decorators import requires
 from access.lookups import get_plan_for_user
 from api.errors import responses
-from api.fields import PlanCode, ShortText, checked
+from api.fields import PlanCode
 from api.schemas import AgencyRef, PlanDocument, PlanSummary
 from plans.answering import TaskAnswer, plan_tasks_on
 from plans.format import export_plan, plan_queryset
@@ -107,8 +107,8 @@ def import_plan(
     ``dry_run``, also saved (a new plan, or a new version of the plan with the same
     code), with ``saved``."""
     check_upload_size(document.size)
-    name = checked(document.name or "", ShortText, "file", "document")
-    return import_upload(document.read(), name, request.user, save=not dry_run)
+    # Django keeps an upload's name printable and within 255 characters.
+    return import_upload(document.read(), document.name or "", request.user, save=not dry_run)
 
 
 @router.get("/plans/{code}", response=responses(PlanDocument, 403, 404))

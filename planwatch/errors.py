@@ -1,8 +1,9 @@
 """Error pages in the user's language, with the reason where there is one."""
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 
 
 def forbidden(request, exception=None):
@@ -13,6 +14,11 @@ def not_found(request, exception=None):
     message = ""
     if exception is not None and exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]
+    if request.path.startswith("/api/"):  # an address no API route matches: the API's shape
+        return JsonResponse(
+            {"code": "not_found", "message": _("There is nothing at this address."), "fields": {}},
+            status=404,
+        )
     return render(request, "errors/404.html", {"message": message}, status=404)
 
 

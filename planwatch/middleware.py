@@ -33,11 +33,13 @@ class RejectNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:
-            from django.http import HttpResponseBadRequest
+            from django.http import HttpResponseBadRequest, JsonResponse
             from django.utils.translation import gettext as _
 
-            return HttpResponseBadRequest(
-                _("The address contains a character that is not allowed."),
-                content_type="text/plain; charset=utf-8",
-            )
+            message = _("The address contains a character that is not allowed.")
+            if request.path.startswith("/api/"):  # the API's error shape (api.errors)
+                return JsonResponse(
+                    {"code": "malformed", "message": message, "fields": {}}, status=400
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
