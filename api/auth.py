@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.openapi.views import openapi_view
 from ninja.security import HttpBearer, django_auth
 
 from access.decorators import public
@@ -51,8 +53,9 @@ def signed_in_only(view):
         if user is None and header[:7].lower() == "bearer ":
             user = tokens.user_for_token(header[7:].strip())
         if user is None or not user.is_active:
-            if getattr(view, "func", None) is openapi_view:
-                return redirect_to_login(request.get_full_path())
+            if not request.path.endswith(".json"):  # the docs page, opened in a browser
+                query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+                return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")
             return JsonResponse(
                 body("unauthorized", _("Sign in first: send a bearer token or a session cookie.")),
                 status=401,
