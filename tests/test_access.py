@@ -224,3 +224,9 @@ def test_docs_list_the_table_as_it_is():
     assert documented == {
         c.value: {role for role in columns if c in ROLE_CAPABILITIES[role]} for c in Capability
     }
+
+
+def test_grants_are_edited_in_django_admin(client, admin_user, viewer):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/accounts/user/{viewer.pk}/change/")
+    assert page.status_code == 200 and 'name="extra_capabilities"' in page.content.decode()
