@@ -10,7 +10,10 @@ from audit.admin import AuditedAdmin
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "agency", "is_active")
     list_filter = ("role", "is_active", "is_demo")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Planwatch"), {"fields": ("role", "agency")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Planwatch"), {"fields": ("role", "agency", "extra_capabilities")}),
+    )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Planwatch"), {"fields": ("email", "role", "agency")}),

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from access.capabilities import Capability as C
 from access.decorators import requires
@@ -20,6 +19,7 @@ from accounts.forms import UserForm
 from accounts.models import User
 from audit.log import record
 from audit.models import AuditEntry
+from planwatch.http import post_or_redirect
 from planwatch.text import fold
 
 
@@ -86,8 +86,8 @@ def user_edit(request, pk: int):
     )
 
 
-@require_POST
 @requires(C.MANAGE_ACCOUNTS)
+@post_or_redirect("accounts:user_edit", "pk")
 def user_invite(request, pk: int):
     """E-mail the account a new link to choose its password."""
     target = get_manageable_user_for(request.user, pk)

@@ -130,7 +130,8 @@ class ConfirmForm(forms.Form):
 
 class AgencyFileForm(forms.Form):
     file = forms.FileField(
-        error_messages={"required": gettext_lazy("Choose a .csv or .xlsx file.")}
+        allow_empty_file=True,  # the reader names the problem of an empty file
+        error_messages={"required": gettext_lazy("Choose a .csv or .xlsx file.")},
     )
 
     def clean_file(self):

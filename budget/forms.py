@@ -121,7 +121,10 @@ class OpenYearForm(FormErrors, forms.Form):
 
 
 class WorkbookForm(FormErrors, forms.Form):
-    file = forms.FileField(error_messages={"required": gettext_lazy("Choose the Excel file.")})
+    file = forms.FileField(
+        allow_empty_file=True,  # the reader names the problem of an empty file
+        error_messages={"required": gettext_lazy("Choose the Excel file.")},
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

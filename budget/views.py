@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from access import rules
 from access.capabilities import Capability as C
@@ -35,6 +34,7 @@ from budget.forms import (
 from budget.models import BudgetState, Decision, Source
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
+from planwatch.http import post_or_redirect
 from planwatch.text import vi_sorted
 
 READ = (C.READ_ALL_BUDGET, C.READ_OWN_BUDGET)
@@ -67,8 +67,8 @@ def overview(request, code: str):
     )
 
 
-@require_POST
 @requires(C.SUBMIT_BUDGET)
+@post_or_redirect("budget:overview", "code")
 def open_year(request, code: str):
     """Open the funding of a year of the plan."""
     plan = get_plan_for_user(request.user, code)
@@ -151,8 +151,8 @@ def _step(request, budget, form, call, success: str | None = None, refill: bool 
     return redirect("budget:year", code=budget.plan.code, year=budget.year)
 
 
-@require_POST
 @requires(*ESTIMATE)
+@post_or_redirect("budget:year", "code", "year")
 def line_add(request, code: str, year: int):
     budget = get_budget_for_user(request.user, code, year)
     form = LineForm(request.POST, plan=budget.plan)
@@ -168,8 +168,8 @@ def line_add(request, code: str, year: int):
     )
 
 
-@require_POST
 @requires(*ESTIMATE)
+@post_or_redirect("budget:year", "code", "year")
 def line_edit(request, code: str, year: int, line_id: int):
     budget = get_budget_for_user(request.user, code, year)
     line = get_budget_line_for_user(request.user, budget, line_id)
@@ -185,16 +185,16 @@ def line_edit(request, code: str, year: int, line_id: int):
     )
 
 
-@require_POST
 @requires(*ESTIMATE)
+@post_or_redirect("budget:year", "code", "year")
 def line_delete(request, code: str, year: int, line_id: int):
     budget = get_budget_for_user(request.user, code, year)
     line = get_budget_line_for_user(request.user, budget, line_id)
     return _step(request, budget, None, lambda: services.delete_line(budget, request.user, line))
 
 
-@require_POST
 @requires(C.SUBMIT_BUDGET)
+@post_or_redirect("budget:year", "code", "year")
 def submit(request, code: str, year: int):
     budget = get_budget_for_user(request.user, code, year)
     form = RevisionForm(request.POST)
@@ -207,8 +207,8 @@ def submit(request, code: str, year: int):
     )
 
 
-@require_POST
 @requires(C.APPRAISE_BUDGET)
+@post_or_redirect("budget:year", "code", "year")
 def appraise(request, code: str, year: int, line_id: int):
     budget = get_budget_for_user(request.user, code, year)
     line = get_budget_line_for_user(request.user, budget, line_id)
@@ -227,8 +227,8 @@ def appraise(request, code: str, year: int, line_id: int):
     )
 
 
-@require_POST
 @requires(C.APPRAISE_BUDGET)
+@post_or_redirect("budget:year", "code", "year")
 def return_budget(request, code: str, year: int):
     budget = get_budget_for_user(request.user, code, year)
     form = ReasonForm(request.POST)
@@ -240,15 +240,15 @@ def return_budget(request, code: str, year: int):
     )
 
 
-@require_POST
 @requires(C.APPRAISE_BUDGET)
+@post_or_redirect("budget:year", "code", "year")
 def complete(request, code: str, year: int):
     budget = get_budget_for_user(request.user, code, year)
     return _step(request, budget, None, lambda: services.complete_appraisal(budget, request.user))
 
 
-@require_POST
 @requires(C.APPRAISE_BUDGET)
+@post_or_redirect("budget:year", "code", "year")
 def allocate(request, code: str, year: int):
     budget = get_budget_for_user(request.user, code, year)
     lines = list(budget_lines_for_user(request.user, budget).select_related("task", "agency"))
@@ -280,8 +280,8 @@ def excel_download(request, code: str, year: int):
     return response
 
 
-@require_POST
 @requires(*ESTIMATE)
+@post_or_redirect("budget:year", "code", "year")
 def excel_upload(request, code: str, year: int):
     budget = get_budget_for_user(request.user, code, year)
     url = reverse("budget:year", kwargs={"code": budget.plan.code, "year": year})

@@ -45,7 +45,8 @@ class GenerateForm(forms.Form):
 
 class TemplateForm(forms.Form):
     template = forms.FileField(
-        error_messages={"required": gettext_lazy("Choose a Word template (.docx).")}
+        allow_empty_file=True,  # the reader names the problem of an empty file
+        error_messages={"required": gettext_lazy("Choose a Word template (.docx).")},
     )
 
     def clean_template(self):

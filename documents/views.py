@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from access import rules
 from access.capabilities import Capability as C
@@ -22,6 +21,7 @@ from documents.content import DocumentError, Kind, periods_of, review_years
 from documents.forms import GenerateForm, TemplateForm
 from documents.models import DocumentFormat, DocumentJob, DocumentTemplate, JobStatus
 from documents.template import default_template
+from planwatch.http import post_or_redirect
 
 DOCX = generate.CONTENT_TYPES[DocumentFormat.DOCX]
 
@@ -61,8 +61,8 @@ def index(request, code: str):
     )
 
 
-@require_POST
 @requires(C.READ_DOCUMENTS)
+@post_or_redirect("documents:index", "code")
 def generate_view(request, code: str):
     plan = _plan(request.user, code)
     form = GenerateForm(request.POST)
@@ -138,8 +138,8 @@ def _template_page(plan) -> str:
     return reverse("documents:index", kwargs={"code": plan.code}) + "#template"
 
 
-@require_POST
 @requires(C.MANAGE_DOCUMENTS)
+@post_or_redirect("documents:index", "code")
 def template_upload(request, code: str):
     """A Word template of the coordinator's: checked against the latest year's data."""
     plan = _plan(request.user, code)
@@ -160,8 +160,8 @@ def template_upload(request, code: str):
     return redirect(_template_page(plan))
 
 
-@require_POST
 @requires(C.MANAGE_DOCUMENTS)
+@post_or_redirect("documents:index", "code")
 def template_reset(request, code: str):
     plan = _plan(request.user, code)
     generate.use_bundled_template(plan, request.user)

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from access import rules
 from access.capabilities import Capability as C
@@ -26,6 +25,7 @@ from indicators.models import Category, IndicatorValue, RegistryEntry
 from indicators.overview import plan_progress
 from indicators.progress import LABELS, Status
 from plans.models import Target
+from planwatch.http import post_or_redirect
 from planwatch.text import vi_sorted
 
 COLOURS = {
@@ -196,8 +196,8 @@ def _enter(request, code: str, target_id: int, form, save):
     return redirect(url + ("?" + request.GET.urlencode() if request.GET else ""))
 
 
-@require_POST
 @requires(C.ENTER_VALUES)
+@post_or_redirect("indicators:target", "code", "target_id")
 def target_baseline(request, code: str, target_id: int):
     return _enter(
         request,
@@ -210,8 +210,8 @@ def target_baseline(request, code: str, target_id: int):
     )
 
 
-@require_POST
 @requires(C.ENTER_VALUES)
+@post_or_redirect("indicators:target", "code", "target_id")
 def target_value(request, code: str, target_id: int):
     """A provincial value entered by the coordinator (a warning when it jumps)."""
     return _enter(

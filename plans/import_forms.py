@@ -27,7 +27,8 @@ TASK_FIELDS += ("tf_recurrence",)
 
 class DocumentForm(forms.Form):
     document = forms.FileField(
-        error_messages={"required": gettext_lazy("Choose a file (.docx, .txt, .md or .pdf).")}
+        allow_empty_file=True,  # the reader names the problem of an empty file
+        error_messages={"required": gettext_lazy("Choose a file (.docx, .txt, .md or .pdf).")},
     )
 
     def clean_document(self):

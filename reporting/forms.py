@@ -196,7 +196,10 @@ class DueDateForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(error_messages={"required": gettext_lazy("Choose a file.")})
+    file = forms.FileField(
+        allow_empty_file=True,  # the reader names the problem of an empty file
+        error_messages={"required": gettext_lazy("Choose a file.")},
+    )
     task = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
     def __init__(self, data, files, *, items: list[ReportItem], **kwargs):
@@ -210,7 +213,8 @@ class EvidenceForm(forms.Form):
 
 class WorkbookForm(forms.Form):
     file = forms.FileField(
-        error_messages={"required": gettext_lazy("Choose the report's Excel workbook (.xlsx).")}
+        allow_empty_file=True,  # the reader names the problem of an empty file
+        error_messages={"required": gettext_lazy("Choose the report's Excel workbook (.xlsx).")},
     )
 
     def clean_file(self):

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from access import rules
 from access.capabilities import Capability as C
@@ -29,6 +28,7 @@ from access.lookups import (
 from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
+from planwatch.http import post_or_redirect
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
     DueDateForm,
@@ -128,8 +128,8 @@ def _period_step(request, code: str, year: int, form, step) -> HttpResponse:
     return redirect("reporting:year", code=plan.code, year=year)
 
 
-@require_POST
 @requires(C.MANAGE_REPORTING)
+@post_or_redirect("reporting:year", "code", "year")
 def period_status(request, code: str, year: int):
     """Close (late reports still accepted), reopen or lock the period."""
     return _period_step(
@@ -141,8 +141,8 @@ def period_status(request, code: str, year: int):
     )
 
 
-@require_POST
 @requires(C.MANAGE_REPORTING)
+@post_or_redirect("reporting:year", "code", "year")
 def period_due_date(request, code: str, year: int):
     return _period_step(
         request,
@@ -153,8 +153,8 @@ def period_due_date(request, code: str, year: int):
     )
 
 
-@require_POST
 @requires(C.MANAGE_REPORTING)
+@post_or_redirect("reporting:report", "pk")
 def report_remind(request, pk: int):
     """The coordinator's one-click reminder to an agency that has not reported."""
     report = get_report_for_user(request.user, pk)
@@ -264,8 +264,8 @@ def _save_report(request, pk: int) -> HttpResponse:
     return redirect("reporting:report", pk=report.pk)
 
 
-@require_POST
 @requires(C.REVIEW_REPORTS)
+@post_or_redirect("reporting:report", "pk")
 def report_accept(request, pk: int):
     report = get_report_for_user(request.user, pk)
     try:
@@ -276,8 +276,8 @@ def report_accept(request, pk: int):
     return redirect("reporting:report", pk=report.pk)
 
 
-@require_POST
 @requires(C.REVIEW_REPORTS)
+@post_or_redirect("reporting:report", "pk")
 def report_return(request, pk: int):
     """Send the report back with a comment (and comments on tasks and fields)."""
     report = get_report_for_user(request.user, pk)
@@ -342,8 +342,8 @@ def my_reports(request):
 # --- evidence and Excel ----------------------------------------------------------------
 
 
-@require_POST
 @requires(C.EDIT_OWN_REPORT)
+@post_or_redirect("reporting:report", "pk")
 def evidence_upload(request, pk: int):
     report = get_editable_report_for_user(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES, items=_items(report))
@@ -436,8 +436,8 @@ def excel_upload(request, pk: int):
     )
 
 
-@require_POST
 @requires(C.EDIT_OWN_REPORT)
+@post_or_redirect("reporting:report", "pk")
 def excel_confirm(request, pk: int):
     """Save the previewed workbook as the draft (never submit)."""
     report = get_editable_report_for_user(request.user, pk)

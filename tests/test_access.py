@@ -210,3 +210,23 @@ def test_templates_hold_no_role_checks():
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"is_reporter|is_coordinator|is_admin|user\.role\b", text), path
+
+
+def test_docs_list_the_table_as_it_is():
+    text = (ROOT / "docs" / "roles.md").read_text(encoding="utf-8")
+    table = text.split("## The capability table", 1)[1].split("\n\n", 2)[1]
+    columns = [Role.ADMIN, Role.COORDINATOR, Role.REPORTER, Role.FINANCE, Role.VIEWER]
+    documented = {}
+    for row in table.splitlines()[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        name = re.match(r"`(\w+)`", cells[0])[1]
+        documented[name] = {role for role, cell in zip(columns, cells[1:], strict=True) if cell}
+    assert documented == {
+        c.value: {role for role in columns if c in ROLE_CAPABILITIES[role]} for c in Capability
+    }
+
+
+def test_grants_are_edited_in_django_admin(client, admin_user, viewer):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/accounts/user/{viewer.pk}/change/")
+    assert page.status_code == 200 and 'name="extra_capabilities"' in page.content.decode()

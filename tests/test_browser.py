@@ -236,7 +236,7 @@ def test_a_coordinator_sees_who_answers_now_and_records_a_change(page):
     page.fill("#id_effective", "01/01/2027")
     page.fill("#id_act", "Quyết định thử nghiệm")
     page.select_option("#id_predecessor", ["qt-so-tu-phap"])
-    page.select_option("select[name=successor_1]", "qt-so-noi-vu")
+    page.select_option("select[name=after-0-successor]", "qt-so-noi-vu")
     page.click("#preview-button")
     page.wait_for_selector("#preview")
     page.click("#apply-button")
