@@ -57,11 +57,6 @@ class NotFound(ApiError):
     code = "not_found"
 
 
-class Unavailable(ApiError):
-    status = 503
-    code = "unavailable"
-
-
 def responses(ok: Any, *errors: int, public: bool = False) -> dict[int, Any]:
     """The ``response=`` of an operation: its success schema, the statuses every
     operation can answer (400, 422, 414 and, unless ``public``, 401) and ``errors``."""

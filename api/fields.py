@@ -38,7 +38,6 @@ def Text(max_length: int, min_length: int = 0):  # a type factory, named as a ty
     ]
 
 
-ShortText = Text(255)
 LongText = Text(20_000)
 Code = Annotated[str, StringConstraints(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")]
 PlanCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
