@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -39,6 +41,29 @@ CHECKS = [
 EXAMPLES = 4  # per operation, role and kind of data
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
+
+
+@pytest.fixture
+def app():
+    """Django's WSGI application, keeping the test's database connection open across
+    requests as Django's test client does (a request's end would otherwise close the
+    connection, and with it the test's transaction on PostgreSQL)."""
+    handler = get_wsgi_application()
+
+    def call(environ, start_response):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            result = handler(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                result.close()  # sends request_finished, as a WSGI server would
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+    return call
 
 
 @pytest.fixture
@@ -89,8 +114,7 @@ def _token(client, user) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_server_error_and_every_answer_documented(client, world, personas, role):
-    app = get_wsgi_application()
+def test_no_server_error_and_every_answer_documented(client, app, world, personas, role):
     headers = {"Authorization": f"Bearer {_token(client, personas[role])}"}
     problems = []
     for result in schema.get_all_operations():
