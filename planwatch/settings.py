@@ -171,4 +171,4 @@ REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=
 # documents are generated in a background thread (the page shows progress) or in
 # the request (tests, or servers that forbid threads).
 PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
-DOCUMENTS_IN_BACKGROUND = env_str("DOCUMENTS_IN_BACKGROUND", "1") not in ("0", "false", "no")
+DOCUMENTS_IN_BACKGROUND = env_bool("DOCUMENTS_IN_BACKGROUND", True)
