@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from agencies.models import Agency
@@ -30,6 +32,8 @@ from plans.answering import answering
 from plans.models import Plan, Task
 from planwatch.money import dong
 from planwatch.text import clean
+from reporting.models import ReportingPeriod
+from reporting.periods import default_due_date
 
 MAX_MONEY = 10**15  # beyond any budget: a typing error
 PLAUSIBLE = 10**11  # 100 tỷ đồng for one line of this plan: warn, allow
@@ -52,17 +56,26 @@ ACTIONS: dict[str, tuple[set[str], set[str]]] = {
     ALLOCATE: ({BudgetState.APPRAISED}, {"finance", "admin"}),
 }
 MESSAGES = {
-    EDIT: "Chỉ đơn vị lập dự toán (hoặc Sở Công Thương) sửa dự toán, khi dự toán đang lập hoặc bị trả lại.",
-    SUBMIT: "Chỉ Sở Công Thương gửi dự toán, khi dự toán đang lập hoặc bị trả lại.",
-    APPRAISE: "Chỉ Sở Tài chính thẩm định, khi dự toán đã được gửi.",
-    RETURN: "Chỉ Sở Tài chính trả lại dự toán đã được gửi.",
-    COMPLETE: "Chỉ Sở Tài chính hoàn thành thẩm định dự toán đã được gửi.",
-    ALLOCATE: "Chỉ Sở Tài chính ghi quyết định giao dự toán, sau khi đã thẩm định.",
+    EDIT: gettext_lazy(
+        "Only the agency drafting the estimate (or the coordinator) changes it, while it is "
+        "being drafted or after a return."
+    ),
+    SUBMIT: gettext_lazy(
+        "Only the coordinator sends the estimate, while it is being drafted or after a return."
+    ),
+    APPRAISE: gettext_lazy("Only the finance department appraises, once the estimate is sent."),
+    RETURN: gettext_lazy("Only the finance department returns an estimate that was sent."),
+    COMPLETE: gettext_lazy(
+        "Only the finance department completes the appraisal of an estimate that was sent."
+    ),
+    ALLOCATE: gettext_lazy(
+        "Only the finance department records the allocation decision, after the appraisal."
+    ),
 }
 
 
 class BudgetError(ValueError):
-    """Bad input or a step not allowed: ``errors`` are Vietnamese sentences."""
+    """Bad input or a step not allowed: ``errors`` are sentences in the user's language."""
 
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
@@ -95,47 +108,72 @@ def can_read(user: User) -> bool:
 
 def require(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None):
     if not can(user, action, budget, line):
-        raise BudgetError([MESSAGES[action]])
+        raise BudgetError([str(MESSAGES[action])])
 
 
 # --- money --------------------------------------------------------------------
 
 
-def parse_amount(value, label: str = "Số tiền") -> int:
+def parse_amount(value: object, label: str | None = None) -> int:
     """Whole đồng from 1250000000, "1250000000", "1.250.000.000", "1 250 000 000 đ"."""
+    label = label or _("Amount")
     if isinstance(value, bool):
-        raise BudgetError([f"{label}: không hợp lệ."])
+        raise BudgetError([_("%(label)s: not valid.") % {"label": label}])
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ."])
+            raise BudgetError(
+                [_("%(label)s: money is in whole đồng, without a fraction.") % {"label": label}]
+            )
         number = int(value)
     else:
-        text = clean(str(value or "")).lower().replace("vnđ", "").replace("đồng", "")
-        text = text.replace("đ", "").strip()
-        if not text:
-            raise BudgetError([f"{label}: chưa nhập số tiền."])
-        compact = re.sub(r"[\s.]", "", text)
-        if text.startswith("-") and re.fullmatch(r"-\d+", compact):
-            raise BudgetError([f"{label}: số tiền không được âm."])
-        if "," in text or re.search(r"\.\d{1,2}$", text.replace(" ", "")):
-            raise BudgetError([f"{label}: tiền tính bằng đồng, không có phần lẻ ({value})."])
-        if not re.fullmatch(r"\d+", compact) or (
-            "." in text and not re.fullmatch(r"\d{1,3}(\.\d{3})+", text.replace(" ", ""))
-        ):
-            raise BudgetError([f"{label}: “{value}” không phải số tiền."])
-        number = int(compact)
+        number = _parse_amount_text(value, label)
     if number < 0:
-        raise BudgetError([f"{label}: số tiền không được âm."])
+        raise BudgetError([_("%(label)s: the amount cannot be negative.") % {"label": label}])
     if number > MAX_MONEY:
-        raise BudgetError([f"{label}: {number} đồng vượt mọi mức ngân sách hợp lý."])
+        raise BudgetError(
+            [
+                _("%(label)s: %(amount)s đồng is beyond any plausible budget.")
+                % {"label": label, "amount": number}
+            ]
+        )
     return number
+
+
+def _parse_amount_text(value: object, label: str) -> int:
+    text = clean(str(value or "")).lower().replace("vnđ", "").replace("đồng", "")
+    text = text.replace("đ", "").strip()
+    if not text:
+        raise BudgetError([_("%(label)s: no amount entered.") % {"label": label}])
+    compact = re.sub(r"[\s.]", "", text)
+    if text.startswith("-") and re.fullmatch(r"-\d+", compact):
+        raise BudgetError([_("%(label)s: the amount cannot be negative.") % {"label": label}])
+    if "," in text or re.search(r"\.\d{1,2}$", text.replace(" ", "")):
+        raise BudgetError(
+            [
+                _("%(label)s: money is in whole đồng, without a fraction (%(value)s).")
+                % {"label": label, "value": value}
+            ]
+        )
+    if not re.fullmatch(r"\d+", compact) or (
+        "." in text and not re.fullmatch(r"\d{1,3}(\.\d{3})+", text.replace(" ", ""))
+    ):
+        raise BudgetError(
+            [
+                _("%(label)s: “%(value)s” is not an amount of money.")
+                % {"label": label, "value": value}
+            ]
+        )
+    return int(compact)
 
 
 def plausibility_warning(amount: int, label: str) -> str | None:
     if amount > PLAUSIBLE:
-        return f"{label}: {dong(amount)} là rất lớn cho một dòng dự toán; kiểm tra lại."
+        return _("%(label)s: %(amount)s is very large for one estimate line; check it.") % {
+            "label": label,
+            "amount": dong(amount),
+        }
     return None
 
 
@@ -145,7 +183,10 @@ def plausibility_warning(amount: int, label: str) -> str | None:
 def budget_for(plan: Plan, year: int, *, create: bool = False) -> BudgetYear | None:
     if not plan.period_start <= year <= plan.period_end:
         raise BudgetError(
-            [f"Năm {year} nằm ngoài thời kỳ của kế hoạch ({plan.period_start}–{plan.period_end})."]
+            [
+                _("The year %(year)s is outside the plan's period (%(start)s–%(end)s).")
+                % {"year": year, "start": plan.period_start, "end": plan.period_end}
+            ]
         )
     budget = BudgetYear.objects.filter(plan=plan, year=year).first()
     if budget is None and create:
@@ -191,8 +232,10 @@ def _locked(budget: BudgetYear, revision: int | None = None) -> BudgetYear:
     if revision is not None and revision != locked.revision:
         raise StaleBudget(
             [
-                "Dự toán vừa được người khác thay đổi; tải lại trang để xem bản mới, "
-                "chưa có gì bị ghi đè."
+                _(
+                    "Someone else changed the estimate just now; reload the page to see the "
+                    "new version. Nothing was overwritten."
+                )
             ]
         )
     return locked
@@ -213,9 +256,20 @@ class LineInput:
     errors: list[str] = field(default_factory=list)
 
 
+def report_due_date(plan: Plan, year: int) -> dt.date:
+    """The year's report due date: the open period's (a coordinator may have moved it),
+    else the plan's own deadline."""
+    due = (
+        ReportingPeriod.objects.filter(plan=plan, year=year)
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    return due or default_due_date(plan, year)
+
+
 def answering_agencies(plan: Plan, year: int) -> dict[int, set[int]]:
     """{task id: agencies answering for it in ``year``} (on the report due date)."""
-    day = dt.date(year, 12, 10)
+    day = report_due_date(plan, year)
     tasks = list(Task.objects.current().filter(plan=plan))
     return {pk: {a.pk for a in ans.agencies()} for pk, ans in answering(tasks, day).items()}
 
@@ -230,38 +284,42 @@ def _clean_line(
         task = Task.objects.current().filter(plan=plan).select_related("group").all()
         task = next((t for t in task if t.code == data["task"].strip()), None)
     if task is None:
-        errors.append("Chọn nhiệm vụ của kế hoạch.")
+        errors.append(_("Choose a task of the plan."))
     elif not task.is_active_in(year):
         errors.append(
-            f"Nhiệm vụ {task.code} không triển khai trong năm {year} "
-            f"({task.timeframe_text}); không lập dự toán cho năm này."
+            _(
+                "Task %(code)s is not carried out in %(year)s (%(timeframe)s); no estimate "
+                "for this year."
+            )
+            % {"code": task.code, "year": year, "timeframe": task.timeframe_text}
         )
     agency = data.get("agency")
     if isinstance(agency, str):
         agency = Agency.objects.filter(code=agency.strip()).first()
     if actor.is_reporter:
         if agency is not None and agency.pk != actor.agency_id:
-            errors.append("Đơn vị chỉ lập dự toán của mình.")
+            errors.append(_("An agency drafts only its own estimate."))
         agency = actor.agency
     if agency is None:
-        errors.append("Chọn đơn vị lập dự toán.")
+        errors.append(_("Choose the agency drafting the estimate."))
     elif task is not None and agency.pk not in responsible.get(task.pk, set()):
         errors.append(
-            f"{agency.name} không chủ trì hay phối hợp nhiệm vụ {task.code} trong năm {year}."
+            _("%(agency)s neither leads nor partners task %(code)s in %(year)s.")
+            % {"agency": agency.name, "code": task.code, "year": year}
         )
     source = data.get("source", "")
     if source not in Source.values:
-        errors.append("Chọn nguồn kinh phí.")
+        errors.append(_("Choose the source of funds."))
     content = clean(str(data.get("content", "")))
     if not content:
-        errors.append("Ghi nội dung chi (khoản chi dùng vào việc gì).")
+        errors.append(_("Write what the money is for."))
     amount = None
     try:
-        amount = parse_amount(data.get("amount"), "Số tiền dự toán")
+        amount = parse_amount(data.get("amount"), _("Estimated amount"))
     except BudgetError as exc:
         errors.extend(exc.errors)
     else:
-        warning = plausibility_warning(amount, "Số tiền dự toán")
+        warning = plausibility_warning(amount, _("Estimated amount"))
         if warning:
             warnings.append(warning)
     return (
@@ -333,7 +391,7 @@ def submit(budget: BudgetYear, actor: User, revision: int | None = None) -> Budg
     budget = _locked(budget, revision)
     require(actor, SUBMIT, budget)
     if not budget.lines.exists():
-        raise BudgetError(["Dự toán chưa có dòng nào để gửi."])
+        raise BudgetError([_("The estimate has no line to send yet.")])
     budget.lines.update(decision=Decision.PENDING, appraised_amount=None, reason="")
     budget.state, budget.submitted_at, budget.return_reason = (
         BudgetState.SUBMITTED,
@@ -359,19 +417,19 @@ def appraise_line(
         appraised = line.amount
     elif decision == Decision.REDUCED:
         try:
-            appraised = parse_amount(amount, "Số tiền thẩm định")
+            appraised = parse_amount(amount, _("Appraised amount"))
         except BudgetError as exc:
             raise BudgetError(exc.errors) from None
         if appraised >= line.amount:
-            errors.append("Số tiền thẩm định phải nhỏ hơn số dự toán khi giảm.")
+            errors.append(_("When reducing, the appraised amount must be below the estimate."))
         if not reason:
-            errors.append("Ghi lý do giảm.")
+            errors.append(_("Give the reason for the reduction."))
     elif decision == Decision.REJECTED:
         appraised = 0
         if not reason:
-            errors.append("Ghi lý do không chấp nhận.")
+            errors.append(_("Give the reason for rejecting it."))
     else:
-        errors.append("Chọn: chấp nhận, giảm hoặc không chấp nhận.")
+        errors.append(_("Choose: accept, reduce or reject."))
     if errors:
         raise BudgetError(errors)
     before = {"decision": line.decision, "appraised": line.appraised_amount}
@@ -396,7 +454,7 @@ def return_budget(budget: BudgetYear, actor: User, reason: str) -> BudgetYear:
     require(actor, RETURN, budget)
     reason = clean(reason)
     if not reason:
-        raise BudgetError(["Ghi lý do trả lại."])
+        raise BudgetError([_("Give the reason for returning it.")])
     budget.state, budget.return_reason = BudgetState.RETURNED, reason
     _bump(budget, ["state", "return_reason"])
     _version(budget, BudgetVersion.Kind.RETURN, actor)
@@ -410,7 +468,16 @@ def complete_appraisal(budget: BudgetYear, actor: User) -> BudgetYear:
     require(actor, COMPLETE, budget)
     pending = budget.lines.filter(decision=Decision.PENDING).count()
     if pending:
-        raise BudgetError([f"Còn {pending} dòng chưa thẩm định."])
+        raise BudgetError(
+            [
+                ngettext(
+                    "%(n)s line is not appraised yet.",
+                    "%(n)s lines are not appraised yet.",
+                    pending,
+                )
+                % {"n": pending}
+            ]
+        )
     budget.state, budget.appraised_at = BudgetState.APPRAISED, timezone.now()
     _bump(budget, ["state", "appraised_at"])
     version = _version(budget, BudgetVersion.Kind.APPRAISAL, actor)
@@ -433,9 +500,11 @@ def allocate(
     errors = []
     number = clean(number)
     if not number:
-        errors.append("Ghi số quyết định giao dự toán của UBND tỉnh.")
+        errors.append(
+            _("Give the number of the provincial People's Committee's allocation decision.")
+        )
     if date is None:
-        errors.append("Ghi ngày quyết định (ngày/tháng/năm).")
+        errors.append(_("Give the date of the decision (day/month/year)."))
     lines = list(budget.lines.select_for_update())
     allocated: dict[int, int] = {}
     for line in lines:
@@ -444,7 +513,11 @@ def allocate(
             allocated[line.pk] = line.appraised_amount or 0
             continue
         try:
-            allocated[line.pk] = parse_amount(raw, f"Dòng {line.task.code} ({line.agency.name})")
+            allocated[line.pk] = parse_amount(
+                raw,
+                _("Line %(code)s (%(agency)s)")
+                % {"code": line.task.code, "agency": line.agency.name},
+            )
         except BudgetError as exc:
             errors.extend(exc.errors)
     if errors:
