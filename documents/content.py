@@ -16,6 +16,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from agencies.registry import province_of
 from agencies.succession import Graph
 from budget.models import BudgetLine, BudgetYear
@@ -398,7 +400,7 @@ def assemble(
     plan: Plan, years: list[int], kind: str = Kind.ANNUAL, today: dt.date | None = None
 ) -> ConsolidatedReport:
     """The consolidated report of ``plan`` over ``years`` (one for an annual report)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     check_years(plan, years)
     years = sorted(set(years))
     plan = Plan.objects.select_related("coordinator", "issuer").get(pk=plan.pk)

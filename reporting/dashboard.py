@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 
 from agencies.succession import current_names
 from plans.models import Plan
@@ -96,5 +97,5 @@ def heat_map(
             value = report.state + ("-late" if report.late else "")
         row[index[report.period_id]] = value
     ordered = vi_sorted(names.items(), key=lambda kv: kv[1][1])
-    now = current_names(list(agencies.values()), today or dt.date.today())
+    now = current_names(list(agencies.values()), today or timezone.localdate())
     return years, [(code, now[pk], cells[pk]) for pk, (code, _name) in ordered]
