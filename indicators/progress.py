@@ -27,6 +27,9 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 
 class Status(StrEnum):
     ACHIEVED = "achieved"
@@ -39,32 +42,32 @@ class Status(StrEnum):
 
 
 LABELS = {
-    Status.ACHIEVED: "Đã đạt",
-    Status.RANGE_MET: "Đạt mức cao của chỉ tiêu",
-    Status.ON_TRACK: "Đúng tiến độ",
-    Status.ACCELERATION_NEEDED: "Cần đẩy nhanh",
-    Status.LIMITED_PROGRESS: "Tiến triển hạn chế",
-    Status.DETERIORATION: "Đi xuống",
-    Status.NOT_ASSESSABLE: "Chưa đánh giá được",
+    Status.ACHIEVED: gettext_lazy("Achieved"),
+    Status.RANGE_MET: gettext_lazy("Upper end of the target met"),
+    Status.ON_TRACK: gettext_lazy("On track"),
+    Status.ACCELERATION_NEEDED: gettext_lazy("Acceleration needed"),
+    Status.LIMITED_PROGRESS: gettext_lazy("Limited progress"),
+    Status.DETERIORATION: gettext_lazy("Deterioration"),
+    Status.NOT_ASSESSABLE: gettext_lazy("Not assessable"),
 }
 ON_TRACK, ACCELERATION = 0.95, 0.60
 # How the numbers an assessment came from are named for a reader.
 NUMBER_LABELS = {
-    "base_year": "Năm gốc",
-    "base": "Giá trị gốc",
-    "year": "Năm số liệu",
-    "value": "Giá trị",
-    "target_year": "Năm mốc",
-    "target": "Mức cần đạt",
-    "cagr_observed": "Tăng trưởng bình quân năm thực tế (CAGR)",
-    "cagr_required": "Tăng trưởng bình quân năm cần có",
-    "ratio": "Tỷ số R (thực tế / cần có)",
-    "rate_observed": "Thay đổi mỗi năm thực tế",
-    "rate_required": "Thay đổi mỗi năm cần có",
-    "method": "Cách tính",
-    "reduction": "Đã giảm (%)",
-    "target_reduction": "Cần giảm (%)",
-    "expected": "Cần có đến nay",
+    "base_year": gettext_lazy("Base year"),
+    "base": gettext_lazy("Baseline value"),
+    "year": gettext_lazy("Year of the data"),
+    "value": gettext_lazy("Value"),
+    "target_year": gettext_lazy("Milestone year"),
+    "target": gettext_lazy("Level to reach"),
+    "cagr_observed": gettext_lazy("Observed compound annual growth (CAGR)"),
+    "cagr_required": gettext_lazy("Compound annual growth required"),
+    "ratio": gettext_lazy("Ratio R (observed / required)"),
+    "rate_observed": gettext_lazy("Observed change per year"),
+    "rate_required": gettext_lazy("Change per year required"),
+    "method": gettext_lazy("Method"),
+    "reduction": gettext_lazy("Reduced so far (%)"),
+    "target_reduction": gettext_lazy("Reduction required (%)"),
+    "expected": gettext_lazy("Expected by now"),
 }
 
 
@@ -76,7 +79,7 @@ class Assessment:
 
     @property
     def label(self) -> str:
-        return LABELS[self.status]
+        return str(LABELS[self.status])
 
 
 def cagr(y0: float, y1: float, t0: int, t1: int) -> float:
@@ -124,7 +127,9 @@ def open_sdg(
         return Assessment(Status.ACHIEVED, "", numbers)
     if year <= base_year:
         return Assessment(
-            Status.NOT_ASSESSABLE, "Chưa có số liệu sau năm gốc để tính tốc độ thay đổi.", numbers
+            Status.NOT_ASSESSABLE,
+            _("No data after the base year to compute a rate of change."),
+            numbers,
         )
     if base <= 0 or value <= 0 or target <= 0:
         return _linear(base_year, base, year, value, target_year, target, direction, numbers)
@@ -132,7 +137,9 @@ def open_sdg(
     required = cagr(base, target, base_year, target_year)
     numbers.update(cagr_observed=round(observed, 6), cagr_required=round(required, 6))
     if required == 0:
-        return Assessment(Status.NOT_ASSESSABLE, "Chỉ tiêu bằng giá trị gốc.", numbers)
+        return Assessment(
+            Status.NOT_ASSESSABLE, _("The target equals the baseline value."), numbers
+        )
     ratio = direction * observed / abs(required)
     numbers["ratio"] = round(ratio, 4)
     return Assessment(status_from_ratio(ratio), "", numbers)
@@ -146,7 +153,9 @@ def _linear(base_year, base, year, value, target_year, target, direction, number
         rate_observed=round(observed, 6), rate_required=round(required, 6), method="linear"
     )
     if required == 0:
-        return Assessment(Status.NOT_ASSESSABLE, "Chỉ tiêu bằng giá trị gốc.", numbers)
+        return Assessment(
+            Status.NOT_ASSESSABLE, _("The target equals the baseline value."), numbers
+        )
     ratio = direction * observed / abs(required)
     numbers["ratio"] = round(ratio, 4)
     return Assessment(status_from_ratio(ratio), "", numbers)
@@ -181,18 +190,18 @@ def assess(
     """
     if measure == "qualitative" or floor is None:
         return Assessment(
-            Status.NOT_ASSESSABLE, "Chỉ tiêu định tính: đánh giá bằng nhận xét, không bằng số liệu."
+            Status.NOT_ASSESSABLE, _("A qualitative target: assessed by comment, not by figures.")
         )
     latest = _latest(series, year)
     if latest is None:
-        return Assessment(Status.NOT_ASSESSABLE, f"Chưa có số liệu đến năm {year}.")
+        return Assessment(Status.NOT_ASSESSABLE, _("No data up to %(year)s.") % {"year": year})
     value_year, value = latest
     if measure == "count":
         return _assess_count(floor, ceiling, milestone, value_year, value, period_start)
     if base is None or base_year is None:
         return Assessment(
             Status.NOT_ASSESSABLE,
-            "Chưa có giá trị gốc (năm gốc và số liệu).",
+            _("No baseline yet (base year and value)."),
             {"year": value_year, "value": value},
         )
     if measure == "reduction":
@@ -216,7 +225,7 @@ def _assess_reduction(floor, ceiling, milestone, base_year, base, year, value):
     if base == 0:
         return Assessment(
             Status.NOT_ASSESSABLE,
-            "Giá trị gốc bằng 0: không tính được mức giảm so với năm gốc.",
+            _("The baseline is 0: a reduction against the base year cannot be computed."),
             {"base": base, "value": value},
         )
     reduced = 100 * (base - value) / base
@@ -234,13 +243,15 @@ def _assess_reduction(floor, ceiling, milestone, base_year, base, year, value):
 
 def _assess_count(floor, ceiling, milestone, year, value, period_start):
     if value < 0:
-        return Assessment(Status.NOT_ASSESSABLE, "Số lượng âm: số liệu không hợp lệ.")
+        return Assessment(Status.NOT_ASSESSABLE, _("A negative count: the data are not valid."))
     numbers = {"year": year, "value": value, "target": floor, "target_year": milestone}
     if value >= floor:
         status = Status.RANGE_MET if ceiling is not None and value >= ceiling else Status.ACHIEVED
         return Assessment(status, "", numbers)
     if period_start is None or year < period_start:
-        return Assessment(Status.NOT_ASSESSABLE, "Chưa rõ năm bắt đầu tính.", numbers)
+        return Assessment(
+            Status.NOT_ASSESSABLE, _("The first year to count from is unknown."), numbers
+        )
     # A straight line from zero before the first year to the floor at the milestone.
     expected = floor * (year - period_start + 1) / (milestone - period_start + 1)
     ratio = value / expected if expected else math.inf

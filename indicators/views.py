@@ -17,8 +17,8 @@ from agencies.models import Agency
 from indicators import registry as registry_service
 from indicators import values as value_service
 from indicators.models import Category, IndicatorValue, RegistryEntry
-from indicators.overview import plan_progress
-from indicators.progress import LABELS, Status
+from indicators.overview import chart_legend, plan_progress
+from indicators.progress import LABELS, NUMBER_LABELS, Status
 from plans.models import Target
 from planwatch.text import vi_sorted
 
@@ -179,6 +179,7 @@ def target_page(request, code: str, target_id: int):
             "year": year,
             "problem": problem,
             "colours": COLOURS,
+            "number_labels": NUMBER_LABELS,
             "chart": chart,
             "values": values,
             "errors": errors,
@@ -231,6 +232,7 @@ def _chart(plan, target, indicator, row) -> dict:
         "band": band,
         "breakdown": {k: [v.get(y) for y in years] for k, v in sorted(row.breakdown.items())},
         "unit": indicator.unit if indicator else "",
+        "legend": chart_legend(),
     }
 
 

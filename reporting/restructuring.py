@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Agency, AgencyGroup, SuccessionEvent, SuccessionKind
@@ -82,8 +83,13 @@ def preview(spec: EventSpec) -> Preview:
                 a.task.plan.code,
                 a.task.code,
                 a.get_role_display(),
-                preds[holder].name + ("" if holder == a.agency_id else f" (thay cho {a.wording})"),
-                "; ".join(chosen) if chosen else "— (không còn đơn vị kế thừa)",
+                (
+                    preds[holder].name
+                    if holder == a.agency_id
+                    else _("%(agency)s (in place of %(wording)s)")
+                    % {"agency": preds[holder].name, "wording": a.wording}
+                ),
+                "; ".join(chosen) if chosen else _("— (no successor left)"),
             )
         )
     reports = AgencyReport.objects.filter(agency_id__in=preds)
@@ -144,7 +150,7 @@ def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
     with their agency). Idempotent: events already recorded (by key) are skipped."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("format") != "planwatch.succession/1":
-        raise SuccessionError(["Tệp không phải dữ liệu thay đổi tổ chức (planwatch.succession/1)."])
+        raise SuccessionError([_("The file is not reorganisation data (planwatch.succession/1).")])
     counts = load_registry_data({"agencies": data.get("agencies", [])}, actor)
     by_code = {a.code: a for a in Agency.objects.all()}
     groups = {g.code: g for g in AgencyGroup.objects.all()}
@@ -173,7 +179,10 @@ def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
             ]
         except KeyError as exc:
             raise SuccessionError(
-                ["Sự kiện %s nhắc đến mã đơn vị không có: %s." % (item["key"], exc.args[0])]
+                [
+                    _("Event %(key)s names an agency code that does not exist: %(code)s.")
+                    % {"key": item["key"], "code": exc.args[0]}
+                ]
             ) from None
         spec = EventSpec(
             kind=item["kind"],
