@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from budget.models import BudgetLine, BudgetState, BudgetYear, Source
 from plans.models import Plan
 from planwatch.text import vi_sorted
@@ -57,7 +59,7 @@ class YearFigures:
     budget: BudgetYear | None
     year: int
     lines: list[LineFigures] = field(default_factory=list)
-    total: Figures = field(default_factory=lambda: Figures("Tổng cộng"))
+    total: Figures = field(default_factory=lambda: Figures(_("Grand total")))
     by_group: list[Figures] = field(default_factory=list)
     by_agency: list[Figures] = field(default_factory=list)
     by_source: list[Figures] = field(default_factory=list)

@@ -12,8 +12,8 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 
 from documents.content import STATUS_COLOURS, Chart, ConsolidatedReport
-from documents.model import in_vietnamese
 from indicators.progress import LABELS, Status
+from planwatch.i18n import in_vietnamese
 
 FONT = ["Liberation Serif", "Times New Roman", "DejaVu Serif", "serif"]
 

@@ -38,9 +38,9 @@ from documents.model import (
     TargetRow,
     TaskPart,
     TaskYear,
-    in_vietnamese,
 )
 from plans.models import Plan
+from planwatch.i18n import in_vietnamese
 from reporting.models import ReportingPeriod
 
 __all__ = [

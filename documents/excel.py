@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.content import ConsolidatedReport, TaskYear
-from documents.model import in_vietnamese
+from planwatch.i18n import in_vietnamese
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")

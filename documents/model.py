@@ -9,31 +9,11 @@ the report is an official document of a Vietnamese province.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
-
-from django.utils import translation
 
 from documents.formatting import money, number, percent
 from indicators.progress import Status
 from plans.models import Role
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def in_vietnamese(make: Callable[P, R]) -> Callable[P, R]:
-    """Run a document writer in Vietnamese: labels it reads through gettext (a target's
-    status, a chart's legend) are the document's, not the reader's interface language."""
-
-    @functools.wraps(make)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translation.override("vi"):
-            return make(*args, **kwargs)
-
-    return wrapper
 
 
 class Kind:
