@@ -141,7 +141,7 @@ def validate(data: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(schema())
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        where = "/".join(str(p) for p in error.absolute_path) or "(gốc)"
+        where = "/".join(str(p) for p in error.absolute_path) or _("(the whole document)")
         errors.append(
             _("Field %(where)s: %(message)s") % {"where": where, "message": error.message}
         )
