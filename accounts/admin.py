@@ -10,7 +10,7 @@ from audit.admin import AuditedAdmin
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "agency", "is_active")
     list_filter = ("role", "is_active", "is_demo")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Planwatch"), {"fields": ("role", "agency")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Planwatch"), {"fields": ("role", "agency")}))
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Planwatch"), {"fields": ("email", "role", "agency")}),

@@ -91,6 +91,8 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
 
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            if sheet is None:
+                raise ValueError("no worksheet")
             table = [
                 ["" if v is None else str(v) for v in row]
                 for row in sheet.iter_rows(values_only=True)

@@ -87,8 +87,8 @@ class Graph:
         lines = []
         for link in links:
             agencies[link.predecessor_id] = link.predecessor
-            if link.successor_id:
-                agencies[link.successor_id] = link.successor
+            if link.successor is not None:
+                agencies[link.successor.pk] = link.successor
             lines.append(
                 Line(
                     link.event_id,
@@ -128,14 +128,16 @@ class Graph:
         lines = [line for line in self.forward.get(pk, []) if line.effective <= day]
         # A transferred function leaves an agency that goes on.
         moved = [
-            line
+            line.successor_id
             for line in lines
-            if line.kind == SuccessionKind.TRANSFER and line.successor_id and line.matches(text)
+            if line.kind == SuccessionKind.TRANSFER
+            and line.successor_id is not None
+            and line.matches(text)
         ]
         if moved:
             return list(
                 itertools.chain.from_iterable(
-                    self._resolve(line.successor_id, day, text, depth + 1) for line in moved
+                    self._resolve(successor, day, text, depth + 1) for successor in moved
                 )
             )
         agency = self.agency(pk)
@@ -483,7 +485,10 @@ def apply(spec: EventSpec, actor=None) -> tuple[SuccessionEvent, dict[int, Agenc
                 record(actor, "update", pred, before=before, after=snapshot(pred))
                 ended.append(pred.name)
     moves, _stay = users_moving(spec)
-    targets = {pred: created.get(id(target), target) for pred, target in moves.items()}
+    targets = {
+        pred: created[id(target)] if isinstance(target, NewAgency) else target
+        for pred, target in moves.items()
+    }
     record(
         actor,
         "create",

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from agencies.models import Agency
 from budget import services
@@ -54,11 +56,12 @@ def _text(cell, value):
 
 
 def _source_label(value: str) -> str:
-    return {
+    labels: dict[str, str] = {
         Source.PROVINCIAL: "Ngân sách tỉnh",
         Source.CENTRAL: "Ngân sách trung ương",
         Source.OTHER: "Xã hội hóa, nguồn hợp pháp khác",
-    }[value]
+    }
+    return labels[value]
 
 
 @in_vietnamese
@@ -67,6 +70,7 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
     the finance office's form, whatever the language of the interface."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = f"Dự toán {budget.year}"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     _text(ws.cell(1, 1), f"DỰ TOÁN KINH PHÍ NĂM {budget.year} — {budget.plan.title}")
@@ -90,16 +94,16 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
     )
     ws.add_data_validation(sources)
     sources.add(f"H{FIRST_ROW}:H{FIRST_ROW + 500}")
-    for col, width in zip(
+    for letter, width in zip(
         "ABCDEFGHIJKL", [5, 9, 40, 18, 26, 36, 18, 18, 14, 16, 24, 16], strict=True
     ):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = ws.cell(FIRST_ROW, 1)
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = ws.cell(FIRST_ROW, 1).coordinate
     ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -167,7 +171,8 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
     if actor.is_reporter and touched != {actor.agency_id}:
         raise services.BudgetError([_("An agency uploads only its own estimate.")])
     BudgetLine.objects.filter(budget=budget, agency_id__in=touched).delete()
-    errors, warnings = [], []
+    errors: list[str] = []
+    warnings: list[str] = []
     responsible = services.answering_agencies(budget.plan, budget.year)
     for where, row in rows:
         try:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
 from django.db import transaction
 from django.utils import timezone
@@ -180,7 +182,12 @@ def plausibility_warning(amount: int, label: str) -> str | None:
 # --- the year -------------------------------------------------------------------
 
 
+@overload
+def budget_for(plan: Plan, year: int, *, create: Literal[True]) -> BudgetYear: ...
+@overload
+def budget_for(plan: Plan, year: int, *, create: bool = False) -> BudgetYear | None: ...
 def budget_for(plan: Plan, year: int, *, create: bool = False) -> BudgetYear | None:
+    """The year's funding (created when ``create``); None when there is none yet."""
     if not plan.period_start <= year <= plan.period_end:
         raise BudgetError(
             [
@@ -491,7 +498,7 @@ def allocate(
     actor: User,
     number: str,
     date: dt.date | None,
-    amounts: dict[int, object] | None = None,
+    amounts: Mapping[int, object] | None = None,
 ) -> BudgetYear:
     """Record UBND tỉnh's allocation decision; each line gets its appraised amount
     unless ``amounts`` says otherwise."""

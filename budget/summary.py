@@ -79,7 +79,7 @@ def reported_spending(plan: Plan, year: int) -> dict[tuple[int, int], int]:
         report__state=ReportState.ACCEPTED,
         spent__isnull=False,
     ).values_list("task_id", "report__agency_id", "spent"):
-        spent[(task_id, agency_id)] += money
+        spent[(task_id, agency_id)] += money or 0  # never None here (spent__isnull=False)
     return spent
 
 
@@ -164,5 +164,5 @@ def plan_figures(plan: Plan) -> list[tuple[int, Figures, str]]:
         report__period__year__in=list(budgets),
     ).values_list("task_id", "report__agency_id", "report__period__year", "spent"):
         if (task_id, agency_id) in pairs[year]:
-            totals[year].spent += money
-    return [(y, totals[y], BudgetState(budgets[y].state).label) for y in sorted(budgets)]
+            totals[year].spent += money or 0  # never None here (spent__isnull=False)
+    return [(y, totals[y], str(BudgetState(budgets[y].state).label)) for y in sorted(budgets)]

@@ -11,6 +11,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.content import ConsolidatedReport, TaskYear
@@ -54,18 +55,20 @@ class _Sheet:
             cell.fill = HEAD_FILL
             cell.border = BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.freeze_panes = ws.cell(self.row + 1, 1)
+        ws.freeze_panes = ws.cell(self.row + 1, 1).coordinate
         ws.print_title_rows = f"{self.row}:{self.row}"
         setup = ws.page_setup
         setup.paperSize = ws.PAPERSIZE_A4
         setup.orientation = "landscape" if landscape else "portrait"
         setup.fitToWidth, setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
         ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
         ws.print_options.horizontalCentered = True
-        ws.oddFooter.center.text = "Trang &P/&N"
-        ws.oddFooter.center.font = FONT
+        footer = ws.oddFooter
+        assert footer is not None  # openpyxl gives every worksheet its header and footer
+        footer.center.text = "Trang &P/&N"
+        footer.center.font = FONT
 
     def add(self, values: list, *, bold=False, fill=None, money_cols=(), center_cols=(0,)):  # fmt: skip
         self.row += 1
@@ -107,6 +110,7 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
     )
     source = f"{report.issuer_name} · {report.plan_reference} · số liệu {period}"
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = "Nhiệm vụ"
     _tasks_sheet(ws, report, period, source)
     _entries_sheet(wb.create_sheet("Chi tiết"), report, source)

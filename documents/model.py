@@ -27,13 +27,13 @@ KIND_LABELS = {
     Kind.MIDTERM: "Sơ kết giữa kỳ",
     Kind.FINAL: "Tổng kết",
 }
-ITEM_STATUS = {
+ITEM_STATUS: dict[str, str] = {
     "not_started": "chưa triển khai",
     "in_progress": "đang thực hiện",
     "done": "đã hoàn thành",
     "not_done": "không thực hiện",
 }
-ROLE_LABELS = {Role.LEAD: "chủ trì", Role.PARTNER: "phối hợp"}
+ROLE_LABELS: dict[str, str] = {Role.LEAD: "chủ trì", Role.PARTNER: "phối hợp"}
 STATUS_COLOURS = {
     Status.ACHIEVED: "#198754",
     Status.RANGE_MET: "#0f5132",

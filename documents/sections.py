@@ -157,8 +157,8 @@ def reported(sources: Sources) -> tuple[Entries, list[AgencyNote]]:
 def _entry(agency: str, item: dict) -> Entry:
     return Entry(
         agency=agency,
-        role=ROLE_LABELS.get(item.get("role"), ""),
-        status=ITEM_STATUS.get(item.get("status"), ""),
+        role=ROLE_LABELS.get(item.get("role") or "", ""),
+        status=ITEM_STATUS.get(item.get("status") or "", ""),
         done=paragraphs(item.get("done")),
         results=paragraphs(item.get("results")),
         reason=paragraphs(item.get("reason")),
@@ -330,6 +330,7 @@ def targets(plan: Plan, years: list[int]) -> list[TargetRow]:
     rows = []
     for row in plan_progress(plan, years[-1]):
         numbers = row.assessment.numbers
+        value = numbers.get("value")
         ind = row.indicator
         rows.append(
             TargetRow(
@@ -343,7 +344,7 @@ def targets(plan: Plan, years: list[int]) -> list[TargetRow]:
                     if ind and ind.baseline_value is not None
                     else ""
                 ),
-                value=number(numbers["value"]) if numbers.get("value") is not None else "",
+                value=number(value) if isinstance(value, int | float) else "",
                 value_year=str(numbers.get("year") or ""),
                 status=str(row.assessment.status),
                 status_label=row.assessment.label,

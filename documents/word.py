@@ -110,7 +110,8 @@ def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
     try:
         used = tpl.get_undeclared_template_variables(_environment())
     except TemplateError as exc:
-        line = _(" (line %(n)s)") % {"n": exc.lineno} if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)  # TemplateSyntaxError has one, not every error
+        line = _(" (line %(n)s)") % {"n": lineno} if lineno else ""
         raise TemplateProblem(
             _(
                 "The template has a field tag with a syntax error%(line)s: %(error)s. Check "

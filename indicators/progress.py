@@ -51,6 +51,9 @@ LABELS = {
     Status.NOT_ASSESSABLE: gettext_lazy("Not assessable"),
 }
 ON_TRACK, ACCELERATION = 0.95, 0.60
+# The figures an assessment came from, by name (NUMBER_LABELS), and how it was made
+# ("method": "linear", "linear-count").
+Numbers = dict[str, float | int | str | None]
 # How the numbers an assessment came from are named for a reader.
 NUMBER_LABELS = {
     "base_year": gettext_lazy("Base year"),
@@ -75,7 +78,7 @@ NUMBER_LABELS = {
 class Assessment:
     status: Status
     reason: str = ""
-    numbers: dict[str, float | int | None] = field(default_factory=dict)
+    numbers: Numbers = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -115,7 +118,7 @@ def open_sdg(
 
     ``direction`` is +1 when higher is better, -1 when lower is better.
     """
-    numbers = {
+    numbers: Numbers = {
         "base_year": base_year,
         "base": base,
         "year": year,
@@ -145,7 +148,16 @@ def open_sdg(
     return Assessment(status_from_ratio(ratio), "", numbers)
 
 
-def _linear(base_year, base, year, value, target_year, target, direction, numbers):
+def _linear(
+    base_year: int,
+    base: float,
+    year: int,
+    value: float,
+    target_year: int,
+    target: float,
+    direction: int,
+    numbers: Numbers,
+) -> Assessment:
     """A zero baseline (or value): the rate per year, linear, against the rate needed."""
     required = (target - base) / (target_year - base_year)
     observed = (value - base) / (year - base_year)
@@ -215,13 +227,30 @@ def _with_ceiling(result: Assessment, achieved_now: bool, ceiling_met: bool) -> 
     return result
 
 
-def _assess_level(floor, ceiling, milestone, base_year, base, year, value, direction):
+def _assess_level(
+    floor: float,
+    ceiling: float | None,
+    milestone: int,
+    base_year: int,
+    base: float,
+    year: int,
+    value: float,
+    direction: int,
+) -> Assessment:
     result = open_sdg(base_year, base, year, value, milestone, floor, direction)
     ceiling_met = ceiling is not None and _met(value, ceiling, direction)
     return _with_ceiling(result, result.status == Status.ACHIEVED, ceiling_met)
 
 
-def _assess_reduction(floor, ceiling, milestone, base_year, base, year, value):
+def _assess_reduction(
+    floor: float,
+    ceiling: float | None,
+    milestone: int,
+    base_year: int,
+    base: float,
+    year: int,
+    value: float,
+) -> Assessment:
     if base == 0:
         return Assessment(
             Status.NOT_ASSESSABLE,
@@ -241,10 +270,22 @@ def _assess_reduction(floor, ceiling, milestone, base_year, base, year, value):
     return _with_ceiling(result, achieved, ceiling is not None and reduced >= ceiling)
 
 
-def _assess_count(floor, ceiling, milestone, year, value, period_start):
+def _assess_count(
+    floor: float,
+    ceiling: float | None,
+    milestone: int,
+    year: int,
+    value: float,
+    period_start: int | None,
+) -> Assessment:
     if value < 0:
         return Assessment(Status.NOT_ASSESSABLE, _("A negative count: the data are not valid."))
-    numbers = {"year": year, "value": value, "target": floor, "target_year": milestone}
+    numbers: Numbers = {
+        "year": year,
+        "value": value,
+        "target": floor,
+        "target_year": milestone,
+    }
     if value >= floor:
         status = Status.RANGE_MET if ceiling is not None and value >= ceiling else Status.ACHIEVED
         return Assessment(status, "", numbers)

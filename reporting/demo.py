@@ -175,9 +175,10 @@ def load_reporting_demo(plan: Plan) -> int:
             keep_for_review = year == 2025 and (
                 rng.random() < 0.3 or report.agency.code in REVIEW_2025
             )
-            if report.state == ReportState.SUBMITTED and not keep_for_review:
+            submitted = report.submitted_at
+            if report.state == ReportState.SUBMITTED and submitted and not keep_for_review:
                 report.state = ReportState.ACCEPTED
-                report.accepted_at = report.submitted_at + dt.timedelta(days=3)
+                report.accepted_at = submitted + dt.timedelta(days=3)
                 report.revision += 1
             report.save()
         # Past years are locked; the last one is closed (late reports still accepted).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.forms import format_quantities, parse_money, parse_quantities
 from reporting.models import AgencyReport, ItemStatus
@@ -30,7 +31,7 @@ HEADER = [
     "Kinh phí đã sử dụng (đồng)",
 ]
 FIRST_ROW = 6
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     ItemStatus.NOT_STARTED: "Chưa triển khai",
     ItemStatus.IN_PROGRESS: "Đang triển khai",
     ItemStatus.DONE: "Hoàn thành",
@@ -63,6 +64,7 @@ def build_workbook(report: AgencyReport) -> bytes:
     the agency's form, whatever the language of the interface)."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = SHEET
     _write_heading(ws, report)
     row = _write_items(ws, report)

@@ -63,10 +63,13 @@ def preview(spec: EventSpec) -> Preview:
         if a.task.end_year and a.task.end_year < spec.effective.year:
             continue
         text = f"{a.task.content} {a.task.output}"
-        if a.agency_id in preds and preds[a.agency_id].is_valid_on(eve):
-            holder = a.agency_id
+        agency = a.agency
+        if agency is None:  # a group reference: not filtered in (agency_id__in above)
+            continue
+        if agency.pk in preds and preds[agency.pk].is_valid_on(eve):
+            holder = agency.pk
         else:
-            holders = [x.pk for x in graph.resolve(a.agency, eve, text) if x.pk in preds]
+            holders = [x.pk for x in graph.resolve(agency, eve, text) if x.pk in preds]
             if not holders:
                 continue
             holder = holders[0]
@@ -101,12 +104,14 @@ def preview(spec: EventSpec) -> Preview:
     ]
     moves, stay = users_moving(spec)
     users = [
-        (u.username, u.agency.name, moves[u.agency_id].name)
+        (u.username, u.agency.name, moves[u.agency.pk].name)
         for u in User.objects.filter(agency_id__in=moves).select_related("agency")
+        if u.agency is not None
     ]
     left = [
         (u.username, u.agency.name)
         for u in User.objects.filter(agency_id__in=stay).select_related("agency")
+        if u.agency is not None
     ]
     return Preview(tasks, reports.count(), open_reports, users, left)
 

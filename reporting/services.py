@@ -87,10 +87,11 @@ def _clean_item(item: ReportItem, data: dict, errors: list[str]) -> None:
     reason = (data.get("reason") or "").strip()
     if status == ItemStatus.NOT_DONE and not reason:
         errors.append(_("Task %(code)s: give the reason it will not be done.") % {"code": code})
-    spent = data.get("spent", item.spent)
-    if spent not in (None, ""):
+    raw = data.get("spent", item.spent)
+    spent: int | None = None
+    if raw is not None and raw != "":
         try:
-            spent = int(spent)
+            spent = int(raw)
         except (TypeError, ValueError):
             errors.append(
                 _("Task %(code)s: money must be a whole number of đồng.") % {"code": code}

@@ -60,7 +60,7 @@ def predecessors_of(user: User) -> set[int]:
     cached = getattr(user, "_predecessor_ids", None)
     if cached is None:
         cached = Graph.load().ancestors(user.agency_id) if user.agency_id else set()
-        user._predecessor_ids = cached
+        setattr(user, "_predecessor_ids", cached)  # noqa: B010 (a cache User does not declare)
     return cached
 
 
