@@ -9,7 +9,7 @@
   var rows = document.getElementById("series-rows");
   data.years.forEach(function (y, i) {
     var tr = document.createElement("tr");
-    [y, data.values[i], data.trajectory[i]].forEach(function (v) {
+    [String(y), data.values[i], data.trajectory[i]].forEach(function (v) {  // a year is not grouped
       var td = document.createElement("td");
       td.textContent = v === null || v === undefined ? "" : (typeof v === "number" ? v.toLocaleString(locale) : v);
       tr.appendChild(td);
