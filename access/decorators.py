@@ -103,7 +103,7 @@ class Guarded:
         return self.view(request, *args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"<{self.__module__}.{self.__qualname__} ({self.access_rule.describe()})>"
+        return f"<{self.__module__}.{type(self).__qualname__} ({self.access_rule.describe()})>"
 
 
 def _guard(rule: AccessRule, view: Callable) -> Callable:

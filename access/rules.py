@@ -41,7 +41,7 @@ def capabilities_of(user: Any) -> frozenset[Capability]:
         return NOTHING
     role = Role.ADMIN if getattr(user, "is_superuser", False) else getattr(user, "role", None)
     granted = {c for c in getattr(user, "extra_capabilities", None) or () if c in GRANTABLE}
-    return ROLE_CAPABILITIES.get(role, NOTHING) | {Capability(c) for c in granted}
+    return ROLE_CAPABILITIES.get(str(role), NOTHING) | {Capability(c) for c in granted}
 
 
 def has(user: Any, capability: Capability) -> bool:

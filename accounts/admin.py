@@ -11,7 +11,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "agency", "is_active")
     list_filter = ("role", "is_active", "is_demo")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Planwatch"), {"fields": ("role", "agency", "extra_capabilities")}),
     )
     add_fieldsets = (

@@ -49,10 +49,9 @@ def create_demo_accounts() -> list[DemoAccount]:
         raise RealDatabaseError
     agencies = {a.code: a for a in Agency.objects.all()}
     for spec in DEMO_ACCOUNTS:
-        user = User.objects.filter(username=spec.username).first()
-        created = user is None
-        if created:
-            user = User(username=spec.username)
+        existing = User.objects.filter(username=spec.username).first()
+        created = existing is None
+        user = User(username=spec.username) if existing is None else existing
         user.role = spec.role
         if created or user.agency_id is None:
             # Once created, an account's agency follows reorganisations (it moved

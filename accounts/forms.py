@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +22,13 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = manageable_roles(actor)
-        self.fields["role"].choices = [c for c in UserRole.choices if c[0] in allowed]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            c for c in UserRole.choices if c[0] in allowed
+        ]
         agencies = vi_sorted(Agency.objects.all(), key=lambda a: a.name)
-        self.fields["agency"].choices = [("", "---------")] + [(a.pk, a.name) for a in agencies]
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [("", "---------")] + [
+            (a.pk, a.name) for a in agencies
+        ]
         self.fields["email"].required = True
         if self.instance.pk is None:
             del self.fields["is_active"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -87,6 +88,6 @@ class ApiToken(models.Model):
         cls.objects.create(
             user=user,
             key_hash=cls.hash_key(key),
-            expires_at=timezone.now() + timezone.timedelta(days=days),
+            expires_at=timezone.now() + dt.timedelta(days=days),
         )
         return key

@@ -85,7 +85,7 @@ def _successor(row: dict, preds: list[Agency]) -> Agency | NewAgency | None:
     )
 
 
-def event_spec(change: ChangeForm, rows: SuccessorFormSet) -> EventSpec:
+def event_spec(change: ChangeForm, rows: forms.BaseFormSet) -> EventSpec:
     """The succession event the two valid forms describe."""
     data = change.cleaned_data
     preds = list(data["predecessor"])

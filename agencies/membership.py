@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from agencies.models import Agency, AgencyGroup
 
 
@@ -19,7 +21,7 @@ def representative_day(agency: Agency, year: int | None) -> dt.date:
     """The day on which to read who answers for what in ``year``: the last day of the
     year the agency existed (today when no year is given)."""
     if year is None:
-        return dt.date.today()
+        return timezone.localdate()
     day = dt.date(year, 12, 31)
     if agency.valid_to and agency.valid_to < day:
         day = agency.valid_to

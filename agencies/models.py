@@ -144,7 +144,7 @@ class AgencyGroup(models.Model):
         """The group this reference means on ``day``: itself, or after ``valid_to`` its
         successor ("UBND các huyện, thị xã, thành phố" → "UBND cấp xã" from 1/7/2025)."""
         group, seen = self, set()
-        while group.valid_to and day > group.valid_to and group.successor_id:
+        while group.valid_to and day > group.valid_to and group.successor is not None:
             if group.pk in seen:
                 break
             seen.add(group.pk)
@@ -219,7 +219,10 @@ class Alias(models.Model):
 
     @property
     def target(self) -> Agency | AgencyGroup:
-        return self.agency or self.group
+        # The check constraint above ("alias_exactly_one_target") guarantees one is set.
+        target = self.agency or self.group
+        assert target is not None
+        return target
 
 
 class SuccessionKind(models.TextChoices):

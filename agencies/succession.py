@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import (
     Agency,
@@ -33,11 +35,11 @@ from planwatch.text import clean, fold
 
 ONE_DAY = dt.timedelta(days=1)
 MAX_DEPTH = 20
-DEFAULT_FUNCTION = "các chức năng còn lại"
+DEFAULT_FUNCTION = gettext_lazy("the remaining functions")
 
 
 class SuccessionError(ValueError):
-    """An event that cannot be applied: ``errors`` are Vietnamese sentences."""
+    """An event that cannot be applied: ``errors`` are sentences in the user's language."""
 
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
@@ -85,8 +87,8 @@ class Graph:
         lines = []
         for link in links:
             agencies[link.predecessor_id] = link.predecessor
-            if link.successor_id:
-                agencies[link.successor_id] = link.successor
+            if link.successor is not None:
+                agencies[link.successor.pk] = link.successor
             lines.append(
                 Line(
                     link.event_id,
@@ -126,14 +128,16 @@ class Graph:
         lines = [line for line in self.forward.get(pk, []) if line.effective <= day]
         # A transferred function leaves an agency that goes on.
         moved = [
-            line
+            line.successor_id
             for line in lines
-            if line.kind == SuccessionKind.TRANSFER and line.successor_id and line.matches(text)
+            if line.kind == SuccessionKind.TRANSFER
+            and line.successor_id is not None
+            and line.matches(text)
         ]
         if moved:
             return list(
                 itertools.chain.from_iterable(
-                    self._resolve(line.successor_id, day, text, depth + 1) for line in moved
+                    self._resolve(successor, day, text, depth + 1) for successor in moved
                 )
             )
         agency = self.agency(pk)
@@ -206,7 +210,10 @@ def current_names(agencies: list[Agency], day: dt.date, graph: Graph | None = No
             continue
         now = graph.resolve(agency, day)
         names[agency.pk] = (
-            f"{agency.name} (nay: {'; '.join(a.name for a in now)})" if now else agency.name
+            _("%(agency)s (now: %(successors)s)")
+            % {"agency": agency.name, "successors": "; ".join(a.name for a in now)}
+            if now
+            else agency.name
         )
     return names
 
@@ -252,94 +259,132 @@ def _date(day: dt.date) -> str:
 
 
 def validate(spec: EventSpec, graph: Graph | None = None) -> list[str]:
-    """Everything wrong with ``spec``, in Vietnamese; [] when it can be applied."""
+    """Everything wrong with ``spec``, in the user's language; [] when it can be applied."""
     graph = graph or Graph.load()
-    errors: list[str] = []
     if spec.kind not in SuccessionKind.values:
-        return ["Loại thay đổi không hợp lệ."]
+        return [_("The kind of change is not valid.")]
     if not isinstance(spec.effective, dt.date):
-        return ["Ngày hiệu lực không hợp lệ; nhập theo dạng ngày/tháng/năm."]
+        return [_("The effective date is not valid; enter it as day/month/year.")]
+    errors: list[str] = []
     if not clean(spec.act):
-        errors.append("Ghi rõ văn bản quyết định thay đổi (số, ngày, cơ quan ban hành).")
+        errors.append(_("Name the act that decides the change (number, date, issuing body)."))
     if not spec.links:
-        return [*errors, "Chọn ít nhất một đơn vị trước thay đổi."]
+        return [*errors, _("Choose at least one agency before the change.")]
+    errors += _shape_errors(spec)
+    for link in spec.links:
+        errors += _link_errors(spec, link, graph)
+    return list(dict.fromkeys(errors))
+
+
+def _shape_errors(spec: EventSpec) -> list[str]:
+    """What the kind of event requires of its lines (one agency renamed, one merged into)."""
+    errors: list[str] = []
     predecessors = {link.predecessor.pk for link in spec.links}
     successors = [link.successor for link in spec.links if link.successor is not None]
     kind = spec.kind
     if kind == SuccessionKind.RENAME and (len(predecessors) != 1 or len(spec.links) != 1):
-        errors.append("Đổi tên: một đơn vị cũ và một tên mới.")
+        errors.append(_("Rename: one former agency and one new name."))
     if kind == SuccessionKind.MERGE and len({_successor_key(s) for s in successors}) != 1:
-        errors.append("Hợp nhất, sáp nhập: các đơn vị cũ về một đơn vị duy nhất.")
+        errors.append(_("Merger: the former agencies go into one single agency."))
     if kind == SuccessionKind.SPLIT:
-        if len(predecessors) != 1:
-            errors.append("Chia tách: một đơn vị được chia tách.")
-        if len(successors) < 2:
-            errors.append("Chia tách: cần ít nhất hai đơn vị tiếp nhận.")
-        for link in spec.links:
-            if link.successor is None:
-                errors.append(
-                    "Chức năng “%s” chưa có đơn vị tiếp nhận." % (link.function or DEFAULT_FUNCTION)
-                )
-            elif link.keywords and not clean(link.function):
-                errors.append("Chia tách: ghi tên chức năng đi kèm các từ khóa.")
-        if not any(not link.keywords for link in spec.links):
-            errors.append(
-                "Chia tách: phải có một đơn vị nhận %s, nếu không nhiệm vụ không khớp "
-                "chức năng nào sẽ không còn ai chịu trách nhiệm." % DEFAULT_FUNCTION
-            )
+        errors += _split_errors(spec, predecessors, successors)
     if kind == SuccessionKind.TRANSFER:
         for link in spec.links:
             if link.successor is None:
-                errors.append("Chuyển chức năng: chọn đơn vị nhận chức năng.")
+                errors.append(_("Transfer of a function: choose the agency taking it."))
             if not clean(link.function) or not [k for k in link.keywords if k.strip()]:
                 errors.append(
-                    "Chuyển chức năng: ghi tên chức năng và từ khóa nhận biết nhiệm vụ của nó."
+                    _(
+                        "Transfer of a function: name the function and the words that "
+                        "recognise its tasks."
+                    )
                 )
     if kind == SuccessionKind.ABOLITION and successors:
-        errors.append("Giải thể: không có đơn vị kế thừa (dùng hợp nhất hoặc chuyển chức năng).")
+        errors.append(
+            _("Abolition: there is no successor (use a merger or a transfer of a function).")
+        )
     if kind in (SuccessionKind.RENAME, SuccessionKind.MERGE, SuccessionKind.TRANSFER) and any(
         link.successor is None for link in spec.links
     ):
-        errors.append("Chọn đơn vị kế thừa cho mỗi đơn vị cũ.")
+        errors.append(_("Choose the successor of each former agency."))
+    return errors
 
+
+def _split_errors(spec: EventSpec, predecessors: set[int], successors: list) -> list[str]:
+    errors: list[str] = []
+    if len(predecessors) != 1:
+        errors.append(_("Split: one agency is split."))
+    if len(successors) < 2:
+        errors.append(_("Split: at least two agencies take over."))
     for link in spec.links:
-        pred = link.predecessor
-        if pred.valid_from and spec.effective <= pred.valid_from:
+        if link.successor is None:
             errors.append(
-                "%s được thành lập ngày %s: không thể thay đổi từ ngày %s."
-                % (pred.name, _date(pred.valid_from), _date(spec.effective))
+                _("No agency takes the function “%(function)s” yet.")
+                % {"function": link.function or DEFAULT_FUNCTION}
             )
-        if pred.valid_to and pred.valid_to < spec.effective - ONE_DAY:
-            errors.append(
-                "%s đã thôi hoạt động từ sau ngày %s." % (pred.name, _date(pred.valid_to))
+        elif link.keywords and not clean(link.function):
+            errors.append(_("Split: name the function that goes with the words."))
+    if not any(not link.keywords for link in spec.links):
+        errors.append(
+            _(
+                "Split: one agency must take %(function)s, or a task that matches no "
+                "function would have no one answering for it."
             )
-        if kind != SuccessionKind.TRANSFER and any(
-            line.kind != SuccessionKind.TRANSFER for line in graph.forward.get(pred.pk, [])
-        ):
-            errors.append("%s đã có đơn vị kế thừa." % pred.name)
-        succ = link.successor
-        if isinstance(succ, Agency):
-            if succ.pk == pred.pk:
-                errors.append("%s không thể kế thừa chính mình." % pred.name)
-            elif succ.pk in graph.ancestors(pred.pk) or pred.pk in graph.descendants(succ.pk):
-                errors.append(
-                    "%s là đơn vị tiền thân của %s: thay đổi này tạo vòng lặp."
-                    % (succ.name, pred.name)
-                )
-            if succ.valid_from and succ.valid_from > spec.effective:
-                errors.append(
-                    "%s chỉ có từ ngày %s, sau ngày hiệu lực." % (succ.name, _date(succ.valid_from))
-                )
-            if succ.valid_to and succ.valid_to < spec.effective:
-                errors.append("%s đã thôi hoạt động trước ngày hiệu lực." % succ.name)
-        elif isinstance(succ, NewAgency):
-            if not clean(succ.name):
-                errors.append("Ghi tên đơn vị mới.")
-            if succ.kind not in AgencyKind.values:
-                errors.append("Chọn loại của đơn vị mới.")
-            if succ.code and Agency.objects.filter(code=succ.code).exists():
-                errors.append("Mã %s đã được dùng." % succ.code)
-    return list(dict.fromkeys(errors))
+            % {"function": DEFAULT_FUNCTION}
+        )
+    return errors
+
+
+def _link_errors(spec: EventSpec, link: LinkSpec, graph: Graph) -> list[str]:
+    """Whether the line's agencies exist on the effective date and make no cycle."""
+    errors: list[str] = []
+    pred, kind = link.predecessor, spec.kind
+    if pred.valid_from and spec.effective <= pred.valid_from:
+        errors.append(
+            _("%(agency)s was established on %(start)s: it cannot change from %(day)s.")
+            % {"agency": pred.name, "start": _date(pred.valid_from), "day": _date(spec.effective)}
+        )
+    if pred.valid_to and pred.valid_to < spec.effective - ONE_DAY:
+        errors.append(
+            _("%(agency)s ceased to operate after %(day)s.")
+            % {"agency": pred.name, "day": _date(pred.valid_to)}
+        )
+    if kind != SuccessionKind.TRANSFER and any(
+        line.kind != SuccessionKind.TRANSFER for line in graph.forward.get(pred.pk, [])
+    ):
+        errors.append(_("%(agency)s already has a successor.") % {"agency": pred.name})
+    succ = link.successor
+    if isinstance(succ, Agency):
+        errors += _successor_errors(spec, pred, succ, graph)
+    elif isinstance(succ, NewAgency):
+        if not clean(succ.name):
+            errors.append(_("Give the name of the new agency."))
+        if succ.kind not in AgencyKind.values:
+            errors.append(_("Choose the kind of the new agency."))
+        if succ.code and Agency.objects.filter(code=succ.code).exists():
+            errors.append(_("The code %(code)s is already in use.") % {"code": succ.code})
+    return errors
+
+
+def _successor_errors(spec: EventSpec, pred: Agency, succ: Agency, graph: Graph) -> list[str]:
+    errors: list[str] = []
+    if succ.pk == pred.pk:
+        errors.append(_("%(agency)s cannot succeed itself.") % {"agency": pred.name})
+    elif succ.pk in graph.ancestors(pred.pk) or pred.pk in graph.descendants(succ.pk):
+        errors.append(
+            _("%(successor)s is a predecessor of %(agency)s: this change makes a cycle.")
+            % {"successor": succ.name, "agency": pred.name}
+        )
+    if succ.valid_from and succ.valid_from > spec.effective:
+        errors.append(
+            _("%(agency)s exists only from %(start)s, after the effective date.")
+            % {"agency": succ.name, "start": _date(succ.valid_from)}
+        )
+    if succ.valid_to and succ.valid_to < spec.effective:
+        errors.append(
+            _("%(agency)s ceased to operate before the effective date.") % {"agency": succ.name}
+        )
+    return errors
 
 
 def _successor_key(successor) -> object:
@@ -440,7 +485,10 @@ def apply(spec: EventSpec, actor=None) -> tuple[SuccessionEvent, dict[int, Agenc
                 record(actor, "update", pred, before=before, after=snapshot(pred))
                 ended.append(pred.name)
     moves, _stay = users_moving(spec)
-    targets = {pred: created.get(id(target), target) for pred, target in moves.items()}
+    targets = {
+        pred: created[id(target)] if isinstance(target, NewAgency) else target
+        for pred, target in moves.items()
+    }
     record(
         actor,
         "create",

@@ -55,7 +55,7 @@ def load_budget_demo(plan: Plan) -> int:
         responsible = services.answering_agencies(plan, year)
         for item in spent:
             factor = rng.choice([0.9, 1.0, 1.1, 1.2, 1.25, 1.5])
-            amount = max(5, round(item.spent * factor / 1_000_000)) * 1_000_000
+            amount = max(5, round((item.spent or 0) * factor / 1_000_000)) * 1_000_000
             services.save_line(
                 budget,
                 coordinator,

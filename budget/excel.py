@@ -8,15 +8,19 @@ from __future__ import annotations
 import io
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from access import rules
 from agencies.models import Agency
 from budget import services
 from budget.models import BudgetLine, BudgetYear, Source
 from plans.models import Task
+from planwatch.i18n import in_vietnamese
 
 MAX_BYTES = 5 * 1024 * 1024
 FONT = "Times New Roman"
@@ -53,16 +57,21 @@ def _text(cell, value):
 
 
 def _source_label(value: str) -> str:
-    return {
+    labels: dict[str, str] = {
         Source.PROVINCIAL: "Ngân sách tỉnh",
         Source.CENTRAL: "Ngân sách trung ương",
         Source.OTHER: "Xã hội hóa, nguồn hợp pháp khác",
-    }[value]
+    }
+    return labels[value]
 
 
+@in_vietnamese
 def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
+    """The year's lines (an agency's only, when given) in a workbook kept in Vietnamese,
+    the finance office's form, whatever the language of the interface."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = f"Dự toán {budget.year}"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     _text(ws.cell(1, 1), f"DỰ TOÁN KINH PHÍ NĂM {budget.year} — {budget.plan.title}")
@@ -80,6 +89,28 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    _write_lines(ws, budget, agency)
+    sources = DataValidation(
+        type="list", formula1='"Ngân sách tỉnh,Ngân sách trung ương,Xã hội hóa"', allow_blank=True
+    )
+    ws.add_data_validation(sources)
+    sources.add(f"H{FIRST_ROW}:H{FIRST_ROW + 500}")
+    for letter, width in zip(
+        "ABCDEFGHIJKL", [5, 9, 40, 18, 26, 36, 18, 18, 14, 16, 24, 16], strict=True
+    ):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = ws.cell(FIRST_ROW, 1).coordinate
+    ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _write_lines(ws, budget: BudgetYear, agency: Agency | None) -> None:
     lines = BudgetLine.objects.filter(budget=budget).select_related("task", "agency")
     if agency is not None:
         lines = lines.filter(agency=agency)
@@ -108,24 +139,6 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
             if col in (7, 10, 12) and isinstance(value, int):
                 cell.number_format = '#,##0 "đ"'
         row += 1
-    sources = DataValidation(
-        type="list", formula1='"Ngân sách tỉnh,Ngân sách trung ương,Xã hội hóa"', allow_blank=True
-    )
-    ws.add_data_validation(sources)
-    sources.add(f"H{FIRST_ROW}:H{FIRST_ROW + 500}")
-    for col, width in zip(
-        "ABCDEFGHIJKL", [5, 9, 40, 18, 26, 36, 18, 18, 14, 16, 24, 16], strict=True
-    ):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = ws.cell(FIRST_ROW, 1)
-    ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _source(value) -> str | None:
@@ -146,56 +159,22 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
     """Replace, for each agency in the file that ``actor`` may edit, its lines with the
     file's rows. Returns (lines, warnings); BudgetError and nothing saved otherwise."""
     if not data.startswith(b"PK"):
-        raise services.BudgetError(["Tệp không phải tệp Excel (.xlsx)."])
+        raise services.BudgetError([_("The file is not an Excel file (.xlsx).")])
     try:
         ws = load_workbook(io.BytesIO(data), data_only=True).active
     except Exception as exc:
-        raise services.BudgetError([f"Không đọc được tệp Excel: {exc}"]) from exc
-    tasks = {t.code: t for t in Task.objects.current().filter(plan=budget.plan)}
-    agencies = {a.code: a for a in Agency.objects.all()}
-    own = rules.estimating_agency(actor)  # None: the actor estimates for any agency
-    rows, errors = [], []
-    for number, values in enumerate(
-        ws.iter_rows(min_row=FIRST_ROW, max_col=8, values_only=True), start=FIRST_ROW
-    ):
-        if not any(v not in (None, "") for v in values[1:8]):
-            continue
-        where = f"Dòng {number}"
-        task = tasks.get(str(values[1] or "").strip())
-        agency = agencies.get(str(values[3] or "").strip())
-        if agency is None and own is not None:
-            agency = actor.agency
-        source = _source(values[7])
-        if task is None:
-            errors.append(f"{where}: không có nhiệm vụ mã “{values[1]}”.")
-        if agency is None:
-            errors.append(f"{where}: không có đơn vị mã “{values[3]}”.")
-        if source is None:
-            errors.append(f"{where}: nguồn “{values[7]}” không hợp lệ.")
-        if task is None or agency is None or source is None:
-            continue
-        rows.append(
-            (
-                where,
-                {
-                    "task": task,
-                    "agency": agency,
-                    "source": source,
-                    "content": str(values[5] or ""),
-                    "amount": values[6],
-                },
-            )
-        )
-    if errors:
-        raise services.BudgetError(errors)
-    if not rows:
-        raise services.BudgetError(["Tệp không có dòng dự toán nào."])
+        raise services.BudgetError(
+            [_("The Excel file cannot be read: %(error)s") % {"error": exc}]
+        ) from exc
+    rows = _read_rows(ws, budget, actor)
     touched = {data["agency"].pk for _w, data in rows}
     services.require(actor, services.EDIT, budget)
+    own = rules.estimating_agency(actor)  # None: the actor estimates for any agency
     if own is not None and touched != {own}:
-        raise services.BudgetError(["Đơn vị chỉ nạp dự toán của mình."])
+        raise services.BudgetError([_("An agency uploads only its own estimate.")])
     BudgetLine.objects.filter(budget=budget, agency_id__in=touched).delete()
-    warnings = []
+    errors: list[str] = []
+    warnings: list[str] = []
     responsible = services.answering_agencies(budget.plan, budget.year)
     for where, row in rows:
         try:
@@ -207,3 +186,46 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
     if errors:
         raise services.BudgetError(errors)  # the transaction rolls back: nothing saved
     return len(rows), warnings
+
+
+def _read_rows(ws, budget: BudgetYear, actor) -> list[tuple[str, dict]]:
+    """The sheet's estimate lines as (row name, line data); BudgetError naming every
+    row whose task, agency or source is unknown."""
+    tasks = {t.code: t for t in Task.objects.current().filter(plan=budget.plan)}
+    agencies = {a.code: a for a in Agency.objects.all()}
+    rows, errors = [], []
+    for number, values in enumerate(
+        ws.iter_rows(min_row=FIRST_ROW, max_col=8, values_only=True), start=FIRST_ROW
+    ):
+        if not any(v not in (None, "") for v in values[1:8]):
+            continue
+        where = _("Row %(n)s") % {"n": number}
+        task = tasks.get(str(values[1] or "").strip())
+        agency = agencies.get(str(values[3] or "").strip())
+        if agency is None and rules.estimating_agency(actor) is not None:
+            agency = actor.agency
+        source = _source(values[7])
+        if task is None:
+            errors.append(
+                _("%(where)s: there is no task with code “%(code)s”.")
+                % {"where": where, "code": values[1]}
+            )
+        if agency is None:
+            errors.append(
+                _("%(where)s: there is no agency with code “%(code)s”.")
+                % {"where": where, "code": values[3]}
+            )
+        if source is None:
+            errors.append(
+                _("%(where)s: the source “%(source)s” is not valid.")
+                % {"where": where, "source": values[7]}
+            )
+        if task is None or agency is None or source is None:
+            continue
+        line = {"task": task, "agency": agency, "source": source}
+        rows.append((where, {**line, "content": str(values[5] or ""), "amount": values[6]}))
+    if errors:
+        raise services.BudgetError(errors)
+    if not rows:
+        raise services.BudgetError([_("The file has no estimate line.")])
+    return rows

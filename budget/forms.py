@@ -12,17 +12,10 @@ from agencies.models import Agency
 from budget.excel import MAX_BYTES
 from budget.models import BudgetLine, Decision, Source
 from plans.models import Task
-from planwatch.forms import DateField, MoneyField, RevisionField
+from planwatch.forms import DateField, Form, MoneyField, RevisionField
 
 
-class FormErrors:
-    """Every error of a form as sentences, for the summary at the top of the page."""
-
-    def messages(self) -> list[str]:
-        return [str(e) for errors in self.errors.values() for e in errors]
-
-
-class LineForm(FormErrors, forms.Form):
+class LineForm(Form):
     """An estimate line: task, agency (its code; the own agency when not sent), source,
     what it pays for, the amount in đồng."""
 
@@ -61,11 +54,11 @@ class LineForm(FormErrors, forms.Form):
         return {k: self.cleaned_data[k] for k in ("task", "agency", "source", "content", "amount")}
 
 
-class RevisionForm(FormErrors, forms.Form):
+class RevisionForm(Form):
     revision = RevisionField(required=False)
 
 
-class AppraisalForm(FormErrors, forms.Form):
+class AppraisalForm(Form):
     decision = forms.ChoiceField(
         choices=[(v, label) for v, label in Decision.choices if v != Decision.PENDING],
         error_messages={
@@ -77,11 +70,11 @@ class AppraisalForm(FormErrors, forms.Form):
     reason = forms.CharField(required=False, max_length=2000)
 
 
-class ReasonForm(FormErrors, forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(required=False, max_length=2000)
 
 
-class AllocationForm(FormErrors, forms.Form):
+class AllocationForm(Form):
     """UBND tỉnh's decision, and an amount per line where it differs from the appraisal."""
 
     allocation_number = forms.CharField(
@@ -111,7 +104,7 @@ class AllocationForm(FormErrors, forms.Form):
         }
 
 
-class OpenYearForm(FormErrors, forms.Form):
+class OpenYearForm(Form):
     year = forms.IntegerField(
         error_messages={
             "required": gettext_lazy("Choose a year."),
@@ -120,7 +113,7 @@ class OpenYearForm(FormErrors, forms.Form):
     )
 
 
-class WorkbookForm(FormErrors, forms.Form):
+class WorkbookForm(Form):
     file = forms.FileField(
         allow_empty_file=True,  # the reader names the problem of an empty file
         error_messages={"required": gettext_lazy("Choose the Excel file.")},

@@ -16,10 +16,14 @@ after a return makes new versions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from access import rules
 from accounts.models import User
@@ -30,6 +34,8 @@ from plans.answering import answering
 from plans.models import Plan, Task
 from planwatch.money import MoneyError, dong, parse_dong
 from planwatch.text import clean
+from reporting.models import ReportingPeriod
+from reporting.periods import default_due_date
 
 PLAUSIBLE = 10**11  # 100 tỷ đồng for one line of this plan: warn, allow
 
@@ -51,17 +57,26 @@ ACTIONS: dict[str, set[str]] = {
     ALLOCATE: {BudgetState.APPRAISED},
 }
 MESSAGES = {
-    EDIT: "Chỉ đơn vị lập dự toán (hoặc Sở Công Thương) sửa dự toán, khi dự toán đang lập hoặc bị trả lại.",
-    SUBMIT: "Chỉ Sở Công Thương gửi dự toán, khi dự toán đang lập hoặc bị trả lại.",
-    APPRAISE: "Chỉ Sở Tài chính thẩm định, khi dự toán đã được gửi.",
-    RETURN: "Chỉ Sở Tài chính trả lại dự toán đã được gửi.",
-    COMPLETE: "Chỉ Sở Tài chính hoàn thành thẩm định dự toán đã được gửi.",
-    ALLOCATE: "Chỉ Sở Tài chính ghi quyết định giao dự toán, sau khi đã thẩm định.",
+    EDIT: gettext_lazy(
+        "Only the agency drafting the estimate (or the coordinator) changes it, while it is "
+        "being drafted or after a return."
+    ),
+    SUBMIT: gettext_lazy(
+        "Only the coordinator sends the estimate, while it is being drafted or after a return."
+    ),
+    APPRAISE: gettext_lazy("Only the finance department appraises, once the estimate is sent."),
+    RETURN: gettext_lazy("Only the finance department returns an estimate that was sent."),
+    COMPLETE: gettext_lazy(
+        "Only the finance department completes the appraisal of an estimate that was sent."
+    ),
+    ALLOCATE: gettext_lazy(
+        "Only the finance department records the allocation decision, after the appraisal."
+    ),
 }
 
 
 class BudgetError(ValueError):
-    """Bad input or a step not allowed: ``errors`` are Vietnamese sentences."""
+    """Bad input or a step not allowed: ``errors`` are sentences in the user's language."""
 
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
@@ -83,36 +98,47 @@ def can(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = N
 
 def require(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None):
     if not rules.may_act_on_budget(user, action, line):
-        raise BudgetForbidden([MESSAGES[action]])
+        raise BudgetForbidden([str(MESSAGES[action])])
     if budget.state not in ACTIONS[action]:
-        raise BudgetError([MESSAGES[action]])
+        raise BudgetError([str(MESSAGES[action])])
 
 
 # --- money --------------------------------------------------------------------
 
 
-def parse_amount(value, label: str = "Số tiền") -> int:
+def parse_amount(value, label: str | None = None) -> int:
     """Whole đồng from 1250000000, "1250000000", "1.250.000.000", "1 250 000 000 đ"
     (planwatch.money.parse_dong, the one money parser); BudgetError otherwise."""
     try:
-        return parse_dong(value, label)
+        return parse_dong(value, label or _("Amount"))
     except MoneyError as exc:
         raise BudgetError([exc.message]) from None
 
 
 def plausibility_warning(amount: int, label: str) -> str | None:
     if amount > PLAUSIBLE:
-        return f"{label}: {dong(amount)} là rất lớn cho một dòng dự toán; kiểm tra lại."
+        return _("%(label)s: %(amount)s is very large for one estimate line; check it.") % {
+            "label": label,
+            "amount": dong(amount),
+        }
     return None
 
 
 # --- the year -------------------------------------------------------------------
 
 
+@overload
+def budget_for(plan: Plan, year: int, *, create: Literal[True]) -> BudgetYear: ...
+@overload
+def budget_for(plan: Plan, year: int, *, create: bool = False) -> BudgetYear | None: ...
 def budget_for(plan: Plan, year: int, *, create: bool = False) -> BudgetYear | None:
+    """The year's funding (created when ``create``); None when there is none yet."""
     if not plan.period_start <= year <= plan.period_end:
         raise BudgetError(
-            [f"Năm {year} nằm ngoài thời kỳ của kế hoạch ({plan.period_start}–{plan.period_end})."]
+            [
+                _("The year %(year)s is outside the plan's period (%(start)s–%(end)s).")
+                % {"year": year, "start": plan.period_start, "end": plan.period_end}
+            ]
         )
     budget = BudgetYear.objects.filter(plan=plan, year=year).first()
     if budget is None and create:
@@ -158,8 +184,10 @@ def _locked(budget: BudgetYear, revision: int | None = None) -> BudgetYear:
     if revision is not None and revision != locked.revision:
         raise StaleBudget(
             [
-                "Dự toán vừa được người khác thay đổi; tải lại trang để xem bản mới, "
-                "chưa có gì bị ghi đè."
+                _(
+                    "Someone else changed the estimate just now; reload the page to see the "
+                    "new version. Nothing was overwritten."
+                )
             ]
         )
     return locked
@@ -180,9 +208,20 @@ class LineInput:
     errors: list[str] = field(default_factory=list)
 
 
+def report_due_date(plan: Plan, year: int) -> dt.date:
+    """The year's report due date: the open period's (a coordinator may have moved it),
+    else the plan's own deadline."""
+    due = (
+        ReportingPeriod.objects.filter(plan=plan, year=year)
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    return due or default_due_date(plan, year)
+
+
 def answering_agencies(plan: Plan, year: int) -> dict[int, set[int]]:
     """{task id: agencies answering for it in ``year``} (on the report due date)."""
-    day = dt.date(year, 12, 10)
+    day = report_due_date(plan, year)
     tasks = list(Task.objects.current().filter(plan=plan))
     return {pk: {a.pk for a in ans.agencies()} for pk, ans in answering(tasks, day).items()}
 
@@ -197,11 +236,14 @@ def _clean_line(
         task = Task.objects.current().filter(plan=plan).select_related("group").all()
         task = next((t for t in task if t.code == data["task"].strip()), None)
     if task is None:
-        errors.append("Chọn nhiệm vụ của kế hoạch.")
+        errors.append(_("Choose a task of the plan."))
     elif not task.is_active_in(year):
         errors.append(
-            f"Nhiệm vụ {task.code} không triển khai trong năm {year} "
-            f"({task.timeframe_text}); không lập dự toán cho năm này."
+            _(
+                "Task %(code)s is not carried out in %(year)s (%(timeframe)s); no estimate "
+                "for this year."
+            )
+            % {"code": task.code, "year": year, "timeframe": task.timeframe_text}
         )
     agency = data.get("agency")
     if isinstance(agency, str):
@@ -209,27 +251,28 @@ def _clean_line(
     own = rules.estimating_agency(actor)
     if own is not None:
         if agency is not None and agency.pk != own:
-            errors.append("Đơn vị chỉ lập dự toán của mình.")
+            errors.append(_("An agency drafts only its own estimate."))
         agency = actor.agency
     if agency is None:
-        errors.append("Chọn đơn vị lập dự toán.")
+        errors.append(_("Choose the agency drafting the estimate."))
     elif task is not None and agency.pk not in responsible.get(task.pk, set()):
         errors.append(
-            f"{agency.name} không chủ trì hay phối hợp nhiệm vụ {task.code} trong năm {year}."
+            _("%(agency)s neither leads nor partners task %(code)s in %(year)s.")
+            % {"agency": agency.name, "code": task.code, "year": year}
         )
     source = data.get("source", "")
     if source not in Source.values:
-        errors.append("Chọn nguồn kinh phí.")
+        errors.append(_("Choose the source of funds."))
     content = clean(str(data.get("content", "")))
     if not content:
-        errors.append("Ghi nội dung chi (khoản chi dùng vào việc gì).")
+        errors.append(_("Write what the money is for."))
     amount = None
     try:
-        amount = parse_amount(data.get("amount"), "Số tiền dự toán")
+        amount = parse_amount(data.get("amount"), _("Estimated amount"))
     except BudgetError as exc:
         errors.extend(exc.errors)
     else:
-        warning = plausibility_warning(amount, "Số tiền dự toán")
+        warning = plausibility_warning(amount, _("Estimated amount"))
         if warning:
             warnings.append(warning)
     return (
@@ -301,7 +344,7 @@ def submit(budget: BudgetYear, actor: User, revision: int | None = None) -> Budg
     budget = _locked(budget, revision)
     require(actor, SUBMIT, budget)
     if not budget.lines.exists():
-        raise BudgetError(["Dự toán chưa có dòng nào để gửi."])
+        raise BudgetError([_("The estimate has no line to send yet.")])
     budget.lines.update(decision=Decision.PENDING, appraised_amount=None, reason="")
     budget.state, budget.submitted_at, budget.return_reason = (
         BudgetState.SUBMITTED,
@@ -327,19 +370,19 @@ def appraise_line(
         appraised = line.amount
     elif decision == Decision.REDUCED:
         try:
-            appraised = parse_amount(amount, "Số tiền thẩm định")
+            appraised = parse_amount(amount, _("Appraised amount"))
         except BudgetError as exc:
             raise BudgetError(exc.errors) from None
         if appraised >= line.amount:
-            errors.append("Số tiền thẩm định phải nhỏ hơn số dự toán khi giảm.")
+            errors.append(_("When reducing, the appraised amount must be below the estimate."))
         if not reason:
-            errors.append("Ghi lý do giảm.")
+            errors.append(_("Give the reason for the reduction."))
     elif decision == Decision.REJECTED:
         appraised = 0
         if not reason:
-            errors.append("Ghi lý do không chấp nhận.")
+            errors.append(_("Give the reason for rejecting it."))
     else:
-        errors.append("Chọn: chấp nhận, giảm hoặc không chấp nhận.")
+        errors.append(_("Choose: accept, reduce or reject."))
     if errors:
         raise BudgetError(errors)
     before = {"decision": line.decision, "appraised": line.appraised_amount}
@@ -364,7 +407,7 @@ def return_budget(budget: BudgetYear, actor: User, reason: str) -> BudgetYear:
     require(actor, RETURN, budget)
     reason = clean(reason)
     if not reason:
-        raise BudgetError(["Ghi lý do trả lại."])
+        raise BudgetError([_("Give the reason for returning it.")])
     budget.state, budget.return_reason = BudgetState.RETURNED, reason
     _bump(budget, ["state", "return_reason"])
     _version(budget, BudgetVersion.Kind.RETURN, actor)
@@ -378,7 +421,16 @@ def complete_appraisal(budget: BudgetYear, actor: User) -> BudgetYear:
     require(actor, COMPLETE, budget)
     pending = budget.lines.filter(decision=Decision.PENDING).count()
     if pending:
-        raise BudgetError([f"Còn {pending} dòng chưa thẩm định."])
+        raise BudgetError(
+            [
+                ngettext(
+                    "%(n)s line is not appraised yet.",
+                    "%(n)s lines are not appraised yet.",
+                    pending,
+                )
+                % {"n": pending}
+            ]
+        )
     budget.state, budget.appraised_at = BudgetState.APPRAISED, timezone.now()
     _bump(budget, ["state", "appraised_at"])
     version = _version(budget, BudgetVersion.Kind.APPRAISAL, actor)
@@ -392,7 +444,7 @@ def allocate(
     actor: User,
     number: str,
     date: dt.date | None,
-    amounts: dict[int, object] | None = None,
+    amounts: Mapping[int, object] | None = None,
 ) -> BudgetYear:
     """Record UBND tỉnh's allocation decision; each line gets its appraised amount
     unless ``amounts`` says otherwise."""
@@ -401,9 +453,11 @@ def allocate(
     errors = []
     number = clean(number)
     if not number:
-        errors.append("Ghi số quyết định giao dự toán của UBND tỉnh.")
+        errors.append(
+            _("Give the number of the provincial People's Committee's allocation decision.")
+        )
     if date is None:
-        errors.append("Ghi ngày quyết định (ngày/tháng/năm).")
+        errors.append(_("Give the date of the decision (day/month/year)."))
     lines = list(budget.lines.select_for_update())
     allocated: dict[int, int] = {}
     for line in lines:
@@ -412,7 +466,11 @@ def allocate(
             allocated[line.pk] = line.appraised_amount or 0
             continue
         try:
-            allocated[line.pk] = parse_amount(raw, f"Dòng {line.task.code} ({line.agency.name})")
+            allocated[line.pk] = parse_amount(
+                raw,
+                _("Line %(code)s (%(agency)s)")
+                % {"code": line.task.code, "agency": line.agency.name},
+            )
         except BudgetError as exc:
             errors.extend(exc.errors)
     if errors:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from budget.models import BudgetLine, BudgetState, BudgetYear, Source
 from plans.models import Plan
 from planwatch.text import vi_sorted
@@ -57,7 +59,7 @@ class YearFigures:
     budget: BudgetYear | None
     year: int
     lines: list[LineFigures] = field(default_factory=list)
-    total: Figures = field(default_factory=lambda: Figures("Tổng cộng"))
+    total: Figures = field(default_factory=lambda: Figures(_("Grand total")))
     by_group: list[Figures] = field(default_factory=list)
     by_agency: list[Figures] = field(default_factory=list)
     by_source: list[Figures] = field(default_factory=list)
@@ -77,7 +79,7 @@ def reported_spending(plan: Plan, year: int) -> dict[tuple[int, int], int]:
         report__state=ReportState.ACCEPTED,
         spent__isnull=False,
     ).values_list("task_id", "report__agency_id", "spent"):
-        spent[(task_id, agency_id)] += money
+        spent[(task_id, agency_id)] += money or 0  # never None here (spent__isnull=False)
     return spent
 
 
@@ -162,5 +164,5 @@ def plan_figures(plan: Plan) -> list[tuple[int, Figures, str]]:
         report__period__year__in=list(budgets),
     ).values_list("task_id", "report__agency_id", "report__period__year", "spent"):
         if (task_id, agency_id) in pairs[year]:
-            totals[year].spent += money
-    return [(y, totals[y], BudgetState(budgets[y].state).label) for y in sorted(budgets)]
+            totals[year].spent += money or 0  # never None here (spent__isnull=False)
+    return [(y, totals[y], str(BudgetState(budgets[y].state).label)) for y in sorted(budgets)]

@@ -13,6 +13,7 @@ from matplotlib import pyplot as plt
 
 from documents.content import STATUS_COLOURS, Chart, ConsolidatedReport
 from indicators.progress import LABELS, Status
+from planwatch.i18n import in_vietnamese
 
 FONT = ["Liberation Serif", "Times New Roman", "DejaVu Serif", "serif"]
 
@@ -47,7 +48,7 @@ def targets_chart(report: ConsolidatedReport) -> Chart | None:
             counts,
             left=left,
             color=STATUS_COLOURS[status],
-            label=LABELS[status],
+            label=str(LABELS[status]),
         )
         for bar, n in zip(bars, counts, strict=True):
             if n:
@@ -111,7 +112,9 @@ def funds_chart(report: ConsolidatedReport) -> Chart | None:
     return Chart("funds", "Kinh phí theo năm", _png(fig))
 
 
+@in_vietnamese
 def add_charts(report: ConsolidatedReport) -> ConsolidatedReport:
+    """The report with its charts (legends in Vietnamese, as the document)."""
     for make in (targets_chart, compliance_chart, funds_chart):
         chart = make(report)
         if chart:

@@ -11,9 +11,11 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from documents.content import ConsolidatedReport
+from documents.content import ConsolidatedReport, TaskYear
+from planwatch.i18n import in_vietnamese
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -53,18 +55,20 @@ class _Sheet:
             cell.fill = HEAD_FILL
             cell.border = BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.freeze_panes = ws.cell(self.row + 1, 1)
+        ws.freeze_panes = ws.cell(self.row + 1, 1).coordinate
         ws.print_title_rows = f"{self.row}:{self.row}"
         setup = ws.page_setup
         setup.paperSize = ws.PAPERSIZE_A4
         setup.orientation = "landscape" if landscape else "portrait"
         setup.fitToWidth, setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
         ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
         ws.print_options.horizontalCentered = True
-        ws.oddFooter.center.text = "Trang &P/&N"
-        ws.oddFooter.center.font = FONT
+        footer = ws.oddFooter
+        assert footer is not None  # openpyxl gives every worksheet its header and footer
+        footer.center.text = "Trang &P/&N"
+        footer.center.font = FONT
 
     def add(self, values: list, *, bold=False, fill=None, money_cols=(), center_cols=(0,)):  # fmt: skip
         self.row += 1
@@ -96,16 +100,32 @@ class _Sheet:
             self.ws.cell(self.row, col).border = BORDER
 
 
+@in_vietnamese
 def build_workbook(report: ConsolidatedReport) -> bytes:
+    """The five appendices, one sheet each: tasks, every agency's entry, targets,
+    compliance, funds."""
     wb = Workbook()
     period = (
         f"năm {report.years[0]}" if len(report.years) == 1 else f"giai đoạn {report.year_label}"
     )
     source = f"{report.issuer_name} · {report.plan_reference} · số liệu {period}"
-
-    # 1. Tasks, in the appendix's layout, with the status of each year.
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = "Nhiệm vụ"
+    _tasks_sheet(ws, report, period, source)
+    _entries_sheet(wb.create_sheet("Chi tiết"), report, source)
+    _targets_sheet(wb.create_sheet("Chỉ tiêu"), report, source)
+    _compliance_sheet(wb.create_sheet("Đơn vị báo cáo"), report, source)
+    _funds_sheet(wb.create_sheet("Kinh phí"), report, source)
+    wb.properties.creator = "planwatch"
+    wb.properties.title = report.title
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _tasks_sheet(ws: Worksheet, report: ConsolidatedReport, period: str, source: str) -> None:
+    """Appendix 1: the tasks in the plan appendix's layout, with each year's status."""
     year_cols = [f"Tình hình thực hiện {y}" for y in report.years]
     sheet = _Sheet(
         ws,
@@ -128,14 +148,6 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
     for group in report.groups:
         sheet.merged(f"{group.number}. {group.title}")
         for task in group.tasks:
-            cells = []
-            for ty in task.years:
-                if not ty.active:
-                    cells.append("Không triển khai trong năm")
-                elif not ty.entries:
-                    cells.append("Chưa có báo cáo được chấp nhận")
-                else:
-                    cells.append("; ".join(_statuses(ty)))
             totals = " ".join(ty.totals for ty in task.years if ty.totals)
             sheet.add(
                 [
@@ -145,16 +157,26 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
                     task.partners,
                     task.timeframe,
                     task.output,
-                    *cells,
+                    *[_year_cell(ty) for ty in task.years],
                     totals.replace("Tổng hợp các đơn vị báo cáo: ", ""),
                     task.spent or None,
                 ],
                 money_cols=(money_col,),
             )
 
-    # 2. Every agency's entry.
+
+def _year_cell(ty: TaskYear) -> str:
+    if not ty.active:
+        return "Không triển khai trong năm"
+    if not ty.entries:
+        return "Chưa có báo cáo được chấp nhận"
+    return "; ".join(_statuses(ty))
+
+
+def _entries_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> None:
+    """Appendix 2: every agency's entry, one row each, in its own words."""
     sheet = _Sheet(
-        wb.create_sheet("Chi tiết"),
+        ws,
         "PHỤ LỤC 2. BÁO CÁO CỦA CÁC ĐƠN VỊ THEO TỪNG NHIỆM VỤ",
         source,
         [
@@ -171,34 +193,34 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
         ],
         [7, 9, 26, 10, 14, 48, 34, 24, 16, 24],
     )
-    count = 0
-    for group in report.groups:
-        for task in group.tasks:
-            for ty in task.years:
-                for e in ty.entries:
-                    count += 1
-                    sheet.add(
-                        [
-                            ty.year,
-                            task.code,
-                            e.agency,
-                            e.role,
-                            e.status,
-                            "\n".join(e.done),
-                            "\n".join(e.results),
-                            "; ".join(e.quantities),
-                            e.spent,
-                            "\n".join(e.reason),
-                        ],
-                        money_cols=(8,),
-                        center_cols=(0, 1),
-                    )
-    if not count:
+    rows = [
+        [
+            ty.year,
+            task.code,
+            e.agency,
+            e.role,
+            e.status,
+            "\n".join(e.done),
+            "\n".join(e.results),
+            "; ".join(e.quantities),
+            e.spent,
+            "\n".join(e.reason),
+        ]
+        for group in report.groups
+        for task in group.tasks
+        for ty in task.years
+        for e in ty.entries
+    ]
+    for row in rows:
+        sheet.add(row, money_cols=(8,), center_cols=(0, 1))
+    if not rows:
         sheet.merged("Chưa có báo cáo nào của các đơn vị được chấp nhận.", fill=None)
 
-    # 3. Targets.
+
+def _targets_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> None:
+    """Appendix 3: the targets, their values in the years covered and their status."""
     sheet = _Sheet(
-        wb.create_sheet("Chỉ tiêu"),
+        ws,
         "PHỤ LỤC 3. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
         source,
         [
@@ -230,9 +252,11 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
             center_cols=(0, 1),
         )
 
-    # 4. Compliance.
+
+def _compliance_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> None:
+    """Appendix 4: who reported on time, late or not at all."""
     sheet = _Sheet(
-        wb.create_sheet("Đơn vị báo cáo"),
+        ws,
         "PHỤ LỤC 4. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ",
         source,
         ["TT", "Đơn vị", "Đúng hạn", "Muộn", "Chưa báo cáo", "Ghi chú"],
@@ -252,9 +276,11 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
     if not report.compliance_years:
         sheet.merged("Chưa có kỳ báo cáo nào được mở.", fill=None)
 
-    # 5. Funds.
+
+def _funds_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> None:
+    """Appendix 5: estimated, allocated and spent, by group and by year."""
     sheet = _Sheet(
-        wb.create_sheet("Kinh phí"),
+        ws,
         "PHỤ LỤC 5. KINH PHÍ THỰC HIỆN",
         source,
         ["TT", "Nội dung", "Dự toán", "Được giao", "Đã sử dụng", "Tỷ lệ"],
@@ -274,14 +300,8 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
                 ["", f.label, f.estimated, f.allocated, f.spent, f.rate], money_cols=(2, 3, 4)
             )
 
-    wb.properties.creator = "planwatch"
-    wb.properties.title = report.title
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
-
-def _statuses(ty) -> list[str]:
+def _statuses(ty: TaskYear) -> list[str]:
     counts: dict[str, int] = {}
     for e in ty.entries:
         counts[e.status] = counts.get(e.status, 0) + 1

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 _lock = threading.Lock()  # one LibreOffice profile per process, used one at a time
 TIMEOUT = 120
@@ -37,8 +38,11 @@ def docx_to_pdf(docx: bytes) -> bytes:
     program = soffice()
     if program is None:
         raise PdfUnavailable(
-            "Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; tải tệp Word và in ra PDF, "
-            "hoặc nhờ quản trị cài gói libreoffice-writer-nogui."
+            _(
+                "LibreOffice is not installed on the server, so no PDF can be made; download "
+                "the Word file and print it to PDF, or ask the administrator to install the "
+                "libreoffice-writer-nogui package."
+            )
         )
     profile = Path(settings.VAR_DIR) / "libreoffice" / f"profile-{os.getpid()}"
     with _lock, tempfile.TemporaryDirectory(prefix="planwatch-pdf-") as tmp:
@@ -64,10 +68,12 @@ def docx_to_pdf(docx: bytes) -> bytes:
             )
         except subprocess.TimeoutExpired as exc:
             raise PdfUnavailable(
-                "LibreOffice không chuyển xong sang PDF trong thời gian cho phép."
+                _("LibreOffice did not finish the PDF in the time allowed.")
             ) from exc
         target = Path(tmp) / "bao-cao.pdf"
         if done.returncode != 0 or not target.exists():
             detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
-            raise PdfUnavailable("LibreOffice không chuyển được sang PDF: %s" % detail)
+            raise PdfUnavailable(
+                _("LibreOffice could not convert to PDF: %(detail)s") % {"detail": detail}
+            )
         return target.read_bytes()

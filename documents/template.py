@@ -189,7 +189,25 @@ def _tag(doc, tag: str) -> None:
 
 
 def build_default_template() -> bytes:
+    """The bundled template, section by section in the report's order."""
     doc = Document()
+    _page(doc)
+    _header_block(doc)
+    _situation(doc)
+    _results(doc)
+    _targets(doc)
+    _compliance(doc)
+    _funds(doc)
+    _difficulties(doc)
+    _directions(doc)
+    _signature(doc)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _page(doc) -> None:
+    """A4 portrait, the margins, the fonts and styles of Nghị định 30; page numbers."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -213,7 +231,10 @@ def build_default_template() -> bytes:
     _style(doc, "Recipients", size=11, align=WD_ALIGN_PARAGRAPH.LEFT, indent=Cm(0), after=Pt(0))
     _page_number_header(section)
 
-    # Header block: issuing body (left), motto (right); number and place-date.
+
+def _header_block(doc) -> None:
+    """The issuing body (left), the motto (right), number and place-date; the title
+    and the opening sentence."""
     header = doc.add_table(rows=2, cols=2)
     _no_borders(header)
     left, right = header.rows[0].cells
@@ -236,13 +257,17 @@ def build_default_template() -> bytes:
 
     _para(doc, "{{ intro }}")
 
-    # I. Situation
+
+def _situation(doc) -> None:
+    """I. The situation: who had to report, who did."""
     _para(doc, "I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN", "Heading PW1")
     _tag(doc, "for line in situation")
     _para(doc, "{{ line }}")
     _tag(doc, "endfor")
 
-    # II. Results by task group and task
+
+def _results(doc) -> None:
+    """II. The results by task group and task, year by year."""
     _para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", "Heading PW1")
     _tag(doc, "if empty")
     _para(doc, "Chưa có báo cáo được chấp nhận nên chưa tổng hợp được kết quả thực hiện nhiệm vụ.")
@@ -289,7 +314,9 @@ def build_default_template() -> bytes:
     _tag(doc, "endfor")
     _tag(doc, "endfor")
 
-    # III. Targets
+
+def _targets(doc) -> None:
+    """III. The targets, with their chart."""
     _para(doc, "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "Heading PW1")
     _para(
         doc,
@@ -317,7 +344,9 @@ def build_default_template() -> bytes:
     _para(doc, "Hình 1. Tình hình thực hiện các chỉ tiêu", "Caption PW")
     _tag(doc, "endif")
 
-    # IV. Compliance
+
+def _compliance(doc) -> None:
+    """IV. Who reported on time."""
     _para(doc, "IV. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", "Heading PW1")
     _data_table(
         doc,
@@ -351,7 +380,9 @@ def build_default_template() -> bytes:
         "for a in compliance",
     )
 
-    # V. Funds
+
+def _funds(doc) -> None:
+    """V. The money: estimated, allocated, spent."""
     _para(doc, "V. KINH PHÍ THỰC HIỆN", "Heading PW1", before=6)
     _para(
         doc,
@@ -398,7 +429,9 @@ def build_default_template() -> bytes:
     _para(doc, "{{ chart_funds }}", "Cell", before=6)
     _tag(doc, "endif")
 
-    # VI. Difficulties and proposals
+
+def _difficulties(doc) -> None:
+    """VI. The agencies' difficulties and proposals."""
     _para(doc, "VI. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", "Heading PW1", before=6)
     _para(doc, "1. Khó khăn, vướng mắc", "Heading PW2")
     _tag(doc, "for n in notes if n.difficulties")
@@ -421,7 +454,9 @@ def build_default_template() -> bytes:
     _para(doc, "Các đơn vị không có đề xuất, kiến nghị.")
     _tag(doc, "endfor")
 
-    # VII. Directions
+
+def _directions(doc) -> None:
+    """VII. The directions for next year."""
     _para(doc, "VII. PHƯƠNG HƯỚNG, NHIỆM VỤ {{ next_label|upper }}", "Heading PW1")
     _para(
         doc,
@@ -443,7 +478,9 @@ def build_default_template() -> bytes:
         "UBND tỉnh, Bộ Công Thương xem xét, chỉ đạo./.",
     )
 
-    # Recipients and signature.
+
+def _signature(doc) -> None:
+    """ "Nơi nhận:" and the signature block."""
     end = doc.add_table(rows=1, cols=2)
     _no_borders(end)
     recipients, signature = end.rows[0].cells
@@ -465,10 +502,6 @@ def build_default_template() -> bytes:
         signature.add_paragraph(style="Cell")
     _cell_text(signature, "[Họ và tên]", bold=True, size=BODY_PT)
     _widths(end, [7.5, 8.5])
-
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ import io
 import zipfile
 from dataclasses import fields
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -28,7 +29,7 @@ PROPERTIES = ("review", "year_label", "kind_label", "empty", "filename")
 
 
 class TemplateProblem(ValueError):
-    """A template that cannot be used: the reason, in Vietnamese."""
+    """A template that cannot be used: the reason, in the user's language."""
 
 
 def _environment() -> SandboxedEnvironment:
@@ -75,26 +76,30 @@ KNOWN = {
 def _open(template: bytes) -> DocxTemplate:
     if len(template) > MAX_TEMPLATE_BYTES:
         raise TemplateProblem(
-            "Tệp mẫu quá lớn (%s MB); giới hạn là %s MB."
-            % (len(template) // (1024 * 1024), MAX_TEMPLATE_BYTES // (1024 * 1024))
+            _("The template is too large (%(mb)s MB); the limit is %(limit)s MB.")
+            % {"mb": len(template) // (1024 * 1024), "limit": MAX_TEMPLATE_BYTES // (1024 * 1024)}
         )
     if not template.startswith(b"PK\x03\x04"):
-        raise TemplateProblem("Tệp mẫu không phải tệp Word (.docx).")
+        raise TemplateProblem(_("The template is not a Word file (.docx)."))
     try:
         with zipfile.ZipFile(io.BytesIO(template)) as archive:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
                 raise TemplateProblem(
-                    "Tệp mẫu không phải tệp Word (.docx): thiếu nội dung văn bản."
+                    _("The template is not a Word file (.docx): it has no document body.")
                 )
             if any(n.lower().startswith("word/vbaproject") for n in names):
-                raise TemplateProblem("Tệp mẫu có macro; chỉ nhận tệp .docx không có macro.")
+                raise TemplateProblem(
+                    _("The template has macros; only .docx files without macros are accepted.")
+                )
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.init_docx()
     except TemplateProblem:
         raise
     except Exception as exc:
-        raise TemplateProblem("Không mở được tệp mẫu như một tệp Word: %s" % exc) from exc
+        raise TemplateProblem(
+            _("The template cannot be opened as a Word file: %(error)s") % {"error": exc}
+        ) from exc
     return tpl
 
 
@@ -105,22 +110,31 @@ def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
     try:
         used = tpl.get_undeclared_template_variables(_environment())
     except TemplateError as exc:
-        line = f" (dòng {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)  # TemplateSyntaxError has one, not every error
+        line = _(" (line %(n)s)") % {"n": lineno} if lineno else ""
         raise TemplateProblem(
-            "Mẫu có thẻ trường sai cú pháp%s: %s. Kiểm tra các cặp {{ }} và {%% %%}."
-            % (line, exc.message or exc)
+            _(
+                "The template has a field tag with a syntax error%(line)s: %(error)s. Check "
+                "the {{ }} and {%% %%} pairs."
+            )
+            % {"line": line, "error": exc.message or exc}
         ) from exc
     unknown = sorted(used - KNOWN)
     if unknown:
         raise TemplateProblem(
-            "Mẫu dùng trường không có: %s. Các trường dùng được có trong hướng dẫn mẫu báo cáo."
-            % ", ".join("{{ %s }}" % u for u in unknown)
+            _(
+                "The template uses fields that do not exist: %(fields)s. The fields you can "
+                "use are listed in the guide to report templates."
+            )
+            % {"fields": ", ".join("{{ %s }}" % u for u in unknown)}
         )
     render(sample, template)
     warnings = []
     for needed in ("issuer", "title"):
         if needed not in used:
-            warnings.append("Mẫu không dùng trường {{ %s }}." % needed)
+            warnings.append(
+                _("The template does not use the field {{ %(field)s }}.") % {"field": needed}
+            )
     return warnings
 
 
@@ -132,14 +146,20 @@ def render(report: ConsolidatedReport, template: bytes) -> bytes:
         out = io.BytesIO()
         tpl.save(out)
     except TemplateError as exc:
-        raise TemplateProblem("Không điền được mẫu: %s" % (exc.message or exc)) from exc
+        raise TemplateProblem(
+            _("The template cannot be filled: %(error)s") % {"error": exc.message or exc}
+        ) from exc
     except TemplateProblem:
         raise
     except Exception as exc:
-        raise TemplateProblem("Không điền được mẫu: %s" % exc) from exc
+        raise TemplateProblem(
+            _("The template cannot be filled: %(error)s") % {"error": exc}
+        ) from exc
     data = out.getvalue()
     try:
         Document(io.BytesIO(data))
     except Exception as exc:
-        raise TemplateProblem("Văn bản tạo ra từ mẫu không mở được: %s" % exc) from exc
+        raise TemplateProblem(
+            _("The document made from the template does not open: %(error)s") % {"error": exc}
+        ) from exc
     return data

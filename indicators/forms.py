@@ -8,20 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
-from planwatch.forms import DecimalField
+from planwatch.forms import DecimalField, Form
 
 
-class ErrorsMixin:
-    def messages(self) -> list[str]:
-        return [str(e) for errors in self.errors.values() for e in errors]
-
-
-class BaselineForm(ErrorsMixin, forms.Form):
+class BaselineForm(Form):
     baseline_year = DecimalField(required=False)
     baseline_value = DecimalField(required=False)
 
 
-class ValueForm(ErrorsMixin, forms.Form):
+class ValueForm(Form):
     year = forms.IntegerField(
         error_messages={
             "required": gettext_lazy("Give the year of the value."),
@@ -34,7 +29,7 @@ class ValueForm(ErrorsMixin, forms.Form):
     category = forms.CharField(required=False, max_length=120)
 
 
-class RegistryForm(ErrorsMixin, forms.Form):
+class RegistryForm(Form):
     category = forms.CharField(required=False, max_length=40)
     name = forms.CharField(required=False, max_length=300)
     year = forms.CharField(required=False, max_length=10)

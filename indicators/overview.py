@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from indicators.models import Indicator
 from indicators.progress import Assessment, Status, assess
 from indicators.series import plan_series
@@ -37,7 +39,7 @@ def assess_target(
     if indicator is None:
         if target.measure == "qualitative":
             return assess("qualitative", None, None, target.milestone, {}, year)
-        return Assessment(Status.NOT_ASSESSABLE, "Chưa có chỉ số để theo dõi chỉ tiêu này.")
+        return Assessment(Status.NOT_ASSESSABLE, _("No indicator follows this target yet."))
     return assess(
         target.measure,
         float(target.min_value) if target.min_value is not None else None,
@@ -50,6 +52,16 @@ def assess_target(
         period_start=period_start,
         direction=indicator.direction,
     )
+
+
+def chart_legend() -> dict[str, str]:
+    """The legends of a target's chart, in the user's language."""
+    return {
+        "value": _("Value"),
+        "trajectory": _("Trajectory needed"),
+        "low": _("Target (minimum)"),
+        "high": _("Target (upper end)"),
+    }
 
 
 def plan_progress(plan: Plan, year: int, milestone: int | None = None) -> list[TargetProgress]:

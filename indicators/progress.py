@@ -27,6 +27,9 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 
 class Status(StrEnum):
     ACHIEVED = "achieved"
@@ -39,32 +42,35 @@ class Status(StrEnum):
 
 
 LABELS = {
-    Status.ACHIEVED: "Đã đạt",
-    Status.RANGE_MET: "Đạt mức cao của chỉ tiêu",
-    Status.ON_TRACK: "Đúng tiến độ",
-    Status.ACCELERATION_NEEDED: "Cần đẩy nhanh",
-    Status.LIMITED_PROGRESS: "Tiến triển hạn chế",
-    Status.DETERIORATION: "Đi xuống",
-    Status.NOT_ASSESSABLE: "Chưa đánh giá được",
+    Status.ACHIEVED: gettext_lazy("Achieved"),
+    Status.RANGE_MET: gettext_lazy("Upper end of the target met"),
+    Status.ON_TRACK: gettext_lazy("On track"),
+    Status.ACCELERATION_NEEDED: gettext_lazy("Acceleration needed"),
+    Status.LIMITED_PROGRESS: gettext_lazy("Limited progress"),
+    Status.DETERIORATION: gettext_lazy("Deterioration"),
+    Status.NOT_ASSESSABLE: gettext_lazy("Not assessable"),
 }
 ON_TRACK, ACCELERATION = 0.95, 0.60
+# The figures an assessment came from, by name (NUMBER_LABELS), and how it was made
+# ("method": "linear", "linear-count").
+Numbers = dict[str, float | int | str | None]
 # How the numbers an assessment came from are named for a reader.
 NUMBER_LABELS = {
-    "base_year": "Năm gốc",
-    "base": "Giá trị gốc",
-    "year": "Năm số liệu",
-    "value": "Giá trị",
-    "target_year": "Năm mốc",
-    "target": "Mức cần đạt",
-    "cagr_observed": "Tăng trưởng bình quân năm thực tế (CAGR)",
-    "cagr_required": "Tăng trưởng bình quân năm cần có",
-    "ratio": "Tỷ số R (thực tế / cần có)",
-    "rate_observed": "Thay đổi mỗi năm thực tế",
-    "rate_required": "Thay đổi mỗi năm cần có",
-    "method": "Cách tính",
-    "reduction": "Đã giảm (%)",
-    "target_reduction": "Cần giảm (%)",
-    "expected": "Cần có đến nay",
+    "base_year": gettext_lazy("Base year"),
+    "base": gettext_lazy("Baseline value"),
+    "year": gettext_lazy("Year of the data"),
+    "value": gettext_lazy("Value"),
+    "target_year": gettext_lazy("Milestone year"),
+    "target": gettext_lazy("Level to reach"),
+    "cagr_observed": gettext_lazy("Observed compound annual growth (CAGR)"),
+    "cagr_required": gettext_lazy("Compound annual growth required"),
+    "ratio": gettext_lazy("Ratio R (observed / required)"),
+    "rate_observed": gettext_lazy("Observed change per year"),
+    "rate_required": gettext_lazy("Change per year required"),
+    "method": gettext_lazy("Method"),
+    "reduction": gettext_lazy("Reduced so far (%)"),
+    "target_reduction": gettext_lazy("Reduction required (%)"),
+    "expected": gettext_lazy("Expected by now"),
 }
 
 
@@ -72,11 +78,11 @@ NUMBER_LABELS = {
 class Assessment:
     status: Status
     reason: str = ""
-    numbers: dict[str, float | int | None] = field(default_factory=dict)
+    numbers: Numbers = field(default_factory=dict)
 
     @property
     def label(self) -> str:
-        return LABELS[self.status]
+        return str(LABELS[self.status])
 
 
 def cagr(y0: float, y1: float, t0: int, t1: int) -> float:
@@ -112,7 +118,7 @@ def open_sdg(
 
     ``direction`` is +1 when higher is better, -1 when lower is better.
     """
-    numbers = {
+    numbers: Numbers = {
         "base_year": base_year,
         "base": base,
         "year": year,
@@ -124,7 +130,9 @@ def open_sdg(
         return Assessment(Status.ACHIEVED, "", numbers)
     if year <= base_year:
         return Assessment(
-            Status.NOT_ASSESSABLE, "Chưa có số liệu sau năm gốc để tính tốc độ thay đổi.", numbers
+            Status.NOT_ASSESSABLE,
+            _("No data after the base year to compute a rate of change."),
+            numbers,
         )
     if base <= 0 or value <= 0 or target <= 0:
         return _linear(base_year, base, year, value, target_year, target, direction, numbers)
@@ -132,13 +140,24 @@ def open_sdg(
     required = cagr(base, target, base_year, target_year)
     numbers.update(cagr_observed=round(observed, 6), cagr_required=round(required, 6))
     if required == 0:
-        return Assessment(Status.NOT_ASSESSABLE, "Chỉ tiêu bằng giá trị gốc.", numbers)
+        return Assessment(
+            Status.NOT_ASSESSABLE, _("The target equals the baseline value."), numbers
+        )
     ratio = direction * observed / abs(required)
     numbers["ratio"] = round(ratio, 4)
     return Assessment(status_from_ratio(ratio), "", numbers)
 
 
-def _linear(base_year, base, year, value, target_year, target, direction, numbers):
+def _linear(
+    base_year: int,
+    base: float,
+    year: int,
+    value: float,
+    target_year: int,
+    target: float,
+    direction: int,
+    numbers: Numbers,
+) -> Assessment:
     """A zero baseline (or value): the rate per year, linear, against the rate needed."""
     required = (target - base) / (target_year - base_year)
     observed = (value - base) / (year - base_year)
@@ -146,7 +165,9 @@ def _linear(base_year, base, year, value, target_year, target, direction, number
         rate_observed=round(observed, 6), rate_required=round(required, 6), method="linear"
     )
     if required == 0:
-        return Assessment(Status.NOT_ASSESSABLE, "Chỉ tiêu bằng giá trị gốc.", numbers)
+        return Assessment(
+            Status.NOT_ASSESSABLE, _("The target equals the baseline value."), numbers
+        )
     ratio = direction * observed / abs(required)
     numbers["ratio"] = round(ratio, 4)
     return Assessment(status_from_ratio(ratio), "", numbers)
@@ -181,18 +202,18 @@ def assess(
     """
     if measure == "qualitative" or floor is None:
         return Assessment(
-            Status.NOT_ASSESSABLE, "Chỉ tiêu định tính: đánh giá bằng nhận xét, không bằng số liệu."
+            Status.NOT_ASSESSABLE, _("A qualitative target: assessed by comment, not by figures.")
         )
     latest = _latest(series, year)
     if latest is None:
-        return Assessment(Status.NOT_ASSESSABLE, f"Chưa có số liệu đến năm {year}.")
+        return Assessment(Status.NOT_ASSESSABLE, _("No data up to %(year)s.") % {"year": year})
     value_year, value = latest
     if measure == "count":
         return _assess_count(floor, ceiling, milestone, value_year, value, period_start)
     if base is None or base_year is None:
         return Assessment(
             Status.NOT_ASSESSABLE,
-            "Chưa có giá trị gốc (năm gốc và số liệu).",
+            _("No baseline yet (base year and value)."),
             {"year": value_year, "value": value},
         )
     if measure == "reduction":
@@ -206,17 +227,34 @@ def _with_ceiling(result: Assessment, achieved_now: bool, ceiling_met: bool) -> 
     return result
 
 
-def _assess_level(floor, ceiling, milestone, base_year, base, year, value, direction):
+def _assess_level(
+    floor: float,
+    ceiling: float | None,
+    milestone: int,
+    base_year: int,
+    base: float,
+    year: int,
+    value: float,
+    direction: int,
+) -> Assessment:
     result = open_sdg(base_year, base, year, value, milestone, floor, direction)
     ceiling_met = ceiling is not None and _met(value, ceiling, direction)
     return _with_ceiling(result, result.status == Status.ACHIEVED, ceiling_met)
 
 
-def _assess_reduction(floor, ceiling, milestone, base_year, base, year, value):
+def _assess_reduction(
+    floor: float,
+    ceiling: float | None,
+    milestone: int,
+    base_year: int,
+    base: float,
+    year: int,
+    value: float,
+) -> Assessment:
     if base == 0:
         return Assessment(
             Status.NOT_ASSESSABLE,
-            "Giá trị gốc bằng 0: không tính được mức giảm so với năm gốc.",
+            _("The baseline is 0: a reduction against the base year cannot be computed."),
             {"base": base, "value": value},
         )
     reduced = 100 * (base - value) / base
@@ -232,15 +270,29 @@ def _assess_reduction(floor, ceiling, milestone, base_year, base, year, value):
     return _with_ceiling(result, achieved, ceiling is not None and reduced >= ceiling)
 
 
-def _assess_count(floor, ceiling, milestone, year, value, period_start):
+def _assess_count(
+    floor: float,
+    ceiling: float | None,
+    milestone: int,
+    year: int,
+    value: float,
+    period_start: int | None,
+) -> Assessment:
     if value < 0:
-        return Assessment(Status.NOT_ASSESSABLE, "Số lượng âm: số liệu không hợp lệ.")
-    numbers = {"year": year, "value": value, "target": floor, "target_year": milestone}
+        return Assessment(Status.NOT_ASSESSABLE, _("A negative count: the data are not valid."))
+    numbers: Numbers = {
+        "year": year,
+        "value": value,
+        "target": floor,
+        "target_year": milestone,
+    }
     if value >= floor:
         status = Status.RANGE_MET if ceiling is not None and value >= ceiling else Status.ACHIEVED
         return Assessment(status, "", numbers)
     if period_start is None or year < period_start:
-        return Assessment(Status.NOT_ASSESSABLE, "Chưa rõ năm bắt đầu tính.", numbers)
+        return Assessment(
+            Status.NOT_ASSESSABLE, _("The first year to count from is unknown."), numbers
+        )
     # A straight line from zero before the first year to the floor at the milestone.
     expected = floor * (year - period_start + 1) / (milestone - period_start + 1)
     ratio = value / expected if expected else math.inf

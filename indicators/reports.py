@@ -37,7 +37,7 @@ def save_values(report: AgencyReport, values: dict[int, dict[str, str]], actor) 
         if not any(str(v).strip() for v in fields.values()):
             continue
         if indicator.kind == Kind.YES_SHARE:
-            fields = {"value": 1 if fields.get("value") in ("1", "yes", "on") else 0}
+            fields = {"value": "1" if fields.get("value") in ("1", "yes", "on") else "0"}
         try:
             save_value(
                 indicator,

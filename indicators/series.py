@@ -19,19 +19,21 @@ Series = dict[int, float]
 def _aggregate(rows: list[IndicatorValue], how: str) -> float | None:
     """Agencies' values into one: ratio of sums (Σ part ÷ Σ whole), mean, weighted mean
     (weights in ``denominator``), or sum."""
-    values = [r for r in rows if r.value is not None]
+    zero = Decimal(0)
     if how == Aggregation.RATIO_OF_SUMS:
-        part = sum((r.numerator or 0) for r in rows)
-        whole = sum((r.denominator or 0) for r in rows)
+        part = sum((r.numerator or zero for r in rows), zero)
+        whole = sum((r.denominator or zero for r in rows), zero)
         return float(100 * part / whole) if whole else None
+    # (value, weight) of the rows that have a value; the weight is ``denominator``.
+    values = [(r.value, r.denominator or Decimal(1)) for r in rows if r.value is not None]
     if not values:
         return None
     if how == Aggregation.MEAN:
-        return float(sum(r.value for r in values) / len(values))
+        return float(sum((v for v, _w in values), zero) / len(values))
     if how == Aggregation.WEIGHTED_MEAN:
-        weights = sum((r.denominator or Decimal(1)) for r in values)
-        return float(sum(r.value * (r.denominator or 1) for r in values) / weights)
-    return float(sum(r.value for r in values))
+        weights = sum((w for _v, w in values), zero)
+        return float(sum((v * w for v, w in values), zero) / weights)
+    return float(sum((v for v, _w in values), zero))
 
 
 def plan_series(plan: Plan) -> dict[int, dict[str, Series]]:
@@ -51,8 +53,10 @@ def plan_series(plan: Plan) -> dict[int, dict[str, Series]]:
     for key in set(rows) | set(province):
         indicator_id, category, year = key
         indicator = by_id[indicator_id]
-        if key in province and province[key].value is not None:
-            value = float(province[key].value)
+        own = province[key].value if key in province else None
+        value: float | None
+        if own is not None:
+            value = float(own)
         elif indicator.kind == Kind.YES_SHARE:
             answers = [r.value for r in rows[key] if r.value is not None]
             value = float(100 * sum(answers) / len(answers)) if answers else None
@@ -77,7 +81,8 @@ def plan_series(plan: Plan) -> dict[int, dict[str, Series]]:
             for (category, locality), counts in per_year.items():
                 if category != indicator.registry_category:
                     continue
-                running, series = 0, {}
+                running = 0
+                series: Series = {}
                 last = min(plan.period_end, max(counts))
                 for year in range(plan.period_start, last + 1):
                     running += counts.get(year, 0)

@@ -159,8 +159,8 @@ def set_baseline(indicator: Indicator, year, value, actor=None) -> Indicator:
         )
     elif number < 0 or (indicator.is_percent and number > 100):
         errors.append(_("The baseline value is out of range."))
-    if errors:
-        raise ValueError_(errors)
+    if errors or year_number is None or number is None:
+        raise ValueError_(errors)  # a message for each missing value is in ``errors``
     before = snapshot(indicator)
     indicator.baseline_year, indicator.baseline_value = int(year_number), number
     indicator.save(update_fields=["baseline_year", "baseline_value"])

@@ -22,8 +22,8 @@ from indicators import registry as registry_service
 from indicators import values as value_service
 from indicators.forms import BaselineForm, RegistryForm, ValueForm
 from indicators.models import Category, IndicatorValue, RegistryEntry
-from indicators.overview import plan_progress
-from indicators.progress import LABELS, Status
+from indicators.overview import chart_legend, plan_progress
+from indicators.progress import LABELS, NUMBER_LABELS, Status
 from plans.models import Target
 from planwatch.http import post_or_redirect
 from planwatch.text import vi_sorted
@@ -162,6 +162,7 @@ def _render_target(request, code: str, target_id: int, errors=(), status=200):
             "year": year,
             "problem": problem,
             "colours": COLOURS,
+            "number_labels": NUMBER_LABELS,
             "chart": _chart(plan, target, indicator, row),
             "values": values,
             "errors": list(errors),
@@ -272,6 +273,7 @@ def _chart(plan, target, indicator, row) -> dict:
         "band": band,
         "breakdown": {k: [v.get(y) for y in years] for k, v in sorted(row.breakdown.items())},
         "unit": indicator.unit if indicator else "",
+        "legend": chart_legend(),
     }
 
 

@@ -69,12 +69,12 @@ def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> di
     for a in assignments:
         task = by_task[a.task_id].task
         text = f"{task.content} {task.output}"
-        if a.agency_id:
+        if a.agency is not None:
             found = graph.resolve(a.agency, day, text)
             answer = Answer(
                 a.role, a.wording, found, changed=[x.pk for x in found] != [a.agency_id]
             )
-        else:
+        elif a.group is not None:  # "assignment_exactly_one_target": one of the two
             group = a.group.on(day)
             if group.pk not in members:
                 members[group.pk] = list(

@@ -93,12 +93,14 @@ def export_plan(plan: Plan) -> dict[str, Any]:
         "format": FORMAT,
         "code": plan.code,
         "title": plan.title,
-        "issuer": plan.issuer.name if plan.issuer_id else (plan.issuer_name or None),
+        "issuer": plan.issuer.name if plan.issuer is not None else (plan.issuer_name or None),
         "decision": {"number": plan.decision_number or None, "date": _date(plan.decision_date)},
         "implements": list(plan.implements),
         "period": {"start": plan.period_start, "end": plan.period_end},
         "coordinator": (
-            plan.coordinator.name if plan.coordinator_id else (plan.coordinator_name or None)
+            plan.coordinator.name
+            if plan.coordinator is not None
+            else (plan.coordinator_name or None)
         ),
         "report_due": (
             {"month": plan.report_due_month, "day": plan.report_due_day}
@@ -141,7 +143,7 @@ def validate(data: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(schema())
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        where = "/".join(str(p) for p in error.absolute_path) or "(gốc)"
+        where = "/".join(str(p) for p in error.absolute_path) or _("(the whole document)")
         errors.append(
             _("Field %(where)s: %(message)s") % {"where": where, "message": error.message}
         )

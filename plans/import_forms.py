@@ -18,10 +18,18 @@ from planwatch.forms import parse_date
 
 MEASURES = ("reduction", "share", "count", "qualitative")
 RECURRENCES = ("annual", "period", "once")
-HEADER = ("code", "title", "issuer", "coordinator", "general_objective")
+HEADER: tuple[str, ...] = ("code", "title", "issuer", "coordinator", "general_objective")
 HEADER += ("decision_number", "decision_date", "period_start", "period_end", "report_due")
 TARGET_FIELDS = ("text", "measure", "min", "max", "unit")
-TASK_FIELDS = ("content", "lead", "partners", "output", "tf_text", "tf_start", "tf_end")
+TASK_FIELDS: tuple[str, ...] = (
+    "content",
+    "lead",
+    "partners",
+    "output",
+    "tf_text",
+    "tf_start",
+    "tf_end",
+)
 TASK_FIELDS += ("tf_recurrence",)
 
 

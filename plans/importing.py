@@ -30,7 +30,7 @@ def known_names_for(issuer: str | None) -> KnownNames:
     pairs = []
     # National first, then the province's own, so that its wordings win.
     for alias in sorted(aliases, key=lambda a: a.scope_id is not None):
-        if alias.agency_id:
+        if alias.agency is not None:
             pairs.append((alias.wording, alias.agency.name, False))
         else:
             pairs.append((alias.wording, alias.wording, True))
@@ -65,12 +65,13 @@ def add_proposed(names: list[Name], issuer: str | None, actor=None) -> list[Agen
     from django.utils.text import slugify
 
     scope = province_of(Resolver().resolve(issuer).agency) if issuer else None
-    created = []
+    created: list[Agency | AgencyGroup] = []
     for name in sorted(names, key=lambda n: n.canonical != issuer):
         base = slugify(name.canonical.replace("đ", "d").replace("Đ", "D"))[:60] or "co-quan"
         is_province = name.canonical == issuer and scope is None
         prefix = f"{scope.code.split('-')[0]}-" if scope and not is_province else ""
         code = _free_code(f"{prefix}{base}")
+        obj: Agency | AgencyGroup
         if is_province:
             obj = Agency.objects.create(
                 code=code,

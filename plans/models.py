@@ -237,7 +237,7 @@ class Assignment(models.Model):
     @property
     def name(self) -> str:
         """The name as the plan format writes it: agencies in full, groups as worded."""
-        return self.agency.name if self.agency_id else self.wording
+        return self.agency.name if self.agency is not None else self.wording
 
 
 class Duty(models.Model):
@@ -267,7 +267,7 @@ class Duty(models.Model):
 
     @property
     def name(self) -> str:
-        return self.agency.name if self.agency_id else self.wording
+        return self.agency.name if self.agency is not None else self.wording
 
 
 class PlanVersion(models.Model):

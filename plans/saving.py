@@ -72,32 +72,7 @@ def save_plan(
     errors = validate(data)
     if errors:
         raise PlanFormatError(errors)
-    names = _Names(data)
-    wordings = wordings or {}
-    issuer = names(data["issuer"]) if data["issuer"] else None
-    coordinator = names(data["coordinator"]) if data["coordinator"] else None
-    task_refs = {
-        f"{g['number']}.{t['number']}": [
-            (
-                role,
-                list(
-                    zip(
-                        [names(n) for n in t[key]],
-                        _worded(wordings, f"{g['number']}.{t['number']}", key, t[key]),
-                        strict=True,
-                    )
-                ),
-            )
-            for role, key in ((Role.LEAD, "lead"), (Role.PARTNER, "partners"))
-        ]
-        for g in data["task_groups"]
-        for t in g["tasks"]
-    }
-    duty_refs = [names(d["agency"]) for d in data["duties"]]
-    if names.unknown:
-        listed = ", ".join(sorted(set(names.unknown)))
-        raise PlanFormatError([_("Agencies not in the registry: %(names)s.") % {"names": listed}])
-
+    refs = _resolve(data, wordings or {})
     plan = Plan.objects.select_for_update().filter(code=data["code"]).first()
     before = None
     if plan is not None:
@@ -109,10 +84,54 @@ def save_plan(
         plan.version += 1
     else:
         plan = Plan(code=data["code"], version=1)
-    _set_header(plan, data, issuer, coordinator)
+    _set_header(plan, data, refs.issuer, refs.coordinator)
     plan.save()
     _sync_targets(plan, data["targets"], before)
-    _sync_tasks(plan, data, task_refs, before)
+    _sync_tasks(plan, data, refs.tasks, before)
+    _replace_duties(plan, data["duties"], refs.duties)
+    _record_version(plan, data, before, actor, source)
+    return plan
+
+
+class _References:
+    """Every agency a document names, resolved against the registry."""
+
+    def __init__(self, data: dict[str, Any], wordings: Wordings):
+        names = _Names(data)
+        self.issuer = names(data["issuer"]) if data["issuer"] else None
+        self.coordinator = names(data["coordinator"]) if data["coordinator"] else None
+        # task code -> [(role, [(resolution, wording as the document wrote it)])]
+        self.tasks = {
+            f"{g['number']}.{t['number']}": [
+                (
+                    role,
+                    list(
+                        zip(
+                            [names(n) for n in t[key]],
+                            _worded(wordings, f"{g['number']}.{t['number']}", key, t[key]),
+                            strict=True,
+                        )
+                    ),
+                )
+                for role, key in ((Role.LEAD, "lead"), (Role.PARTNER, "partners"))
+            ]
+            for g in data["task_groups"]
+            for t in g["tasks"]
+        }
+        self.duties = [names(d["agency"]) for d in data["duties"]]
+        self.unknown = names.unknown
+
+
+def _resolve(data: dict[str, Any], wordings: Wordings) -> _References:
+    """The document's agencies; PlanFormatError listing the names the registry lacks."""
+    refs = _References(data, wordings)
+    if refs.unknown:
+        listed = ", ".join(sorted(set(refs.unknown)))
+        raise PlanFormatError([_("Agencies not in the registry: %(names)s.") % {"names": listed}])
+    return refs
+
+
+def _replace_duties(plan: Plan, duties: list[dict], refs: list[Resolution]) -> None:
     Duty.objects.filter(plan=plan).delete()
     Duty.objects.bulk_create(
         [
@@ -124,9 +143,15 @@ def save_plan(
                 group=res.group,
                 items=[nfc(x) for x in d["items"]],
             )
-            for i, (d, res) in enumerate(zip(data["duties"], duty_refs, strict=True), start=1)
+            for i, (d, res) in enumerate(zip(duties, refs, strict=True), start=1)
         ]
     )
+
+
+def _record_version(
+    plan: Plan, data: dict[str, Any], before: dict | None, actor, source: str
+) -> None:
+    """The plan as saved, kept as its new version with the changes, and audited."""
     after = export_plan(plan_queryset().get(pk=plan.pk))
     changes = versions.diff(before, after)
     PlanVersion.objects.create(
@@ -145,7 +170,6 @@ def save_plan(
         after=after,
         note=f"{data['format']} v{plan.version} {source}".strip(),
     )
-    return plan
 
 
 def _set_header(plan: Plan, data, issuer, coordinator) -> None:

@@ -40,10 +40,10 @@ def match(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> dict[int, i
     for j, (code, _text) in enumerate(new):
         if j in pairs:
             continue
-        i = by_code.get(code)
-        if i is not None and i not in used:
-            pairs[j] = i
-            used.add(i)
+        same_code = by_code.get(code)
+        if same_code is not None and same_code not in used:
+            pairs[j] = same_code
+            used.add(same_code)
     return pairs
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.money import MoneyError, parse_dong
@@ -46,7 +47,7 @@ class MoneyField(forms.Field):
 
     default_error_messages = {"required": _("No amount entered.")}
 
-    def __init__(self, *, label_in_message: str | None = None, **kwargs):
+    def __init__(self, *, label_in_message: str | Promise | None = None, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
         super().__init__(**kwargs)
         self.label_in_message = label_in_message
@@ -124,3 +125,11 @@ class DecimalField(forms.Field):
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": str(value)[:30]}
             ) from None
+
+
+class Form(forms.Form):
+    """A form whose errors can also be listed as sentences (the summary at the top of a
+    page; the fields show them beside them too)."""
+
+    def messages(self) -> list[str]:
+        return [str(e) for errors in self.errors.values() for e in errors]

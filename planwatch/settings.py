@@ -104,7 +104,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "planwatch.sqlite3",
+            "NAME": str(VAR_DIR / "planwatch.sqlite3"),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
@@ -172,4 +172,4 @@ REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=
 # documents are generated in a background thread (the page shows progress) or in
 # the request (tests, or servers that forbid threads).
 PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
-DOCUMENTS_IN_BACKGROUND = env_str("DOCUMENTS_IN_BACKGROUND", "1") not in ("0", "false", "no")
+DOCUMENTS_IN_BACKGROUND = env_bool("DOCUMENTS_IN_BACKGROUND", True)

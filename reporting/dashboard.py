@@ -9,7 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 
+from agencies.models import Agency
 from agencies.succession import current_names
 from plans.models import Plan
 from planwatch.text import vi_sorted
@@ -85,7 +87,7 @@ def heat_map(
     index = {p.pk: i for i, p in enumerate(periods)}
     cells: dict[int, list[str | None]] = {}
     names: dict[int, tuple[str, str]] = {}
-    agencies: dict[int, object] = {}
+    agencies: dict[int, Agency] = {}
     for report in AgencyReport.objects.filter(period__plan=plan).select_related("agency"):
         row = cells.setdefault(report.agency_id, [None] * len(years))
         names[report.agency_id] = (report.agency.code, report.agency.name)
@@ -96,5 +98,5 @@ def heat_map(
             value = report.state + ("-late" if report.late else "")
         row[index[report.period_id]] = value
     ordered = vi_sorted(names.items(), key=lambda kv: kv[1][1])
-    now = current_names(list(agencies.values()), today or dt.date.today())
+    now = current_names(list(agencies.values()), today or timezone.localdate())
     return years, [(code, now[pk], cells[pk]) for pk, (code, _name) in ordered]

@@ -18,11 +18,10 @@ from reporting.models import (
     PeriodStatus,
     ReportingPeriod,
     ReportState,
-    ReportVersion,
     ReviewComment,
 )
 from reporting.periods import open_period
-from reporting.services import snapshot_report
+from reporting.services import record_submission
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 YEARS = range(2021, 2026)
@@ -132,15 +131,10 @@ def _fill(report: AgencyReport, rng: random.Random) -> None:
     report.save()
 
 
-def _submit(report: AgencyReport, when: dt.datetime, number: int, late: bool) -> None:
-    ReportVersion.objects.create(
-        report=report, number=number, data=snapshot_report(report), submitted_at=when, late=late
-    )
-    report.state = ReportState.SUBMITTED
-    report.submitted_at = when
-    report.first_submitted_at = report.first_submitted_at or when
-    report.late = report.late or (late and number == 1)
-    report.revision += 1
+def _submit(report: AgencyReport, when: dt.datetime) -> None:
+    """Submit as the agency did at ``when`` (late or not by the period's due date)."""
+    record_submission(report, None, when)
+    report.refresh_from_db()
 
 
 @transaction.atomic
@@ -157,7 +151,7 @@ def load_reporting_demo(plan: Plan) -> int:
             outcome = rng.random()
             if report.agency.code == "qb-so-du-lich" and year == 2024:
                 _fill(report, rng)
-                _submit(report, _moment(year, 5), 1, late=False)
+                _submit(report, _moment(year, 5))
                 ReviewComment.objects.create(
                     report=report,
                     version=report.versions.get(number=1),
@@ -166,7 +160,7 @@ def load_reporting_demo(plan: Plan) -> int:
                 )
                 report.state = ReportState.RETURNED
                 report.save()
-                _submit(report, _moment(year, 9), 2, late=False)
+                _submit(report, _moment(year, 9))
             elif (
                 outcome < 0.1
                 or (year == 2025 and outcome < 0.18)
@@ -175,15 +169,16 @@ def load_reporting_demo(plan: Plan) -> int:
                 continue  # never reported: stays a draft
             else:
                 _fill(report, rng)
-                late = outcome > 0.88
+                late = outcome > 0.88  # after the due date (10/12)
                 day = rng.randint(11, 22) if late else rng.randint(1, 10)
-                _submit(report, _moment(year, day), 1, late=late)
+                _submit(report, _moment(year, day))
             keep_for_review = year == 2025 and (
                 rng.random() < 0.3 or report.agency.code in REVIEW_2025
             )
-            if report.state == ReportState.SUBMITTED and not keep_for_review:
+            submitted = report.submitted_at
+            if report.state == ReportState.SUBMITTED and submitted and not keep_for_review:
                 report.state = ReportState.ACCEPTED
-                report.accepted_at = report.submitted_at + dt.timedelta(days=3)
+                report.accepted_at = submitted + dt.timedelta(days=3)
                 report.revision += 1
             report.save()
         # Past years are locked; the last one is closed (late reports still accepted).

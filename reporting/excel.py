@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.forms import format_quantities, parse_quantities
 from reporting.models import AgencyReport, ItemStatus
@@ -30,13 +31,25 @@ HEADER = [
     "Kinh phí đã sử dụng (đồng)",
 ]
 FIRST_ROW = 6
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     ItemStatus.NOT_STARTED: "Chưa triển khai",
     ItemStatus.IN_PROGRESS: "Đang triển khai",
     ItemStatus.DONE: "Hoàn thành",
     ItemStatus.NOT_DONE: "Không thực hiện",
 }
 MAX_BYTES = 5 * 1024 * 1024
+DIFFICULTIES, PROPOSALS = "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"
+GUIDE = [
+    "HƯỚNG DẪN",
+    "1. Điền vào các cột Tình trạng, Lý do, Nội dung đã thực hiện, Kết quả, Số lượng, Kinh phí.",
+    "2. Tình trạng: chọn trong danh sách (Chưa triển khai, Đang triển khai, Hoàn thành, "
+    "Không thực hiện). Khi Không thực hiện, ghi rõ lý do.",
+    "3. Số lượng: mỗi dòng một chỉ số, dạng 'Lớp tập huấn: 3 lớp'.",
+    "4. Kinh phí: số đồng, ví dụ 1250000000 hoặc 1.250.000.000.",
+    "5. Không thêm, xóa hay đổi thứ tự dòng, cột. Không sửa mã nhiệm vụ.",
+    "6. Tải tệp lên trang báo cáo của đơn vị: hệ thống kiểm tra từng dòng, cho xem trước, "
+    "lưu thành bản nháp. Việc gửi báo cáo vẫn làm trên hệ thống.",
+]
 
 
 def _text(cell, value) -> None:
@@ -47,12 +60,29 @@ def _text(cell, value) -> None:
 
 
 def build_workbook(report: AgencyReport) -> bytes:
-    items = report.items.select_related("task", "task__group").order_by(
-        "task__group__position", "task__position"
-    )
+    """The agency's report as a workbook to fill offline (the text is Vietnamese: it is
+    the agency's form, whatever the language of the interface)."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = SHEET
+    _write_heading(ws, report)
+    row = _write_items(ws, report)
+    _write_notes(ws, report, row)
+    for col, width in zip("ABCDEFGHI", (10, 50, 10, 18, 25, 40, 30, 28, 18), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = f"C{FIRST_ROW}"
+    ws.protection.sheet = True  # structure protected; the input cells are unlocked
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    _write_guide(wb.create_sheet("Hướng dẫn"))
+    _write_meta(wb.create_sheet(META), report)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_heading(ws, report: AgencyReport) -> None:
     period = report.period
     ws["A1"] = f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM {period.year}"
     ws["A1"].font = Font(bold=True, size=13)
@@ -67,6 +97,13 @@ def build_workbook(report: AgencyReport) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_items(ws, report: AgencyReport) -> int:
+    """One row per task, the status chosen from a list; returns the row after the last."""
+    items = report.items.select_related("task", "task__group").order_by(
+        "task__group__position", "task__position"
+    )
     validation = DataValidation(
         type="list",
         formula1='"' + ",".join(STATUS_LABELS.values()) + '"',
@@ -97,40 +134,28 @@ def build_workbook(report: AgencyReport) -> bytes:
         validation.add(ws.cell(row=row, column=4))
         ws.cell(row=row, column=9).number_format = "#,##0"
         row += 1
-    for label, value in (
-        ("Khó khăn, vướng mắc", report.difficulties),
-        ("Đề xuất, kiến nghị", report.proposals),
-    ):
+    return row
+
+
+def _write_notes(ws, report: AgencyReport, row: int) -> None:
+    for label, value in ((DIFFICULTIES, report.difficulties), (PROPOSALS, report.proposals)):
         row += 1
         ws.cell(row=row, column=1, value=label).font = Font(bold=True)
         cell = ws.cell(row=row, column=2)
         _text(cell, value)
         cell.protection = Protection(locked=False)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in zip("ABCDEFGHI", (10, 50, 10, 18, 25, 40, 30, 28, 18), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = f"C{FIRST_ROW}"
-    ws.protection.sheet = True  # structure protected; the input cells are unlocked
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    guide = wb.create_sheet("Hướng dẫn")
-    for i, line in enumerate(
-        [
-            "HƯỚNG DẪN",
-            "1. Điền vào các cột Tình trạng, Lý do, Nội dung đã thực hiện, Kết quả, Số lượng, Kinh phí.",
-            "2. Tình trạng: chọn trong danh sách (Chưa triển khai, Đang triển khai, Hoàn thành, "
-            "Không thực hiện). Khi Không thực hiện, ghi rõ lý do.",
-            "3. Số lượng: mỗi dòng một chỉ số, dạng 'Lớp tập huấn: 3 lớp'.",
-            "4. Kinh phí: số đồng, ví dụ 1250000000 hoặc 1.250.000.000.",
-            "5. Không thêm, xóa hay đổi thứ tự dòng, cột. Không sửa mã nhiệm vụ.",
-            "6. Tải tệp lên trang báo cáo của đơn vị: hệ thống kiểm tra từng dòng, cho xem trước, "
-            "lưu thành bản nháp. Việc gửi báo cáo vẫn làm trên hệ thống.",
-        ],
-        start=1,
-    ):
+
+
+def _write_guide(guide) -> None:
+    for i, line in enumerate(GUIDE, start=1):
         guide.cell(row=i, column=1, value=line)
     guide.column_dimensions["A"].width = 110
-    meta = wb.create_sheet(META)
+
+
+def _write_meta(meta, report: AgencyReport) -> None:
+    """Which report the workbook belongs to (hidden), checked when it comes back."""
+    period = report.period
     for i, (key, value) in enumerate(
         (
             ("report", report.pk),
@@ -144,13 +169,34 @@ def build_workbook(report: AgencyReport) -> bytes:
         meta.cell(row=i, column=2, value=value)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def read_workbook(report: AgencyReport, data: bytes) -> dict:
     """The draft data of a filled workbook; ReportError lists every problem by row."""
+    ws = _report_sheet(report, data)
+    items = {i.task.code: i for i in report.items.select_related("task", "task__group")}
+    errors: list[str] = []
+    result, seen, row = _read_items(ws, items, errors)
+    missing = sorted(set(items) - seen)
+    if missing:
+        errors.append(
+            _("Rows are missing for tasks %(codes)s; download the workbook again.")
+            % {"codes": ", ".join(missing)}
+        )
+    texts = {}
+    for r in range(row, row + 6):
+        label = ws.cell(row=r, column=1).value
+        if label == DIFFICULTIES:
+            texts["difficulties"] = str(ws.cell(row=r, column=2).value or "")
+        elif label == PROPOSALS:
+            texts["proposals"] = str(ws.cell(row=r, column=2).value or "")
+    if errors:
+        raise ReportError(errors)
+    return {"items": result, **texts}
+
+
+def _report_sheet(report: AgencyReport, data: bytes):
+    """The report sheet of ``data`` once it is known to be this report's workbook."""
     if len(data) > MAX_BYTES:
         raise ReportError(
             [
@@ -187,21 +233,26 @@ def read_workbook(report: AgencyReport, data: bytes) -> dict:
         raise ReportError(
             [_("The structure of the workbook was changed (the header row); download it again.")]
         )
-    items = {i.task.code: i for i in report.items.select_related("task", "task__group")}
+    return ws
+
+
+def _read_items(ws, items: dict, errors: list[str]) -> tuple[dict, set[str], int]:
+    """({task id: draft data}, task codes seen, the row after the last task)."""
     labels = {v: k for k, v in STATUS_LABELS.items()}
-    errors, result, seen = [], {}, set()
+    result: dict[str, dict] = {}
+    seen: set[str] = set()
     row = FIRST_ROW
     while ws.cell(row=row, column=1).value not in (None, ""):
         values = [ws.cell(row=row, column=c).value for c in range(1, len(HEADER) + 1)]
         code = str(values[0]).strip()
         where = _("Row %(row)s") % {"row": row}
         item = items.get(code)
+        row += 1
         if item is None:
             errors.append(
                 _("%(where)s: task %(code)s is not part of this report.")
                 % {"where": where, "code": code[:20]}
             )
-            row += 1
             continue
         seen.add(code)
         status = labels.get(str(values[3] or "").strip())
@@ -225,20 +276,4 @@ def read_workbook(report: AgencyReport, data: bytes) -> dict:
             "quantities": quantities or [],
             "spent": spent,
         }
-        row += 1
-    missing = sorted(set(items) - seen)
-    if missing:
-        errors.append(
-            _("Rows are missing for tasks %(codes)s; download the workbook again.")
-            % {"codes": ", ".join(missing)}
-        )
-    texts = {}
-    for r in range(row, row + 6):
-        label = ws.cell(row=r, column=1).value
-        if label == "Khó khăn, vướng mắc":
-            texts["difficulties"] = str(ws.cell(row=r, column=2).value or "")
-        elif label == "Đề xuất, kiến nghị":
-            texts["proposals"] = str(ws.cell(row=r, column=2).value or "")
-    if errors:
-        raise ReportError(errors)
-    return {"items": result, **texts}
+    return result, seen, row

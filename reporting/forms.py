@@ -146,7 +146,7 @@ class ReportForm(forms.Form):
                 if key in self.data:
                     attr = "quantities_text" if name == "quantities" else name
                     setattr(item, attr, self.data.get(key, ""))
-            item.field_errors = {
+            item.field_errors = {  # type: ignore[attr-defined]  # read by the template
                 name: self.errors.get(item_field(item, name), []) for name in ITEM_FIELDS
             }
 
@@ -204,11 +204,14 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, data, files, *, items: list[ReportItem], **kwargs):
         super().__init__(data, files, **kwargs)
-        self.fields["task"].choices = [("", "")] + [(i.task_id, i.task.code) for i in items]
+        task_field = self.fields["task"]
+        assert isinstance(task_field, forms.TypedChoiceField)
+        task_field.choices = [("", "")] + [(i.task_id, i.task.code) for i in items]
         self.items = {i.task_id: i for i in items}
 
     def item(self) -> ReportItem | None:
-        return self.items.get(self.cleaned_data.get("task"))
+        task = self.cleaned_data.get("task")
+        return self.items.get(task) if task is not None else None
 
 
 class WorkbookForm(forms.Form):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Agency, AgencyGroup, SuccessionEvent, SuccessionKind
@@ -62,10 +63,13 @@ def preview(spec: EventSpec) -> Preview:
         if a.task.end_year and a.task.end_year < spec.effective.year:
             continue
         text = f"{a.task.content} {a.task.output}"
-        if a.agency_id in preds and preds[a.agency_id].is_valid_on(eve):
-            holder = a.agency_id
+        agency = a.agency
+        if agency is None:  # a group reference: not filtered in (agency_id__in above)
+            continue
+        if agency.pk in preds and preds[agency.pk].is_valid_on(eve):
+            holder = agency.pk
         else:
-            holders = [x.pk for x in graph.resolve(a.agency, eve, text) if x.pk in preds]
+            holders = [x.pk for x in graph.resolve(agency, eve, text) if x.pk in preds]
             if not holders:
                 continue
             holder = holders[0]
@@ -82,8 +86,13 @@ def preview(spec: EventSpec) -> Preview:
                 a.task.plan.code,
                 a.task.code,
                 a.get_role_display(),
-                preds[holder].name + ("" if holder == a.agency_id else f" (thay cho {a.wording})"),
-                "; ".join(chosen) if chosen else "— (không còn đơn vị kế thừa)",
+                (
+                    preds[holder].name
+                    if holder == a.agency_id
+                    else _("%(agency)s (in place of %(wording)s)")
+                    % {"agency": preds[holder].name, "wording": a.wording}
+                ),
+                "; ".join(chosen) if chosen else _("— (no successor left)"),
             )
         )
     reports = AgencyReport.objects.filter(agency_id__in=preds)
@@ -95,12 +104,14 @@ def preview(spec: EventSpec) -> Preview:
     ]
     moves, stay = users_moving(spec)
     users = [
-        (u.username, u.agency.name, moves[u.agency_id].name)
+        (u.username, u.agency.name, moves[u.agency.pk].name)
         for u in User.objects.filter(agency_id__in=moves).select_related("agency")
+        if u.agency is not None
     ]
     left = [
         (u.username, u.agency.name)
         for u in User.objects.filter(agency_id__in=stay).select_related("agency")
+        if u.agency is not None
     ]
     return Preview(tasks, reports.count(), open_reports, users, left)
 
@@ -144,7 +155,7 @@ def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
     with their agency). Idempotent: events already recorded (by key) are skipped."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("format") != "planwatch.succession/1":
-        raise SuccessionError(["Tệp không phải dữ liệu thay đổi tổ chức (planwatch.succession/1)."])
+        raise SuccessionError([_("The file is not reorganisation data (planwatch.succession/1).")])
     counts = load_registry_data({"agencies": data.get("agencies", [])}, actor)
     by_code = {a.code: a for a in Agency.objects.all()}
     groups = {g.code: g for g in AgencyGroup.objects.all()}
@@ -173,7 +184,10 @@ def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
             ]
         except KeyError as exc:
             raise SuccessionError(
-                ["Sự kiện %s nhắc đến mã đơn vị không có: %s." % (item["key"], exc.args[0])]
+                [
+                    _("Event %(key)s names an agency code that does not exist: %(code)s.")
+                    % {"key": item["key"], "code": exc.args[0]}
+                ]
             ) from None
         spec = EventSpec(
             kind=item["kind"],

@@ -164,6 +164,15 @@ def submit_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
     report = _locked(report)
     if not workflow.can(user, workflow.SUBMIT, report):
         raise PermissionDenied
+    return record_submission(report, user, now)
+
+
+@transaction.atomic
+def record_submission(report: AgencyReport, user, now: dt.datetime | None = None) -> ReportVersion:
+    """The submission itself, once it is decided who may submit: ``submit_report``
+    after its permission check, and the demo loader, which submits for every agency
+    at moments of past years. Lateness follows the period's due date and status."""
+    report = _locked(report)
     now = now or timezone.now()
     errors = [
         _("Task %(code)s: give the reason it will not be done.") % {"code": i.task.code}

@@ -427,3 +427,19 @@ def test_year_page_queries_do_not_grow_with_the_lines(client, funded, personas):
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(more) == len(few)
+
+
+def test_who_may_estimate_is_read_on_the_years_due_date_not_a_fixed_day(plan):
+    from reporting import restructuring
+    from reporting.periods import open_period
+
+    restructuring.load_succession()  # the district level ends on 30/6/2025
+    district = Agency.objects.get(code="qb-dong-hoi")
+    plan.report_due_month, plan.report_due_day = 6, 30
+    plan.save(update_fields=["report_due_month", "report_due_day"])
+    responsible = services.answering_agencies(plan, 2025)
+    assert any(district.pk in agencies for agencies in responsible.values())
+    # A coordinator moved the year's deadline to 10/12: the period's date wins.
+    open_period(plan, 2025, due_date=dt.date(2025, 12, 10), announce=False)
+    responsible = services.answering_agencies(plan, 2025)
+    assert not any(district.pk in agencies for agencies in responsible.values())

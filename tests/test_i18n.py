@@ -30,3 +30,46 @@ def test_compiled_catalogue_is_used():
     with translation.override("vi"):
         assert translation.gettext("Lead agency") == "Đơn vị chủ trì"
         assert translation.gettext("My agency's tasks") == "Việc của đơn vị"
+
+
+VIETNAMESE_LETTERS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def _is_english(text: str) -> bool:
+    return not VIETNAMESE_LETTERS & set(str(text).lower())
+
+
+def test_domain_messages_follow_the_interface_language():
+    import pytest
+
+    from agencies.importing import AgencyImportError, read_rows
+    from budget.services import BudgetError, parse_amount
+    from indicators.progress import LABELS, assess
+
+    for language, english in (("en", True), ("vi", False)):
+        with translation.override(language):
+            with pytest.raises(BudgetError) as money:
+                parse_amount("ten million", label=None)
+            with pytest.raises(AgencyImportError) as sheet:
+                read_rows(b"x", "list.pdf")
+            reason = assess("share", 50.0, None, 2025, {}, 2024).reason
+            labels = [str(label) for label in LABELS.values()]
+            for text in [*money.value.errors, *sheet.value.errors, reason, *labels]:
+                assert _is_english(text) is english, (language, text)
+
+
+def test_a_document_made_from_the_english_interface_stays_vietnamese(plan):
+    from documents.content import Kind, assemble
+    from indicators.demo import load_indicator_demo
+    from indicators.progress import LABELS
+    from reporting.demo import load_reporting_demo
+
+    load_reporting_demo(plan)
+    load_indicator_demo(plan)
+    with translation.override("vi"):
+        vietnamese = {str(label) for label in LABELS.values()}
+    with translation.override("en"):
+        report = assemble(plan, [2024], Kind.ANNUAL)
+    assert report.targets
+    assert {t.status_label for t in report.targets} <= vietnamese
+    assert all(not _is_english(t.reason) for t in report.targets if t.reason)

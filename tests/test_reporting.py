@@ -269,3 +269,19 @@ def test_agencies_not_valid_that_year_get_no_report(plan, coordinator):
     Agency.objects.filter(code="qb-dong-hoi").update(valid_to=dt.date(2025, 6, 30))
     period = open_period(plan, 2026, coordinator)
     assert not period.reports.filter(agency__code="qb-dong-hoi").exists()
+
+
+def test_the_demo_submits_through_the_service_audited_and_late_by_the_due_date(plan):
+    from django.utils import timezone
+
+    from reporting.demo import load_reporting_demo
+
+    load_reporting_demo(plan)
+    versions = ReportVersion.objects.filter(report__period__plan=plan).select_related(
+        "report__period"
+    )
+    submissions = AuditEntry.objects.filter(object_type="reporting.agencyreport", note="submit")
+    assert submissions.count() == versions.count() > 0
+    for version in versions:
+        due = version.report.period.due_date
+        assert version.late == (timezone.localdate(version.submitted_at) > due)

@@ -32,10 +32,12 @@ def isodate(value: str | None) -> str:
     """An ISO date from JSON data as dd/mm/yyyy; anything else unchanged."""
     import datetime as dt
 
+    if not value:
+        return ""
     try:
         return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
     except (TypeError, ValueError):
-        return value or ""
+        return value
 
 
 @register.simple_tag

@@ -3,27 +3,30 @@
   var node = document.getElementById("chart-data");
   if (!node) return;
   var data = JSON.parse(node.textContent);
+  // Legends come translated with the data (indicators.overview.chart_legend).
+  var legend = data.legend || {};
+  var locale = document.documentElement.lang === "en" ? "en" : "vi-VN";
   var rows = document.getElementById("series-rows");
   data.years.forEach(function (y, i) {
     var tr = document.createElement("tr");
-    [y, data.values[i], data.trajectory[i]].forEach(function (v) {
+    [String(y), data.values[i], data.trajectory[i]].forEach(function (v) {  // a year is not grouped
       var td = document.createElement("td");
-      td.textContent = v === null || v === undefined ? "" : (typeof v === "number" ? v.toLocaleString("vi-VN") : v);
+      td.textContent = v === null || v === undefined ? "" : (typeof v === "number" ? v.toLocaleString(locale) : v);
       tr.appendChild(td);
     });
     rows.appendChild(tr);
   });
   if (typeof Chart === "undefined") return;
   var datasets = [
-    {label: "Giá trị", data: data.values, borderColor: "#0d6efd", backgroundColor: "#0d6efd", spanGaps: true},
-    {label: "Lộ trình cần đạt", data: data.trajectory, borderColor: "#6c757d", borderDash: [6, 4], pointRadius: 0, spanGaps: true}
+    {label: legend.value, data: data.values, borderColor: "#0d6efd", backgroundColor: "#0d6efd", spanGaps: true},
+    {label: legend.trajectory, data: data.trajectory, borderColor: "#6c757d", borderDash: [6, 4], pointRadius: 0, spanGaps: true}
   ];
   if (data.band && data.band.low !== undefined) {
     var low = data.years.map(function (y) { return y === data.band.year ? data.band.low : null; });
-    datasets.push({label: "Chỉ tiêu (mức tối thiểu)", data: low, borderColor: "#198754", backgroundColor: "#198754", pointStyle: "rectRot", pointRadius: 8, showLine: false});
+    datasets.push({label: legend.low, data: low, borderColor: "#198754", backgroundColor: "#198754", pointStyle: "rectRot", pointRadius: 8, showLine: false});
     if (data.band.high !== null) {
       var high = data.years.map(function (y) { return y === data.band.year ? data.band.high : null; });
-      datasets.push({label: "Chỉ tiêu (mức cao)", data: high, borderColor: "#20c997", backgroundColor: "#20c997", pointStyle: "rectRot", pointRadius: 8, showLine: false});
+      datasets.push({label: legend.high, data: high, borderColor: "#20c997", backgroundColor: "#20c997", pointStyle: "rectRot", pointRadius: 8, showLine: false});
     }
   }
   new Chart(document.getElementById("chart"), {type: "line", data: {labels: data.years, datasets: datasets},

@@ -1,0 +1,299 @@
+"""The consolidated report as data: the one model every writer (Word, Excel, PDF, the
+printable page) is fed from. ``documents.content.assemble`` fills it from the accepted
+reports, the targets' progress and the money, section by section (documents.sections).
+
+Its texts are the document's, in Vietnamese whatever the language of the interface:
+the report is an official document of a Vietnamese province.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from documents.formatting import money, number, percent
+from indicators.progress import Status
+from plans.models import Role
+
+
+class Kind:
+    ANNUAL = "annual"
+    MIDTERM = "midterm"
+    FINAL = "final"
+
+
+KIND_LABELS = {
+    Kind.ANNUAL: "Báo cáo năm",
+    Kind.MIDTERM: "Sơ kết giữa kỳ",
+    Kind.FINAL: "Tổng kết",
+}
+ITEM_STATUS: dict[str, str] = {
+    "not_started": "chưa triển khai",
+    "in_progress": "đang thực hiện",
+    "done": "đã hoàn thành",
+    "not_done": "không thực hiện",
+}
+ROLE_LABELS: dict[str, str] = {Role.LEAD: "chủ trì", Role.PARTNER: "phối hợp"}
+STATUS_COLOURS = {
+    Status.ACHIEVED: "#198754",
+    Status.RANGE_MET: "#0f5132",
+    Status.ON_TRACK: "#20c997",
+    Status.ACCELERATION_NEEDED: "#ffc107",
+    Status.LIMITED_PROGRESS: "#fd7e14",
+    Status.DETERIORATION: "#dc3545",
+    Status.NOT_ASSESSABLE: "#adb5bd",
+}
+
+
+class DocumentError(ValueError):
+    """A report that cannot be made (unknown year, bad range): in the user's language."""
+
+
+@dataclass
+class Entry:
+    """What one agency reported on one task in one year."""
+
+    agency: str
+    role: str
+    status: str
+    done: list[str]
+    results: list[str]
+    reason: list[str]
+    quantities: list[str]
+    spent: int | None
+    figures: list[tuple[str, float, str]] = field(default_factory=list)
+
+    @property
+    def money(self) -> str:
+        return money(self.spent)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.done or self.results or self.quantities or self.spent or self.reason)
+
+
+@dataclass
+class TaskYear:
+    year: int
+    active: bool
+    entries: list[Entry]
+
+    @property
+    def detailed(self) -> list[Entry]:
+        """The lead agencies' entries with something written, in full. (Every
+        agency's own words are in the Excel appendix, one row each.)"""
+        return [e for e in self.entries if e.has_content and e.role == ROLE_LABELS[Role.LEAD]]
+
+    @property
+    def brief(self) -> list[str]:
+        """Everything else, one line per role and status: "Phối hợp, đang thực hiện:
+        Sở A, Sở B." and "Chưa triển khai: …"."""
+        lines: dict[str, list[str]] = {}
+        for e in self.entries:
+            if e.has_content and e.role == ROLE_LABELS[Role.LEAD]:
+                continue
+            label = f"{e.role.capitalize()}, {e.status}" if e.has_content else e.status.capitalize()
+            lines.setdefault(label, []).append(e.agency)
+        return [f"{label}: {', '.join(names)}." for label, names in lines.items()]
+
+    @property
+    def totals(self) -> str:
+        """The figures every agency reported, added up by label and unit, and money."""
+        sums: dict[tuple[str, str], float] = {}
+        for e in self.entries:
+            for label, value, unit in e.figures:
+                sums[(label, unit)] = sums.get((label, unit), 0) + value
+        parts = [f"{label}: {number(v)} {unit}".strip() for (label, unit), v in sums.items()]
+        spent = sum(e.spent or 0 for e in self.entries)
+        if spent:
+            parts.append(f"kinh phí {money(spent)}")
+        if not parts or len(self.entries) < 2:
+            return ""
+        return "Tổng hợp các đơn vị báo cáo: " + "; ".join(parts) + "."
+
+
+@dataclass
+class TaskPart:
+    code: str
+    number: str
+    content: str
+    output: str
+    leads: str
+    partners: str
+    timeframe: str
+    years: list[TaskYear]
+    spent: int = 0
+
+    @property
+    def reported(self) -> bool:
+        return any(y.entries for y in self.years)
+
+    @property
+    def status_line(self) -> str:
+        """The statuses agencies gave in the last year reported ("đã hoàn thành (2)…")."""
+        for year in reversed(self.years):
+            if year.entries:
+                counts: dict[str, int] = {}
+                for e in year.entries:
+                    counts[e.status] = counts.get(e.status, 0) + 1
+                return "; ".join(f"{s} ({n})" if n > 1 else s for s, n in counts.items())
+        return ""
+
+
+@dataclass
+class GroupPart:
+    number: str
+    title: str
+    tasks: list[TaskPart]
+
+    @property
+    def spent(self) -> int:
+        return sum(t.spent for t in self.tasks)
+
+
+@dataclass
+class TargetRow:
+    position: int
+    milestone: int
+    text: str
+    indicator: str
+    unit: str
+    baseline: str
+    value: str
+    value_year: str
+    status: str
+    status_label: str
+    reason: str
+    values: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class ComplianceYear:
+    year: int
+    due_date: dt.date
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+    accepted: int
+
+    @property
+    def completeness(self) -> str:
+        return percent(100 * (self.on_time + self.late) / self.expected) if self.expected else ""
+
+    @property
+    def timeliness(self) -> str:
+        return percent(100 * self.on_time / self.expected) if self.expected else ""
+
+
+@dataclass
+class ComplianceRow:
+    agency: str
+    on_time: int
+    late: int
+    missing: int
+    detail: str
+
+
+@dataclass
+class FundRow:
+    label: str
+    estimated: int | None
+    allocated: int | None
+    spent: int
+
+    @property
+    def rate(self) -> str:
+        base = self.allocated or self.estimated
+        return percent(100 * self.spent / base) if base else ""
+
+    @property
+    def estimated_text(self) -> str:
+        return money(self.estimated) if self.estimated is not None else "—"
+
+    @property
+    def allocated_text(self) -> str:
+        return money(self.allocated) if self.allocated is not None else "—"
+
+    @property
+    def spent_text(self) -> str:
+        return money(self.spent)
+
+
+@dataclass
+class AgencyNote:
+    agency: str
+    year: int
+    difficulties: list[str]
+    proposals: list[str]
+
+
+@dataclass
+class Direction:
+    code: str
+    content: str
+    leads: str
+
+
+@dataclass
+class Chart:
+    name: str
+    title: str
+    png: bytes
+
+
+@dataclass
+class ConsolidatedReport:
+    kind: str
+    years: list[int]
+    plan_code: str
+    plan_title: str
+    plan_reference: str
+    parent_body: str
+    issuer: str
+    issuer_name: str
+    symbol: str
+    place: str
+    date_line: str
+    title: str
+    intro: str
+    situation: list[str]
+    groups: list[GroupPart]
+    targets: list[TargetRow]
+    compliance_years: list[ComplianceYear]
+    compliance: list[ComplianceRow]
+    funds: list[FundRow]
+    funds_years: list[FundRow]
+    funds_total: FundRow
+    budget_available: bool
+    notes: list[AgencyNote]
+    directions: list[Direction]
+    directions_targets: list[TargetRow]
+    next_label: str
+    accepted_reports: int
+    generated_on: dt.date
+    charts: dict[str, Chart] = field(default_factory=dict)
+
+    @property
+    def review(self) -> bool:
+        return self.kind != Kind.ANNUAL
+
+    @property
+    def year_label(self) -> str:
+        if len(self.years) == 1:
+            return str(self.years[0])
+        return f"{self.years[0]}–{self.years[-1]}"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def empty(self) -> bool:
+        return self.accepted_reports == 0
+
+    @property
+    def filename(self) -> str:
+        stem = {"annual": "bao-cao", "midterm": "so-ket", "final": "tong-ket"}[self.kind]
+        years = str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}"
+        return f"{stem}-{self.plan_code}-{years}"
