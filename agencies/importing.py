@@ -4,7 +4,11 @@ nothing, each problem named by its row in Vietnamese.
 
 Columns (header row, any order; Vietnamese or English names): code / mã, name / tên,
 kind / loại, province / tỉnh, parent / trực thuộc, valid_from / từ ngày, valid_to /
-đến ngày, email, certain / chắc chắn, source / nguồn, note / ghi chú.
+đến ngày, email, certain / chắc chắn, source / nguồn, note / ghi chú; for a local
+administrative unit also unit_type / loại đơn vị (xã, phường, đặc khu), admin_code /
+mã đvhc, established_by / văn bản, formed_from / hình thành từ (the former units, "; "
+between them), former_district / huyện cũ, former_province / tỉnh cũ, and formed_on /
+trên địa bàn (codes of the registry's former district-level units, "; " between them).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
-from agencies.models import Agency, AgencyKind
+from agencies.models import Agency, AgencyKind, UnitType
 from agencies.registry import add_alias, province_of
 from audit.log import record, snapshot
 from planwatch.text import clean, fold
@@ -48,6 +52,27 @@ HEADERS = {
     "nguon": "source",
     "note": "note",
     "ghi chu": "note",
+    "unit_type": "unit_type",
+    "loai don vi": "unit_type",
+    "admin_code": "admin_code",
+    "ma dvhc": "admin_code",
+    "established_by": "established_by",
+    "van ban": "established_by",
+    "formed_from": "formed_from",
+    "hinh thanh tu": "formed_from",
+    "former_district": "former_district",
+    "huyen cu": "former_district",
+    "former_province": "former_province",
+    "tinh cu": "former_province",
+    "formed_on": "formed_on",
+    "tren dia ban": "formed_on",
+}
+UNIT_WORDS = {
+    "": "",
+    "xa": UnitType.XA,
+    "phuong": UnitType.PHUONG,
+    "dac khu": UnitType.DAC_KHU,
+    **{v: v for v in UnitType.values},
 }
 KIND_WORDS = {fold(str(label)): value for value, label in AgencyKind.choices} | {
     "xa": AgencyKind.COMMUNE_COMMITTEE,
@@ -125,6 +150,126 @@ def _date(text: str) -> dt.date | None:
     raise ValueError(text)
 
 
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(";") if part.strip()]
+
+
+def _local_fields(row: dict[str, str], where: str, by_code, errors: list[str]) -> dict:
+    """A local unit's own columns: its type, code, act, former units and territory."""
+    unit_type = UNIT_WORDS.get(fold(row.get("unit_type", "")).strip())
+    if unit_type is None:
+        errors.append(
+            "%s: loại đơn vị “%s” không hợp lệ (xã, phường, đặc khu)."
+            % (where, row.get("unit_type", ""))
+        )
+    formed_on = []
+    for code in _split(row.get("formed_on", "")):
+        if code in by_code:
+            formed_on.append(by_code[code])
+        else:
+            errors.append("%s: không có đơn vị mã “%s” (trên địa bàn)." % (where, code))
+    place = {k: row[f"former_{k}"] for k in ("district", "province") if row.get(f"former_{k}")}
+    return {
+        "unit_type": unit_type or "",
+        "admin_code": row.get("admin_code", "")[:10],
+        "established_by": row.get("established_by", "")[:300],
+        "formed_from": [{"name": name, **place} for name in _split(row.get("formed_from", ""))],
+        "_formed_on": formed_on,
+    }
+
+
+def _row_fields(number: int, row: dict[str, str], by_code, errors: list[str]) -> dict | None:
+    """The model fields of one row, or None (with its problems in ``errors``)."""
+    where = "Dòng %s" % number
+    count = len(errors)
+    name = row.get("name", "")
+    if not name:
+        errors.append("%s: thiếu tên đơn vị." % where)
+        return None
+    kind = KIND_WORDS.get(fold(row.get("kind", "")).strip())
+    if kind is None:
+        errors.append("%s: loại “%s” không hợp lệ." % (where, row.get("kind", "")))
+        return None
+    refs = {}
+    for key in ("province", "parent"):
+        code = row.get(key, "")
+        if code and code not in by_code:
+            errors.append("%s: không có đơn vị mã “%s” (%s)." % (where, code, key))
+        refs[key] = by_code.get(code) if code else None
+    try:
+        valid_from, valid_to = _date(row.get("valid_from", "")), _date(row.get("valid_to", ""))
+    except ValueError as exc:
+        errors.append("%s: ngày “%s” sai dạng; nhập ngày/tháng/năm." % (where, exc))
+        return None
+    if valid_from and valid_to and valid_to < valid_from:
+        errors.append("%s: ngày kết thúc trước ngày bắt đầu." % where)
+        return None
+    email = row.get("email", "")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append("%s: địa chỉ e-mail “%s” không hợp lệ." % (where, email))
+            return None
+    note = row.get("note", "")
+    if row.get("source"):
+        note = f"{note} Nguồn: {row['source']}".strip()
+    certain = fold(row.get("certain", "yes")) in YES
+    if not certain:
+        note = f"{note} (Chưa xác nhận: cần điều phối viên đối chiếu.)".strip()
+    fields = {
+        "name": name,
+        "kind": kind,
+        "province": refs["province"],
+        "parent": refs["parent"] or refs["province"],
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "email": email,
+        "note": note,
+        **_local_fields(row, where, by_code, errors),
+        "_certain": certain,
+    }
+    return fields if len(errors) == count else None
+
+
+def _save(code: str, fields: dict, by_code, actor, result: ImportResult) -> Agency:
+    formed_on = fields.pop("_formed_on")
+    agency = by_code.get(code)
+    if agency is None:
+        agency = Agency(code=code, **fields)
+        agency.save()
+        agency.formed_on.set(formed_on)
+        record(actor, "create", agency, after=_snapshot(agency), note="agency import")
+        result.created.append(agency.name)
+        return agency
+    before = _snapshot(agency)
+    for key, value in fields.items():
+        setattr(agency, key, value)
+    agency.save()
+    agency.formed_on.set(formed_on)
+    if before != _snapshot(agency):
+        record(actor, "update", agency, before=before, after=_snapshot(agency))
+        result.updated.append(agency.name)
+    else:
+        result.unchanged += 1
+    return agency
+
+
+def _snapshot(agency: Agency) -> dict:
+    return {
+        **snapshot(agency),
+        "formed_on": sorted(agency.formed_on.values_list("code", flat=True)),
+    }
+
+
+def _aliases(agency: Agency) -> None:
+    """The unit's name, and its name without "UBND" ("phường Ba Đồn"), in its province."""
+    scope = province_of(agency)
+    add_alias(agency.name, scope=scope, agency=agency)
+    if agency.kind == AgencyKind.COMMUNE_COMMITTEE and agency.name.startswith("UBND "):
+        add_alias(agency.name.removeprefix("UBND "), scope=scope, agency=agency)
+
+
 @transaction.atomic
 def import_agencies(rows: list[dict[str, str]], actor=None) -> ImportResult:
     """Create or correct agencies; nothing is saved if any row is wrong."""
@@ -132,72 +277,15 @@ def import_agencies(rows: list[dict[str, str]], actor=None) -> ImportResult:
     errors: list[str] = []
     result = ImportResult()
     for number, row in enumerate(rows, start=2):
-        where = "Dòng %s" % number
-        name = row.get("name", "")
-        if not name:
-            errors.append("%s: thiếu tên đơn vị." % where)
+        fields = _row_fields(number, row, by_code, errors)
+        if fields is None:
             continue
-        kind = KIND_WORDS.get(fold(row.get("kind", "")).strip())
-        if kind is None:
-            errors.append("%s: loại “%s” không hợp lệ." % (where, row.get("kind", "")))
-            continue
-        refs = {}
-        for key in ("province", "parent"):
-            code = row.get(key, "")
-            if code and code not in by_code:
-                errors.append("%s: không có đơn vị mã “%s” (%s)." % (where, code, key))
-            refs[key] = by_code.get(code) if code else None
-        try:
-            valid_from, valid_to = _date(row.get("valid_from", "")), _date(row.get("valid_to", ""))
-        except ValueError as exc:
-            errors.append("%s: ngày “%s” sai dạng; nhập ngày/tháng/năm." % (where, exc))
-            continue
-        if valid_from and valid_to and valid_to < valid_from:
-            errors.append("%s: ngày kết thúc trước ngày bắt đầu." % where)
-            continue
-        email = row.get("email", "")
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.append("%s: địa chỉ e-mail “%s” không hợp lệ." % (where, email))
-                continue
-        code = row.get("code") or slugify(fold(name))[:80]
-        note = row.get("note", "")
-        if row.get("source"):
-            note = f"{note} Nguồn: {row['source']}".strip()
-        certain = fold(row.get("certain", "yes")) in YES
-        if not certain:
-            note = f"{note} (Chưa xác nhận: cần điều phối viên đối chiếu.)".strip()
-            result.uncertain.append(name)
-        fields = {
-            "name": name,
-            "kind": kind,
-            "province": refs["province"],
-            "parent": refs["parent"] or refs["province"],
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-            "email": row.get("email", ""),
-            "note": note,
-        }
-        agency = by_code.get(code)
-        if agency is None:
-            agency = Agency(code=code, **fields)
-            agency.save()
-            record(actor, "create", agency, after=snapshot(agency), note="agency import")
-            result.created.append(name)
-        else:
-            before = snapshot(agency)
-            for key, value in fields.items():
-                setattr(agency, key, value)
-            agency.save()
-            if before != snapshot(agency):
-                record(actor, "update", agency, before=before, after=snapshot(agency))
-                result.updated.append(name)
-            else:
-                result.unchanged += 1
+        if not fields.pop("_certain"):
+            result.uncertain.append(fields["name"])
+        code = row.get("code") or slugify(fold(fields["name"]))[:80]
+        agency = _save(code, fields, by_code, actor, result)
         by_code[code] = agency
-        add_alias(name, scope=province_of(agency), agency=agency)
+        _aliases(agency)
     if errors:
         raise AgencyImportError(errors)  # the transaction rolls back: nothing saved
     return result
