@@ -63,17 +63,30 @@ class TaskAnswer:
         return [a for a in self.agencies(Role.PARTNER) if a.pk not in lead_ids]
 
 
-def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> dict[int, TaskAnswer]:
-    """{task id: TaskAnswer} on ``day`` for ``tasks``."""
+def answering(
+    tasks: list[Task], day: dt.date, graph: Graph | None = None, plans=None
+) -> dict[int, TaskAnswer]:
+    """{task id: TaskAnswer} on ``day`` for ``tasks`` (of ``plans``, if the caller has
+    them loaded)."""
     graph = graph or Graph.load()
     by_task: dict[int, TaskAnswer] = {t.pk: TaskAnswer(t) for t in tasks}
-    area = territories({t.plan_id for t in tasks}, graph)
+    area = territories({t.plan_id for t in tasks}, graph, plans)
     assignments = (
         Assignment.objects.filter(task__in=tasks)
-        .select_related("agency", "agency__province", "group", "group__successor", "group__scope")
+        .select_related(
+            "agency",
+            "agency__province",
+            "group__scope",
+            "group__successor__scope",
+        )
         .order_by("task_id", "role", "position")
     )
-    members: dict[int, list[Agency]] = {}
+    assignments = list(assignments)
+    members = _members(
+        list({a.group.on(day).pk: a.group.on(day) for a in assignments if a.group_id}.values()),
+        day,
+        graph,
+    )
     for a in assignments:
         task = by_task[a.task_id].task
         text = f"{task.content} {task.output}"
@@ -84,12 +97,6 @@ def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> di
             )
         else:
             group = a.group.on(day)
-            if group.pk not in members:
-                members[group.pk] = list(
-                    group.members_on(day, province_on=graph.province_on)
-                    .select_related("province")
-                    .order_by("name")
-                )
             territory = area.get(task.plan_id)
             found = territory.keep(members[group.pk]) if territory else members[group.pk]
             answer = Answer(
@@ -102,6 +109,43 @@ def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> di
             )
         by_task[a.task_id].references.append(answer)
     return by_task
+
+
+def _members(groups: list[AgencyGroup], day: dt.date, graph: Graph) -> dict[int, list[Agency]]:
+    """{group id: its members on ``day``} (AgencyGroup.members_on), the groups by kind
+    read in one query together, whatever their number."""
+    by_kind = [
+        g
+        for g in groups
+        if g.rule == AgencyGroup.Rule.BY_KIND and not (g.valid_to and day > g.valid_to)
+    ]
+    kinds = {kind for g in by_kind for kind in g.member_kinds}
+    pool = (
+        list(
+            Agency.objects.filter(kind__in=kinds)
+            .valid_on(day)
+            .select_related("province")
+            .order_by("name")
+        )
+        if kinds
+        else []
+    )
+    out: dict[int, list[Agency]] = {}
+    for group in groups:
+        if group in by_kind:
+            scope = graph.province_on(group.scope, day) if group.scope_id else None
+            out[group.pk] = [
+                a
+                for a in pool
+                if a.kind in group.member_kinds and (scope is None or a.province_id == scope.pk)
+            ]
+        else:
+            out[group.pk] = list(
+                group.members_on(day, province_on=graph.province_on)
+                .select_related("province")
+                .order_by("name")
+            )
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -157,11 +201,15 @@ def who_answers(
     out = {}
     for pk, ans in answers.items():
         lead_ids = {a.pk for a in ans.leads}
-        named = {Role.LEAD: [], Role.PARTNER: []}
+        named: dict[str, list[NamedReference]] = {Role.LEAD: [], Role.PARTNER: []}
+        taken: dict[str, set[int]] = {Role.LEAD: set(), Role.PARTNER: set(lead_ids)}
         for ref in ans.references:
-            agencies = [a for a in ref.agencies if ref.role == Role.LEAD or a.pk not in lead_ids]
-            if ref.role == Role.PARTNER and ref.agencies and not agencies:
-                continue  # e.g. "Các sở, ban, ngành" when the lead is the only member
+            agencies = [a for a in ref.agencies if a.pk not in taken[ref.role]]
+            if ref.agencies and not agencies:
+                # Named already: Sở Kế hoạch và Đầu tư is now Sở Tài chính, the other lead
+                # of VII.1; "Các sở, ban, ngành" when the lead is its only member.
+                continue
+            taken[ref.role].update(a.pk for a in agencies)
             shown = Answer(ref.role, ref.wording, agencies, ref.group, ref.open_group, ref.changed)
             named[ref.role].append(
                 NamedReference(

@@ -73,14 +73,23 @@ def filter_tasks(plan: Plan, flt: TaskFilter, day: dt.date | None = None) -> Que
 
 
 def _matching(plan: Plan, words: list[str], day: dt.date, graph: Graph | None) -> list[int]:
-    """Tasks in which every word is found, counting the names of who answers on ``day``."""
+    """Tasks in which every word is found, counting the names and abbreviations of the
+    agencies named as issued and of those answering on ``day``."""
     from plans.answering import answering
 
-    tasks = list(Task.objects.current().filter(plan=plan).select_related("group"))
-    answers = answering(tasks, day, graph or Graph.load())
+    tasks = list(
+        Task.objects.current()
+        .filter(plan=plan)
+        .select_related("group")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("agency"))
+        )
+    )
+    answers = answering(tasks, day, graph or Graph.load(), plans=[plan])
     found = []
     for task in tasks:
-        names = " ".join(a.search_key for a in answers[task.pk].agencies())
+        issued = [a.agency for a in task.assignments.all() if a.agency_id]
+        names = " ".join(a.search_key for a in [*issued, *answers[task.pk].agencies()])
         text = f"{task.search_key} {names}"
         if all(word in text for word in words):
             found.append(task.pk)
@@ -216,7 +225,7 @@ def agency_choices(plan: Plan, day: dt.date) -> tuple[list[AgencyChoice], list[A
     tasks = list(Task.objects.current().filter(plan=plan))
     seen = {a.pk for a in issued}
     today: dict[int, Agency] = {}
-    for answer in answering(tasks, day).values():
+    for answer in answering(tasks, day, plans=[plan]).values():
         for agency in answer.agencies():
             if agency.pk not in seen:
                 today.setdefault(agency.pk, agency)

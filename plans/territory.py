@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from agencies.models import Agency, AgencyKind
 from agencies.registry import province_of
@@ -101,15 +102,20 @@ def territory_of(plan, graph: Graph | None = None) -> Territory:
     return Territory(areas, chosen, _formed_on(), graph or Graph.load())
 
 
-def territories(plan_ids, graph: Graph | None = None) -> dict[int, Territory]:
-    """{plan id: Territory} for several plans in three queries."""
+def territories(plan_ids, graph: Graph | None = None, plans=None) -> dict[int, Territory]:
+    """{plan id: Territory} for several plans in three queries (two when the caller
+    has the ``plans`` already, with their issuer)."""
     from plans.models import Plan
 
     graph = graph or Graph.load()
     formed_on = _formed_on()
-    plans = Plan.objects.filter(pk__in=set(plan_ids)).select_related("issuer", "issuer__province")
+    if plans is None:
+        plans = list(
+            Plan.objects.filter(pk__in=set(plan_ids)).select_related("issuer", "issuer__province")
+        )
+    prefetch_related_objects(plans, "territory")
     out = {}
-    for plan in plans.prefetch_related("territory"):
+    for plan in plans:
         areas, chosen = _areas(plan)
         out[plan.pk] = Territory(areas, chosen, formed_on, graph)
     return out
