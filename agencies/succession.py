@@ -225,7 +225,12 @@ def qualified_name(agency: Agency, provinces: dict[int, Agency] | None = None) -
     if province is None:
         return agency.name
     place = province.name.removeprefix("UBND ").removeprefix("Ủy ban nhân dân ")
-    return agency.name if fold(place) in fold(agency.name) else f"{agency.name} {place}"
+    bare = place.removeprefix("tỉnh ").removeprefix("thành phố ")
+    if fold(bare) in fold(agency.name):
+        return agency.name
+    if agency.name.endswith(" tỉnh") and place.startswith("tỉnh "):
+        return f"{agency.name} {bare}"  # "Ban Quản lý Khu kinh tế tỉnh Quảng Bình"
+    return f"{agency.name} {place}"
 
 
 def display_names(agencies: list[Agency]) -> dict[int, str]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from agencies.membership import group_ids_of, representative_day
 from agencies.models import Agency
 from agencies.succession import Graph
-from plans.models import Assignment, Plan, Recurrence, Role, Task
+from plans.models import Assignment, Duty, Plan, Recurrence, Role, Task
 from plans.territory import LOCAL_KINDS, territories
 from planwatch.text import fold, vi_sorted
 
@@ -74,7 +74,8 @@ def filter_tasks(plan: Plan, flt: TaskFilter, day: dt.date | None = None) -> Que
 
 def _matching(plan: Plan, words: list[str], day: dt.date, graph: Graph | None) -> list[int]:
     """Tasks in which every word is found, counting the names and abbreviations of the
-    agencies named as issued and of those answering on ``day``."""
+    agencies the task names as issued and of those answering for them on ``day`` (not
+    every member of "Các sở, ban, ngành", which would match nearly every task)."""
     from plans.answering import answering
 
     tasks = list(
@@ -89,7 +90,10 @@ def _matching(plan: Plan, words: list[str], day: dt.date, graph: Graph | None) -
     found = []
     for task in tasks:
         issued = [a.agency for a in task.assignments.all() if a.agency_id]
-        names = " ".join(a.search_key for a in [*issued, *answers[task.pk].agencies()])
+        named = [
+            a for ref in answers[task.pk].references if ref.group is None for a in ref.agencies
+        ]
+        names = " ".join(a.search_key for a in [*issued, *named])
         text = f"{task.search_key} {names}"
         if all(word in text for word in words):
             found.append(task.pk)
@@ -235,3 +239,21 @@ def agency_choices(plan: Plan, day: dt.date) -> tuple[list[AgencyChoice], list[A
         return vi_sorted([AgencyChoice(a, names[a.pk]) for a in agencies], key=lambda c: c.label)
 
     return choices(issued), choices(today.values())
+
+
+def agency_duties(agency: Agency, year: int | None, graph: Graph) -> tuple[set[int], QuerySet]:
+    """(the group references naming ``agency`` in ``year``, its standing duties): named
+    directly, or through a group in a plan whose territory holds it (xã Vĩnh Linh has no
+    duty of Quảng Bình's plan)."""
+    groups = group_ids_of(agency, year, graph)
+    plans = Plan.objects.all()
+    if agency.kind in LOCAL_KINDS:
+        every = list(plans.select_related("issuer", "issuer__province"))
+        area = territories([p.pk for p in every], graph, every)
+        plans = [p for p in every if area[p.pk].contains(agency)]
+        if not plans:
+            groups = set()
+    duties = Duty.objects.filter(agency=agency) | Duty.objects.filter(
+        plan__in=plans, group__in=groups
+    )
+    return groups, duties.select_related("plan").order_by("plan__code", "position")

@@ -28,6 +28,7 @@ from agencies.models import Agency, AgencyKind
 from agencies.registry import province_of
 from agencies.succession import Graph
 from audit.log import record
+from planwatch.text import vi_sorted
 
 LOCAL_KINDS = frozenset({AgencyKind.DISTRICT_COMMITTEE, AgencyKind.COMMUNE_COMMITTEE})
 # What a coordinator may choose as an area: a province, or district-level units.
@@ -74,8 +75,8 @@ class Territory:
 
     def local_units_on(self, day: dt.date) -> list[Agency]:
         """The local units in the territory that exist on ``day`` (the page's list)."""
-        qs = Agency.objects.filter(kind__in=LOCAL_KINDS).valid_on(day).order_by("name")
-        return self.keep(list(qs))
+        qs = Agency.objects.filter(kind__in=LOCAL_KINDS).valid_on(day)
+        return vi_sorted(self.keep(list(qs)), key=lambda a: a.name)
 
 
 def _formed_on() -> dict[int, list[tuple[int, int | None]]]:
