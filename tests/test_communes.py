@@ -302,7 +302,15 @@ def test_every_task_lead_and_partners_before_and_after(today, day):
 def test_opening_2026_asks_todays_bodies_and_the_41_communes(today):
     period = open_period(today, 2026, announce=False)
     asked = set(period.reports.values_list("agency__code", flat=True))
-    assert asked == QT_BODIES | QB_COMMUNES
+    active = [t for t in Task.objects.current().filter(plan=today) if t.is_active_in(2026)]
+    bodies = {
+        code
+        for t in active
+        for code in set.union(*EXPECTED[t.code][AFTER])
+        if code not in QB_COMMUNES
+    }
+    assert bodies == QT_BODIES  # every provincial body answers a 2026 task
+    assert asked == bodies | QB_COMMUNES
     assert not {"qt-xa-vinh-linh", "qt-xa-cua-tung", "qt-xa-vinh-hoang"} & asked
     assert year_summary(period, AFTER).expected == 56
     ba_don = period.reports.get(agency__code="qt-phuong-ba-don")
