@@ -32,6 +32,14 @@ DEMO_ACCOUNTS = [
     DemoAccount("demo-finance", UserRole.FINANCE, "qb-so-tai-chinh", "Mai", "Hoàng Thị"),
     DemoAccount("demo-viewer", UserRole.VIEWER, "qb-ubnd-tinh", "Bình", "Võ Thanh"),
 ]
+# Reporters of some of the communes and wards formed on 1/7/2025 (Nghị quyết
+# 1680/NQ-UBTVQH15); created once the commune-level units are loaded. The other
+# communes have no account yet, as in the province today.
+DEMO_COMMUNE_ACCOUNTS = [
+    DemoAccount("demo-reporter-badon", UserRole.REPORTER, "qt-phuong-ba-don", "Thảo", "Đinh Thị"),
+    DemoAccount("demo-reporter-phongnha", UserRole.REPORTER, "qt-xa-phong-nha", "Sơn", "Cao Xuân"),
+    DemoAccount("demo-reporter-lethuy", UserRole.REPORTER, "qt-xa-le-thuy", "Nga", "Dương Thị"),
+]
 
 
 class RealDatabaseError(RuntimeError):
@@ -43,12 +51,12 @@ def has_real_accounts() -> bool:
 
 
 @transaction.atomic
-def create_demo_accounts() -> list[DemoAccount]:
+def create_demo_accounts(specs: list[DemoAccount] = DEMO_ACCOUNTS) -> list[DemoAccount]:
     """Create (or reset) the demo accounts; refuse on a real database."""
     if has_real_accounts():
         raise RealDatabaseError
     agencies = {a.code: a for a in Agency.objects.all()}
-    for spec in DEMO_ACCOUNTS:
+    for spec in specs:
         existing = User.objects.filter(username=spec.username).first()
         created = existing is None
         user = User(username=spec.username) if existing is None else existing
@@ -66,4 +74,4 @@ def create_demo_accounts() -> list[DemoAccount]:
         user.save()
         if created:
             record(None, "create", user, after=snapshot(user), note="demo")
-    return DEMO_ACCOUNTS
+    return specs

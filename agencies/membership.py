@@ -19,10 +19,9 @@ def valid_during(agency: Agency, year: int) -> bool:
 
 def representative_day(agency: Agency, year: int | None) -> dt.date:
     """The day on which to read who answers for what in ``year``: the last day of the
-    year the agency existed (today when no year is given)."""
-    if year is None:
-        return timezone.localdate()
-    day = dt.date(year, 12, 31)
+    year the agency existed (with no year, today, or the agency's last day if it has
+    ended)."""
+    day = timezone.localdate() if year is None else dt.date(year, 12, 31)
     if agency.valid_to and agency.valid_to < day:
         day = agency.valid_to
     if agency.valid_from and agency.valid_from > day:

@@ -26,6 +26,15 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class UnitType(models.TextChoices):
+    """The kind of a commune-level administrative unit (Luật Tổ chức chính quyền địa
+    phương 2025, Điều 2): xã (rural), phường (urban), đặc khu (island special zone)."""
+
+    XA = "xa", _("commune (xã)")
+    PHUONG = "phuong", _("ward (phường)")
+    DAC_KHU = "dac_khu", _("special zone (đặc khu)")
+
+
 class AgencyQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date) -> AgencyQuerySet:
         """Agencies that existed on ``day`` (open-ended dates count as always)."""
@@ -61,6 +70,33 @@ class Agency(models.Model):
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A local administrative unit: what it is, its statistics code, the act that
+    # formed it and what it was formed from (the former communes are kept as text:
+    # docs/decisions.md), and the registry's district-level units on whose territory it
+    # was formed (a plan's territory is a rule over these: plans.territory).
+    unit_type = models.CharField(
+        _("administrative unit"), max_length=10, choices=UnitType.choices, blank=True
+    )
+    admin_code = models.CharField(
+        _("administrative unit code"),
+        max_length=10,
+        blank=True,
+        help_text=_("The code of the statistics office (Cục Thống kê)."),
+    )
+    established_by = models.CharField(_("formed by"), max_length=300, blank=True)
+    formed_from = models.JSONField(
+        _("formed from"),
+        default=list,
+        blank=True,
+        help_text=_("The former units merged into this one, as the act names them."),
+    )
+    formed_on = models.ManyToManyField(
+        "self",
+        verbose_name=_("formed on the territory of"),
+        symmetrical=False,
+        blank=True,
+        related_name="formed_into",
+    )
     search_key = models.CharField(max_length=600, editable=False, db_index=True)
 
     objects = AgencyQuerySet.as_manager()

@@ -155,6 +155,20 @@ class Graph:
                 out.extend(self._resolve(line.successor_id, day, text, depth + 1))
         return out
 
+    def taken_over_by(self, agency: Agency, day: dt.date) -> list[Agency]:
+        """Everyone answering on ``day`` for some function of an agency that has ended:
+        each successor line followed to that day (a split names all who took its
+        functions, not only the one taking the remaining ones)."""
+        self.agencies.setdefault(agency.pk, agency)
+        seen: dict[int, Agency] = {}
+        for line in self.forward.get(agency.pk, []):
+            if line.kind == SuccessionKind.TRANSFER or line.successor_id is None:
+                continue
+            if line.effective <= day:
+                for found in self.resolve(self.agency(line.successor_id), day):
+                    seen.setdefault(found.pk, found)
+        return list(seen.values())
+
     def province_on(self, province: Agency | None, day: dt.date) -> Agency | None:
         """The provincial committee that ``province`` is on ``day`` (Quảng Bình's is
         Quảng Trị's from 1/7/2025)."""
@@ -199,22 +213,76 @@ def province_on(province: Agency | None, day: dt.date) -> Agency | None:
     return Graph.load().province_on(province, day)
 
 
+def _provinces(agencies: list[Agency]) -> dict[int, Agency]:
+    ids = {a.province_id for a in agencies if a.province_id}
+    return Agency.objects.in_bulk(ids) if ids else {}
+
+
+def qualified_name(agency: Agency, provinces: dict[int, Agency] | None = None) -> str:
+    """The name with its province where the name alone is not enough ("Sở Công Thương
+    tỉnh Quảng Bình"): every province has a Sở Công Thương."""
+    if agency.kind in (AgencyKind.MINISTRY, AgencyKind.PROVINCE_COMMITTEE):
+        return agency.name
+    province = (provinces or {}).get(agency.province_id) if agency.province_id else None
+    if province is None and agency.province_id:
+        province = agency.province
+    if province is None:
+        return agency.name
+    place = province.name.removeprefix("UBND ").removeprefix("Ủy ban nhân dân ")
+    bare = place.removeprefix("tỉnh ").removeprefix("thành phố ")
+    if fold(bare) in fold(agency.name):
+        return agency.name
+    if agency.name.endswith(" tỉnh") and place.startswith("tỉnh "):
+        return f"{agency.name} {bare}"  # "Ban Quản lý Khu kinh tế tỉnh Quảng Bình"
+    return f"{agency.name} {place}"
+
+
+def display_names(agencies: list[Agency]) -> dict[int, str]:
+    """{agency id: name}, qualified by province only where two of ``agencies`` share a
+    name (a list mixing Quảng Bình's and Quảng Trị's departments)."""
+    count: dict[str, int] = defaultdict(int)
+    unique = {a.pk: a for a in agencies}
+    for agency in unique.values():
+        count[agency.name] += 1
+    provinces = _provinces([a for a in unique.values() if count[a.name] > 1])
+    return {
+        pk: qualified_name(a, provinces) if count[a.name] > 1 else a.name
+        for pk, a in unique.items()
+    }
+
+
 def current_names(agencies: list[Agency], day: dt.date, graph: Graph | None = None) -> dict:
     """{agency id: "Sở Du lịch (nay: Sở Văn hóa, Thể thao và Du lịch)"-style name}
-    for agencies that no longer exist on ``day``; the others keep their name."""
+    for agencies that no longer exist on ``day``; the others keep their name. Where the
+    successor bears the same name, both are named with their province ("Sở Công
+    Thương tỉnh Quảng Bình (nay: Sở Công Thương tỉnh Quảng Trị)"): no agency reads as
+    its own successor."""
     graph = graph or Graph.load()
     names = {}
+    later: dict[int, list[Agency]] = {}
     for agency in agencies:
-        if agency.is_valid_on(day):
+        if not agency.is_valid_on(day):
+            later[agency.pk] = [a for a in graph.taken_over_by(agency, day) if a.pk != agency.pk]
+    same = [
+        x
+        for a in agencies
+        if a.pk in later
+        for x in [a, *later[a.pk]]
+        if any(n.name == a.name for n in later[a.pk])
+    ]
+    provinces = _provinces(same)
+    for agency in agencies:
+        now = later.get(agency.pk)
+        if not now:
             names[agency.pk] = agency.name
             continue
-        now = graph.resolve(agency, day)
-        names[agency.pk] = (
-            _("%(agency)s (now: %(successors)s)")
-            % {"agency": agency.name, "successors": "; ".join(a.name for a in now)}
-            if now
-            else agency.name
-        )
+        clash = any(n.name == agency.name for n in now)
+        shown = [qualified_name(n, provinces) if n.name == agency.name else n.name for n in now]
+        own = qualified_name(agency, provinces) if clash else agency.name
+        names[agency.pk] = _("%(agency)s (now: %(successors)s)") % {
+            "agency": own,
+            "successors": "; ".join(shown),
+        }
     return names
 
 
@@ -585,19 +653,17 @@ def lineage(agency: Agency, today: dt.date, graph: Graph | None = None) -> Linea
                         for x in lines
                     }.values()
                 ),
-                [graph.agency(x.successor_id) for x in lines if x.successor_id],
+                list(
+                    {
+                        x.successor_id: graph.agency(x.successor_id)
+                        for x in lines
+                        if x.successor_id
+                    }.values()
+                ),
                 [x.function for x in lines if x.function],
             )
         )
     steps.sort(key=lambda s: (s.effective, s.event_id))
-    now: list[Agency] = []
-    if not agency.is_valid_on(today):
-        # Every successor line, so that a split shows all who took its functions.
-        seen: dict[int, Agency] = {}
-        for line in graph.forward.get(agency.pk, []):
-            if line.successor_id and line.effective <= today:
-                for a in graph.resolve(graph.agency(line.successor_id), today):
-                    seen.setdefault(a.pk, a)
-        now = list(seen.values())
+    now = graph.taken_over_by(agency, today) if not agency.is_valid_on(today) else []
     by_name = lambda pks: sorted((graph.agency(pk) for pk in pks), key=lambda a: a.name)  # noqa: E731
     return Lineage(agency, by_name(before), by_name(after), now, steps)

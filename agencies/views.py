@@ -25,7 +25,6 @@ from agencies.forms import (
     form_errors,
 )
 from agencies.importing import AgencyImportError, import_agencies, read_rows
-from agencies.membership import group_ids_of
 from agencies.models import Agency, AgencyGroup, AgencyKind, SuccessionEvent, SuccessionKind
 from agencies.registry import province_of
 from agencies.succession import (
@@ -35,8 +34,8 @@ from agencies.succession import (
     lineage,
     validate,
 )
-from plans.models import Duty, Plan
-from plans.queries import MAX_QUERY_LENGTH, agency_tasks
+from plans.models import Plan
+from plans.queries import MAX_QUERY_LENGTH, agency_duties, agency_tasks
 from planwatch.text import fold, vi_sorted
 from reporting import restructuring
 from reporting.models import AgencyReport
@@ -111,11 +110,7 @@ def agency_detail(request, code: str):
         year = agency.valid_to.year  # an agency that has ended: its last year
     graph = Graph.load()
     items = agency_tasks(agency, year, graph=graph)
-    groups = group_ids_of(agency, year, graph)
-    duties = Duty.objects.filter(plan__in=plans).filter(agency=agency) | Duty.objects.filter(
-        plan__in=plans, group__in=groups
-    )
-    duties = duties.select_related("plan").order_by("plan__code", "position")
+    groups, duties = agency_duties(agency, year, graph)
     member_groups = AgencyGroup.objects.filter(pk__in=groups).order_by("name")
     years = sorted({y for p in plans for y in p.years})
     history = lineage(agency, timezone.localdate(), graph)

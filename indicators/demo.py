@@ -31,16 +31,6 @@ INDUSTRIES = [
     "giấy",
     "chế biến thủy hải sản",
 ]
-DISTRICTS = [
-    "qb-dong-hoi",
-    "qb-ba-don",
-    "qb-minh-hoa",
-    "qb-tuyen-hoa",
-    "qb-quang-trach",
-    "qb-bo-trach",
-    "qb-quang-ninh",
-    "qb-le-thuy",
-]
 
 # (milestone, position) -> definition. Values: {year: value} or {year: (part, whole)}.
 MATERIAL = {2021: 99.0, 2022: 97.8, 2023: 96.5, 2024: 95.0, 2025: 93.5}
@@ -250,30 +240,42 @@ def _values(indicator, kind, values, agencies, key) -> None:
                 )
             )
     elif kind == Kind.YES_SHARE:
-        if key[1] == 8:  # districts with a yearly plan: 4, 5, 6, 6, 7 of 8
-            yes = {2021: 4, 2022: 5, 2023: 6, 2024: 6, 2025: 7}
-            answering = [agencies[c] for c in DISTRICTS]
-        else:  # departments using eco-friendly products: all of them by 2025
-            answering = [a for a in agencies.values() if a.kind == "department"]
-            yes = {
-                2021: len(answering) // 2,
-                2022: len(answering) * 2 // 3,
-                2023: len(answering) - 3,
-                2024: len(answering) - 1,
-                2025: len(answering),
-            }
-        indicator.suppliers.set(answering)  # each answers in its annual report
-        for year in YEARS:
-            for i, agency in enumerate(answering):
-                rows.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        year=year,
-                        agency=agency,
-                        value=1 if i < yes[year] else 0,
-                    )
-                )
+        rows += _yes_share_values(indicator, key)
     IndicatorValue.objects.bulk_create(rows)
+
+
+# Yes-answers by year as a share of those asked: districts with a yearly plan (the
+# communes and wards of the plan's territory after 1/7/2025), departments using
+# eco-friendly products (all of them by 2025).
+YES_SHARES = {
+    8: {2021: 0.5, 2022: 0.625, 2023: 0.75, 2024: 0.75, 2025: 0.875},
+    9: {2021: 0.5, 2022: 0.667, 2023: 0.82, 2024: 0.94, 2025: 1.0},
+}
+ASKED_KINDS = {8: {"district_committee", "commune_committee"}, 9: {"department"}}
+
+
+def answering_in(plan: Plan, year: int, kinds: set[str]) -> list[Agency]:
+    """The agencies of ``kinds`` answering the plan in ``year``: those whose reports
+    the year's period asks for (on its due date), so never an agency that did not exist
+    yet (the 2024 value is over Quảng Bình's departments, not Quảng Trị's of 2025)."""
+    from reporting.periods import default_due_date, responsibilities
+
+    found = responsibilities(plan, year, default_due_date(plan, year))
+    return sorted((a for a in found if a.kind in kinds), key=lambda a: a.code)
+
+
+def _yes_share_values(indicator: Indicator, key) -> list[IndicatorValue]:
+    rows, suppliers = [], {}
+    for year in YEARS:
+        asked = answering_in(indicator.plan, year, ASKED_KINDS[key[1]])
+        yes = round(len(asked) * YES_SHARES[key[1]][year])
+        for i, agency in enumerate(asked):
+            suppliers[agency.pk] = agency
+            rows.append(
+                IndicatorValue(indicator=indicator, year=year, agency=agency, value=int(i < yes))
+            )
+    indicator.suppliers.set(suppliers.values())  # each answers in its annual report
+    return rows
 
 
 def _registry(plan, agencies) -> None:

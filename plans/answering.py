@@ -1,7 +1,13 @@
 """Who answers for a task on a day: each lead and partner reference of the plan as
-issued, resolved through the agencies' succession (agencies.succession) and the group
-references' meaning on that day. The plan keeps its 2021 wording; this is the
-"as of a date" reading of it. A fixed number of queries for a whole plan."""
+issued, resolved through the agencies' succession (agencies.succession), the group
+references' meaning on that day, and the plan's territory (plans.territory: after
+1/7/2025 "UBND các huyện, thị xã, thành phố" of Quyết định 800 means the communes and
+wards formed from the former Quảng Bình, not all of the new Quảng Trị's). The plan
+keeps its 2021 wording; this is the "as of a date" reading of it. A fixed number of
+queries for a whole plan.
+
+``who_answers`` gives documents and pages, for tasks and a date, the answering
+agencies with their names as of that date."""
 
 from __future__ import annotations
 
@@ -9,8 +15,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from agencies.models import Agency, AgencyGroup
-from agencies.succession import Graph
+from agencies.succession import Graph, display_names
 from plans.models import Assignment, Plan, Role, Task
+from plans.territory import territories
 
 
 @dataclass
@@ -56,17 +63,32 @@ class TaskAnswer:
         return [a for a in self.agencies(Role.PARTNER) if a.pk not in lead_ids]
 
 
-def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> dict[int, TaskAnswer]:
-    """{task id: TaskAnswer} on ``day`` for ``tasks``."""
+def answering(
+    tasks: list[Task], day: dt.date, graph: Graph | None = None, plans=None
+) -> dict[int, TaskAnswer]:
+    """{task id: TaskAnswer} on ``day`` for ``tasks`` (of ``plans``, if the caller has
+    them loaded)."""
     graph = graph or Graph.load()
     by_task: dict[int, TaskAnswer] = {t.pk: TaskAnswer(t) for t in tasks}
+    area = territories({t.plan_id for t in tasks}, graph, plans)
     assignments = (
         Assignment.objects.filter(task__in=tasks)
-        .select_related("agency", "agency__province", "group", "group__successor", "group__scope")
+        .select_related(
+            "agency",
+            "agency__province",
+            "group__scope",
+            "group__successor__scope",
+        )
         .order_by("task_id", "role", "position")
     )
-    members: dict[int, list[Agency]] = {}
-    for a in assignments:
+    rows = list(assignments)
+    groups = {a.group.on(day) for a in rows if a.group is not None}
+    members = _members(
+        list({g.pk: g for g in groups}.values()),
+        day,
+        graph,
+    )
+    for a in rows:
         task = by_task[a.task_id].task
         text = f"{task.content} {task.output}"
         if a.agency is not None:
@@ -76,14 +98,12 @@ def answering(tasks: list[Task], day: dt.date, graph: Graph | None = None) -> di
             )
         elif a.group is not None:  # "assignment_exactly_one_target": one of the two
             group = a.group.on(day)
-            if group.pk not in members:
-                members[group.pk] = list(
-                    group.members_on(day, province_on=graph.province_on).order_by("name")
-                )
+            territory = area.get(task.plan_id)
+            found = territory.keep(members[group.pk]) if territory else members[group.pk]
             answer = Answer(
                 a.role,
                 a.wording,
-                members[group.pk],
+                found,
                 group=group,
                 open_group=group.rule == AgencyGroup.Rule.OPEN,
                 changed=group.pk != a.group_id,
@@ -102,3 +122,116 @@ def plan_tasks_on(plan: Plan, day: dt.date) -> list[TaskAnswer]:
     )
     answers = answering(tasks, day, Graph.load())
     return [answers[task.pk] for task in tasks]
+
+
+def _members(groups: list[AgencyGroup], day: dt.date, graph: Graph) -> dict[int, list[Agency]]:
+    """{group id: its members on ``day``} (AgencyGroup.members_on), the groups by kind
+    read in one query together, whatever their number."""
+    by_kind = [
+        g
+        for g in groups
+        if g.rule == AgencyGroup.Rule.BY_KIND and not (g.valid_to and day > g.valid_to)
+    ]
+    kinds = {kind for g in by_kind for kind in g.member_kinds}
+    pool = (
+        list(
+            Agency.objects.filter(kind__in=kinds)
+            .valid_on(day)
+            .select_related("province")
+            .order_by("name")
+        )
+        if kinds
+        else []
+    )
+    out: dict[int, list[Agency]] = {}
+    for group in groups:
+        if group in by_kind:
+            scope = graph.province_on(group.scope, day) if group.scope_id else None
+            out[group.pk] = [
+                a
+                for a in pool
+                if a.kind in group.member_kinds and (scope is None or a.province_id == scope.pk)
+            ]
+        else:
+            out[group.pk] = list(
+                group.members_on(day, province_on=graph.province_on)
+                .select_related("province")
+                .order_by("name")
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Names as of a date (for documents and pages)
+
+
+@dataclass
+class NamedReference:
+    """One reference as a document of ``day`` names it: the issued wording, the
+    label of that day ("Sở Nông nghiệp và Môi trường"; "UBND cấp xã (41 đơn vị)") and
+    the agencies behind it with their names of that day."""
+
+    role: str
+    wording: str
+    label: str
+    agencies: list[tuple[Agency, str]]
+    changed: bool
+
+
+@dataclass
+class NamedAnswer:
+    task: Task
+    day: dt.date
+    leads: list[NamedReference]
+    partners: list[NamedReference]
+
+    @property
+    def lead_label(self) -> str:
+        return "; ".join(r.label for r in self.leads if r.label)
+
+    @property
+    def partner_label(self) -> str:
+        return "; ".join(r.label for r in self.partners if r.label)
+
+
+def _label(ref: Answer, names: dict[int, str]) -> str:
+    if ref.group is None:
+        return "; ".join(names[a.pk] for a in ref.agencies) or ref.wording
+    if ref.changed and not ref.open_group:
+        return f"{ref.group.name} ({len(ref.agencies)} đơn vị)"
+    return ref.wording
+
+
+def who_answers(
+    tasks: list[Task], day: dt.date, graph: Graph | None = None
+) -> dict[int, NamedAnswer]:
+    """{task id: NamedAnswer}: for each task, who leads and who partners on ``day``,
+    named as on that day. A lead is not listed again as a partner (decision 7)."""
+    graph = graph or Graph.load()
+    answers = answering(tasks, day, graph)
+    every = {a.pk: a for ans in answers.values() for a in ans.agencies()}
+    names = display_names(list(every.values()))
+    out = {}
+    for pk, ans in answers.items():
+        lead_ids = {a.pk for a in ans.leads}
+        named: dict[str, list[NamedReference]] = {Role.LEAD: [], Role.PARTNER: []}
+        taken: dict[str, set[int]] = {Role.LEAD: set(), Role.PARTNER: set(lead_ids)}
+        for ref in ans.references:
+            agencies = [a for a in ref.agencies if a.pk not in taken[ref.role]]
+            if ref.agencies and not agencies:
+                # Named already: Sở Kế hoạch và Đầu tư is now Sở Tài chính, the other lead
+                # of VII.1; "Các sở, ban, ngành" when the lead is its only member.
+                continue
+            taken[ref.role].update(a.pk for a in agencies)
+            shown = Answer(ref.role, ref.wording, agencies, ref.group, ref.open_group, ref.changed)
+            named[ref.role].append(
+                NamedReference(
+                    ref.role,
+                    ref.wording,
+                    _label(shown, names),
+                    [(a, names[a.pk]) for a in agencies],
+                    ref.changed,
+                )
+            )
+        out[pk] = NamedAnswer(ans.task, day, named[Role.LEAD], named[Role.PARTNER])
+    return out

@@ -48,6 +48,17 @@ class Plan(models.Model):
     )
     report_due_day = models.PositiveSmallIntegerField(_("report due day"), null=True, blank=True)
     general_objective = models.TextField(_("general objective"), blank=True)
+    territory = models.ManyToManyField(
+        Agency,
+        verbose_name=_("territory"),
+        blank=True,
+        related_name="plans_applying",
+        help_text=_(
+            "The areas the plan applies to, as they were when it was issued: a province, "
+            "or district-level units. Local units formed on their territory are in it; "
+            "none chosen means the issuer's province."
+        ),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,15 +3,18 @@ Each function runs a fixed number of queries, whatever the size of the plan."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from agencies.membership import group_ids_of, representative_day
 from agencies.models import Agency
 from agencies.succession import Graph
-from plans.models import Assignment, Plan, Recurrence, Role, Task
-from planwatch.text import fold
+from plans.models import Assignment, Duty, Plan, Recurrence, Role, Task
+from plans.territory import LOCAL_KINDS, territories
+from planwatch.text import fold, vi_sorted
 
 MAX_QUERY_LENGTH = 200
 
@@ -46,8 +49,11 @@ def tasks_with_assignments(plan: Plan) -> QuerySet[Task]:
     )
 
 
-def filter_tasks(plan: Plan, flt: TaskFilter) -> QuerySet[Task]:
-    """The plan's tasks matching every filter that is set."""
+def filter_tasks(plan: Plan, flt: TaskFilter, day: dt.date | None = None) -> QuerySet[Task]:
+    """The plan's tasks matching every filter that is set. The words searched are
+    found in the task, in its references as issued, and in the names of the agencies
+    answering it on ``day`` (today by default): "so nong nghiep va moi truong" finds
+    the tasks of Sở Tài nguyên và Môi trường, and the old name finds them too."""
     qs = tasks_with_assignments(plan)
     if flt.group:
         qs = qs.filter(group__number=flt.group)
@@ -55,25 +61,43 @@ def filter_tasks(plan: Plan, flt: TaskFilter) -> QuerySet[Task]:
         qs = qs.filter(recurrence=flt.recurrence)
     if flt.year:
         qs = qs.filter(start_year__lte=flt.year, end_year__gte=flt.year)
+    graph = None
     if flt.agency:
-        matching = Assignment.objects.filter(task__plan=plan).filter(
-            _assignment_condition(flt.agency, flt.role, flt.year)
-        )
-        qs = qs.filter(pk__in=matching.values("task_id"))
-    if flt.q:
-        for word in fold(flt.q[:MAX_QUERY_LENGTH]).split(" "):
-            if word:
-                qs = qs.filter(search_key__contains=word)
+        graph = Graph.load()
+        mine = agency_tasks(flt.agency, flt.year, Plan.objects.filter(pk=plan.pk), graph)
+        qs = qs.filter(pk__in=[i.task.pk for i in mine if not flt.role or flt.role in i.roles])
+    words = [w for w in fold(flt.q[:MAX_QUERY_LENGTH]).split(" ") if w] if flt.q else []
+    if words:
+        qs = qs.filter(pk__in=_matching(plan, words, day or timezone.localdate(), graph))
     return qs
 
 
-def _assignment_condition(agency: Agency, role: str | None, year: int | None) -> Q:
-    graph = Graph.load()
-    groups = group_ids_of(agency, year, graph)
-    who = Q(agency=agency) | Q(agency__in=graph.ancestors(agency.pk)) | Q(group__in=groups)
-    if role in (Role.LEAD, Role.PARTNER):
-        who &= Q(role=role)
-    return who
+def _matching(plan: Plan, words: list[str], day: dt.date, graph: Graph | None) -> list[int]:
+    """Tasks in which every word is found, counting the names and abbreviations of the
+    agencies the task names as issued and of those answering for them on ``day`` (not
+    every member of "Các sở, ban, ngành", which would match nearly every task)."""
+    from plans.answering import answering
+
+    tasks = list(
+        Task.objects.current()
+        .filter(plan=plan)
+        .select_related("group")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("agency"))
+        )
+    )
+    answers = answering(tasks, day, graph or Graph.load(), plans=[plan])
+    found = []
+    for task in tasks:
+        issued = [a.agency for a in task.assignments.all() if a.agency_id]
+        named = [
+            a for ref in answers[task.pk].references if ref.group is None for a in ref.agencies
+        ]
+        names = " ".join(a.search_key for a in [*issued, *named])
+        text = f"{task.search_key} {names}"
+        if all(word in text for word in words):
+            found.append(task.pk)
+    return found
 
 
 def parse_filter(plan: Plan, params) -> TaskFilter:
@@ -131,7 +155,9 @@ def agency_tasks(
     """ "Việc của đơn vị": the tasks ``agency`` leads or partners in, active in ``year``.
 
     Direct naming and membership of a group reference both count; the result
-    says which.
+    says which. A commune answers for a plan's group references only within the plan's
+    territory (plans.territory): xã Vĩnh Linh, of the old Quảng Trị, has no task of
+    Quyết định 800 of Quảng Bình.
     """
     graph = graph or Graph.load()
     groups = group_ids_of(agency, year, graph)
@@ -153,12 +179,18 @@ def agency_tasks(
         tasks = tasks.filter(plan__in=plans)
     if year is not None:
         tasks = tasks.filter(start_year__lte=year, end_year__gte=year)
+    tasks = list(tasks)
+    outside: set[int] = set()
+    if agency.kind in LOCAL_KINDS:
+        area = territories({t.plan_id for t in tasks}, graph)
+        outside = {pk for pk, t in area.items() if not t.contains(agency)}
     result = []
     for task in tasks:
         text = f"{task.content} {task.output}"
         mine, inherited = [], []
+        in_groups = groups if task.plan_id not in outside else set()
         for a in task.assignments.all():
-            if a.agency_id == agency.pk or a.group_id in groups:
+            if a.agency_id == agency.pk or a.group_id in in_groups:
                 mine.append(a)
             elif a.agency_id in ancestors and any(
                 x.pk == agency.pk for x in graph.resolve(a.agency, day, text)
@@ -170,7 +202,59 @@ def agency_tasks(
         # An agency that leads a task is not also its partner through a group
         # ("Các sở, ban, ngành" includes the lead department itself).
         role = Role.LEAD if any(a.role == Role.LEAD for a in mine) else Role.PARTNER
-        via = [a.wording for a in mine if a.role == role and a.group_id in groups]
+        via = [a.wording for a in mine if a.role == role and a.group_id in in_groups]
         via += [f"thay cho {a.wording}" for a in inherited if a.role == role]
         result.append(AgencyTask(task, [role], via))
     return result
+
+
+@dataclass
+class AgencyChoice:
+    agency: Agency
+    label: str
+
+
+def agency_choices(plan: Plan, day: dt.date) -> tuple[list[AgencyChoice], list[AgencyChoice]]:
+    """The task table's agency filter: the agencies the plan names as issued, and
+    those answering its tasks on ``day`` (today's departments, the communes and wards
+    of its territory). Same-named agencies carry their province."""
+    from agencies.succession import display_names
+    from plans.answering import answering
+
+    issued = list(
+        Agency.objects.filter(assignments__task__plan=plan, assignments__task__retired=False)
+        .select_related("province")
+        .distinct()
+    )
+    tasks = list(Task.objects.current().filter(plan=plan))
+    seen = {a.pk for a in issued}
+    today: dict[int, Agency] = {}
+    for answer in answering(tasks, day, plans=[plan]).values():
+        for agency in answer.agencies():
+            if agency.pk not in seen:
+                today.setdefault(agency.pk, agency)
+    names = display_names([*issued, *today.values()])
+
+    def choices(agencies):
+        return vi_sorted([AgencyChoice(a, names[a.pk]) for a in agencies], key=lambda c: c.label)
+
+    return choices(issued), choices(today.values())
+
+
+def agency_duties(agency: Agency, year: int | None, graph: Graph) -> tuple[set[int], QuerySet]:
+    """(the group references naming ``agency`` in ``year``, its standing duties): named
+    directly, or through a group in a plan whose territory holds it (xã Vĩnh Linh has no
+    duty of Quảng Bình's plan)."""
+    groups = group_ids_of(agency, year, graph)
+    plans: list[Plan] | None = None  # None: every plan
+    if agency.kind in LOCAL_KINDS:
+        every = list(Plan.objects.select_related("issuer", "issuer__province"))
+        area = territories([p.pk for p in every], graph, every)
+        plans = [p for p in every if area[p.pk].contains(agency)]
+        if not plans:
+            groups = set()
+    through_groups = Duty.objects.filter(group__in=groups)
+    if plans is not None:
+        through_groups = through_groups.filter(plan__in=plans)
+    duties = Duty.objects.filter(agency=agency) | through_groups
+    return groups, duties.select_related("plan").order_by("plan__code", "position")

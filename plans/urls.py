@@ -11,5 +11,6 @@ urlpatterns = [
     path("<str:code>/targets/", views.targets, name="targets"),
     path("<str:code>/tasks/", views.tasks, name="tasks"),
     path("<str:code>/timeline/", views.timeline, name="timeline"),
+    path("<str:code>/territory/", views.territory, name="territory"),
     path("<str:code>/plan.json", views.plan_json, name="json"),
 ]

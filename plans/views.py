@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,13 +16,13 @@ from access import rules
 from access.capabilities import Capability as C
 from access.decorators import requires, signed_in
 from access.lookups import get_plan_for_user
-from agencies.models import Agency
 from plans.answering import answering
 from plans.format import export_plan, plan_queryset
+from plans.forms import TerritoryForm
 from plans.models import Plan, Recurrence, Role
-from plans.queries import filter_tasks, parse_filter
+from plans.queries import agency_choices, filter_tasks, parse_filter
+from plans.territory import TerritoryError, set_territory, territory_of
 from planwatch.forms import parse_date
-from planwatch.text import vi_sorted
 
 
 @signed_in
@@ -75,16 +76,11 @@ def targets(request, code: str):
 def tasks(request, code: str):
     plan = get_plan_for_user(request.user, code)
     flt = parse_filter(plan, request.GET)
-    task_list = list(filter_tasks(plan, flt))
-    agencies = vi_sorted(
-        Agency.objects.filter(
-            assignments__task__plan=plan, assignments__task__retired=False
-        ).distinct(),
-        key=lambda a: a.name,
-    )
     as_of, problem = _as_of(request.GET.get("as_of"))
     if problem:
         flt.problems.append(problem)
+    task_list = list(filter_tasks(plan, flt, as_of))
+    agencies, agencies_today = agency_choices(plan, timezone.localdate())
     if as_of:
         answers = answering(task_list, as_of)
         for task in task_list:
@@ -96,6 +92,8 @@ def tasks(request, code: str):
         "tasks": task_list,
         "groups": plan.task_groups.current().order_by("position"),
         "agencies": agencies,
+        "agencies_today": agencies_today,
+        "today": timezone.localdate(),
         "years": list(plan.years),
         "recurrences": Recurrence.choices,
         "roles": Role.choices,
@@ -158,3 +156,49 @@ def plan_json(request, code: str):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.code}.plan.json"'
     return response
+
+
+@requires(C.READ_PLANS, post=C.MANAGE_AGENCIES)
+def territory(request, code: str):
+    """The plan's territory: the rule, the local units it gives on a day, and (for a
+    coordinator) the areas to change it (audited)."""
+    plan = get_plan_for_user(request.user, code)
+    can_change = rules.has(request.user, C.MANAGE_AGENCIES)
+    form = TerritoryForm(request.POST or None, initial={"areas": list(plan.territory.all())})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                set_territory(plan, list(form.cleaned_data["areas"]), request.user)
+            except TerritoryError as exc:
+                form.add_error("areas", str(exc))
+            else:
+                messages.success(request, _("The plan's territory is saved."))
+                return redirect("plans:territory", code=plan.code)
+    day, problem = _as_of(request.GET.get("on"))
+    day = day or timezone.localdate()
+    area = territory_of(plan)
+    units = area.local_units_on(day)
+    return render(
+        request,
+        "plans/territory.html",
+        {
+            "plan": plan,
+            "form": form,
+            "can_change": can_change,
+            "territory": area,
+            "day": day,
+            "problem": problem,
+            "units": units,
+            "by_type": _count_by_type(units),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _count_by_type(units) -> list[tuple[str, int]]:
+    """[("xã", 36), ("phường", 5)]: the local units of a territory by what they are."""
+    counts: dict[str, int] = {}
+    for unit in units:
+        label = unit.get_unit_type_display() if unit.unit_type else unit.get_kind_display()
+        counts[label] = counts.get(label, 0) + 1
+    return list(counts.items())

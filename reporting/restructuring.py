@@ -14,7 +14,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from agencies.models import Agency, AgencyGroup, SuccessionEvent, SuccessionKind
+from agencies.models import (
+    Agency,
+    AgencyGroup,
+    SuccessionEvent,
+    SuccessionKind,
+    SuccessionLink,
+)
 from agencies.registry import load_registry_data
 from agencies.succession import (
     EventSpec,
@@ -27,6 +33,7 @@ from agencies.succession import (
 from agencies.succession import apply as apply_event
 from audit.log import record, snapshot
 from plans.models import Assignment
+from planwatch.text import clean
 from reporting.models import AgencyReport, ReportState
 
 
@@ -148,11 +155,83 @@ SUCCESSION_2025 = (
 )
 
 
+def _spec_of(item: dict, by_code: dict[str, Agency]) -> EventSpec:
+    try:
+        links = [
+            LinkSpec(
+                predecessor=by_code[line["from"]],
+                successor=by_code[line["to"]] if line.get("to") else None,
+                function=line.get("function", ""),
+                keywords=line.get("keywords", []),
+            )
+            for line in item["links"]
+        ]
+    except KeyError as exc:
+        raise SuccessionError(
+            [
+                _("Event %(key)s names an agency code that does not exist: %(code)s.")
+                % {"key": item["key"], "code": exc.args[0]}
+            ]
+        ) from None
+    return EventSpec(
+        kind=item["kind"],
+        effective=dt.date.fromisoformat(item["effective"]),
+        act=item["act"],
+        links=links,
+        note=item.get("note", ""),
+        certain=item.get("certain", True),
+        key=item["key"],
+    )
+
+
+def _event_state(event: SuccessionEvent) -> dict:
+    return {
+        "act": event.act,
+        "note": event.note,
+        "certain": event.certain,
+        "links": sorted(
+            [
+                link.predecessor.code,
+                link.successor.code if link.successor else "",
+                link.function,
+                list(link.keywords),
+            ]
+            for link in event.links.select_related("predecessor", "successor")
+        ),
+    }
+
+
+def _correct(event: SuccessionEvent, spec: EventSpec, actor=None) -> bool:
+    """Bring an event already recorded in line with corrected bundled data: its act and
+    note, lines the data adds (a function it had missed), the functions and words of
+    its lines. A confirmation is never undone. True when something changed (audited)."""
+    before = _event_state(event)
+    event.act, event.note = clean(spec.act), spec.note.strip()
+    event.certain = event.certain or spec.certain
+    event.save(update_fields=["act", "note", "certain"])
+    lines = {(link.predecessor_id, link.successor_id): link for link in event.links.all()}
+    for link in spec.links:
+        successor_id = link.successor.pk if isinstance(link.successor, Agency) else None
+        line = lines.get((link.predecessor.pk, successor_id))
+        if line is None:
+            line = SuccessionLink(event=event, predecessor=link.predecessor)
+            line.successor_id = successor_id
+        line.function = clean(link.function)
+        line.keywords = [clean(k) for k in link.keywords if k.strip()]
+        line.save()
+    after = _event_state(event)
+    if before == after:
+        return False
+    record(actor, "update", event, before=before, after=after, note="succession data corrected")
+    return True
+
+
 @transaction.atomic
 def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
     """Load a planwatch.succession/1 file: the successor agencies, what group references
     mean after a date, and the events, each applied as a coordinator would (users move
-    with their agency). Idempotent: events already recorded (by key) are skipped."""
+    with their agency). Idempotent: an event already recorded (by key) is not applied
+    again, only corrected where the data was corrected (``_correct``)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("format") != "planwatch.succession/1":
         raise SuccessionError([_("The file is not reorganisation data (planwatch.succession/1).")])
@@ -167,43 +246,20 @@ def load_succession(path: Path = SUCCESSION_2025, actor=None) -> dict[str, int]:
         group.save()
         if before != snapshot(group):
             record(actor, "update", group, before=before, after=snapshot(group), note="succession")
-    applied = 0
-    known = set(SuccessionEvent.objects.exclude(key="").values_list("key", flat=True))
+    applied = corrected = 0
+    known = {e.key: e for e in SuccessionEvent.objects.exclude(key="")}
     for item in data.get("events", []):
+        spec = _spec_of(item, by_code)
         if item["key"] in known:
+            corrected += _correct(known[item["key"]], spec, actor)
             continue
-        try:
-            links = [
-                LinkSpec(
-                    predecessor=by_code[line["from"]],
-                    successor=by_code[line["to"]] if line.get("to") else None,
-                    function=line.get("function", ""),
-                    keywords=line.get("keywords", []),
-                )
-                for line in item["links"]
-            ]
-        except KeyError as exc:
-            raise SuccessionError(
-                [
-                    _("Event %(key)s names an agency code that does not exist: %(code)s.")
-                    % {"key": item["key"], "code": exc.args[0]}
-                ]
-            ) from None
-        spec = EventSpec(
-            kind=item["kind"],
-            effective=dt.date.fromisoformat(item["effective"]),
-            act=item["act"],
-            links=links,
-            note=item.get("note", ""),
-            certain=item.get("certain", True),
-            key=item["key"],
-        )
         try:
             apply(spec, actor)
         except SuccessionError as exc:
             raise SuccessionError([f"{item['key']}: {e}" for e in exc.errors]) from None
-        for link in links:  # later events see the new end dates
+        for link in spec.links:  # later events see the new end dates
             link.predecessor.refresh_from_db()
         applied += 1
     counts["events"] = applied
+    counts["corrected"] = corrected
     return counts

@@ -126,12 +126,14 @@ def _leads(plan, day):
 
 
 def test_every_task_answers_to_the_old_agencies_in_2024_and_the_new_in_2026(restructured):
+    # The plan's territory is the former Quảng Bình: its 41 communes and wards, not
+    # the 37 units of the old Quảng Trị (tests/test_communes.py lists them).
     communes = set(
-        Agency.objects.filter(kind="commune_committee", province__code="qt-ubnd-tinh").values_list(
-            "code", flat=True
-        )
+        Agency.objects.filter(
+            kind="commune_committee", formed_on__province__code="qb-ubnd-tinh"
+        ).values_list("code", flat=True)
     )
-    assert len(communes) == 9
+    assert len(communes) == 41
     assert _leads(restructured, dt.date(2024, 12, 10)) == LEADS_2024
     expected = {k: communes if v == "communes" else v for k, v in LEADS_2026.items()}
     assert _leads(restructured, dt.date(2026, 12, 10)) == expected

@@ -210,7 +210,9 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client, plan, viewer, name)
     small_count = _queries(client, reverse(name, args=[CODE]))
     big_count = _queries(client, reverse(name, args=[big]))
     assert small_count == big_count
-    assert small_count <= 12
+    # The task table's agency filter also reads who answers today (succession graph,
+    # the plan's territory, the group references' members).
+    assert small_count <= (14 if name == "plans:tasks" else 12)
 
 
 def test_filtered_task_table_queries_do_not_grow(client, plan, viewer):

@@ -6,7 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, create_demo_accounts, has_real_accounts
+from accounts.demo import (
+    DEMO_COMMUNE_ACCOUNTS,
+    DEMO_PASSWORD,
+    create_demo_accounts,
+    has_real_accounts,
+)
 from agencies.importing import import_agencies, read_rows
 from budget.demo import load_budget_demo
 from indicators.demo import load_indicator_demo
@@ -30,11 +35,12 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 result = load_seed()
-                accounts = create_demo_accounts()
+                accounts = list(create_demo_accounts())
                 # The world has moved: the 2025 restructuring (users move with their
                 # agency), and the commune-level units of the new Quảng Trị.
                 succession = load_succession()
                 import_agencies(read_rows(COMMUNES.read_bytes(), COMMUNES.name))
+                accounts += create_demo_accounts(DEMO_COMMUNE_ACCOUNTS)
                 reassign_demo_locality()
                 years = load_reporting_demo(result[1])
                 indicators = load_indicator_demo(result[1])
@@ -43,8 +49,10 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
         self.stdout.write(
-            f"Thay đổi tổ chức 2025: {succession['events']} sự kiện mới áp dụng "
-            "(sáp nhập sở, hợp nhất Quảng Bình vào Quảng Trị, bỏ cấp huyện)."
+            f"Thay đổi tổ chức 2025: {succession['events']} sự kiện mới áp dụng, "
+            f"{succession['corrected']} sự kiện được cập nhật theo dữ liệu đã sửa "
+            "(sáp nhập sở, hợp nhất Quảng Bình vào Quảng Trị, bỏ cấp huyện); "
+            "78 đơn vị hành chính cấp xã (Nghị quyết 1680/NQ-UBTVQH15)."
         )
         self.stdout.write(
             f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới. "

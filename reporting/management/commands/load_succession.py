@@ -24,5 +24,6 @@ class Command(BaseCommand):
         except (SuccessionError, OSError, ValueError, KeyError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"Đơn vị mới hoặc sửa: {counts['agencies']}; sự kiện mới áp dụng: {counts['events']}."
+            f"Đơn vị mới hoặc sửa: {counts['agencies']}; sự kiện mới áp dụng: {counts['events']}; "
+            f"sự kiện đã có được cập nhật theo dữ liệu đã sửa: {counts['corrected']}."
         )
