@@ -14,7 +14,7 @@ install: $(STAMP)
 $(STAMP): requirements-dev.txt requirements-uv.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
-	$(BIN)/uv pip sync --quiet --require-hashes --python $(BIN)/python requirements-dev.txt
+	$(BIN)/uv pip sync --quiet --require-hashes --compile-bytecode --python $(BIN)/python requirements-dev.txt
 	touch $(STAMP)
 
 run: install

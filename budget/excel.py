@@ -8,9 +8,6 @@ from __future__ import annotations
 import io
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.models import Agency
 from budget import services
@@ -19,8 +16,6 @@ from plans.models import Task
 
 MAX_BYTES = 5 * 1024 * 1024
 FONT = "Times New Roman"
-THIN = Side(style="thin")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADERS = [
     "TT",
     "Mã nhiệm vụ",
@@ -60,6 +55,13 @@ def _source_label(value: str) -> str:
 
 
 def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
+    # openpyxl (and numpy with it) is loaded when a workbook is made, not with the pages.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wb = Workbook()
     ws = wb.active
     ws.title = f"Dự toán {budget.year}"
@@ -77,7 +79,7 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
         _text(cell, title)
         cell.font = Font(name=FONT, bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.border = BORDER
+        cell.border = border
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     lines = BudgetLine.objects.filter(budget=budget).select_related("task", "agency")
     if agency is not None:
@@ -102,7 +104,7 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
             cell = ws.cell(row, col)
             _text(cell, value)
             cell.font = Font(name=FONT)
-            cell.border = BORDER
+            cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if col in (7, 10, 12) and isinstance(value, int):
                 cell.number_format = '#,##0 "đ"'
@@ -144,6 +146,8 @@ def _source(value) -> str | None:
 def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[str]]:
     """Replace, for each agency in the file that ``actor`` may edit, its lines with the
     file's rows. Returns (lines, warnings); BudgetError and nothing saved otherwise."""
+    from openpyxl import load_workbook
+
     if not data.startswith(b"PK"):
         raise services.BudgetError(["Tệp không phải tệp Excel (.xlsx)."])
     try:

@@ -19,13 +19,12 @@ from accounts.permissions import (
     can_read_consolidated_reports,
     require,
 )
-from documents import generate, pdf, word
+from documents import formats, generate, pdf, word
 from documents.content import DocumentError, Kind, periods_of, review_years
-from documents.models import DocumentFormat, DocumentJob, DocumentTemplate, JobStatus
-from documents.template import default_template
+from documents.models import DocumentJob, DocumentTemplate, JobStatus
 from plans.views import get_plan_for_user
 
-DOCX = generate.CONTENT_TYPES[DocumentFormat.DOCX]
+DOCX = formats.FORMATS["docx"].content_type
 
 
 def _plan(user, code):
@@ -59,7 +58,7 @@ def index(request, code: str):
             "active_template": next((t for t in templates if t.active), None),
             "can_manage": can_manage_document_templates(request.user),
             "pdf_available": pdf.available(),
-            "formats": DocumentFormat.choices,
+            "formats": formats.choices(),
         },
     )
 
@@ -69,7 +68,7 @@ def index(request, code: str):
 def generate_view(request, code: str):
     plan = _plan(request.user, code)
     kind = request.POST.get("kind", Kind.ANNUAL)
-    fmt = request.POST.get("format", DocumentFormat.DOCX)
+    fmt = request.POST.get("format", "docx")
     try:
         year = int(request.POST["year"]) if kind == Kind.ANNUAL else None
         years = generate.years_for(plan, kind, year)
@@ -90,7 +89,7 @@ def _job_for(user, pk: int) -> DocumentJob:
     require(can_read_consolidated_reports(user))
     if job.created_by_id != user.pk and not can_manage_document_templates(user):
         raise Http404
-    return generate.settle_stale(job)
+    return job
 
 
 @login_required
@@ -106,7 +105,7 @@ def job_download(request, pk: int):
     if job.status != JobStatus.DONE:
         raise Http404
     data = DocumentJob.objects.filter(pk=job.pk).values_list("result", flat=True).first()
-    response = HttpResponse(bytes(data), content_type=generate.CONTENT_TYPES[job.format])
+    response = HttpResponse(bytes(data), content_type=formats.FORMATS[job.format].content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
 
@@ -133,7 +132,7 @@ def template_download(request, code: str):
     plan = _plan(request.user, code)
     bundled = request.GET.get("bundled") == "1"
     tpl = None if bundled else generate.active_template(plan)
-    data = bytes(tpl.content) if tpl else default_template()
+    data = bytes(tpl.content) if tpl else generate.bundled_template()
     name = tpl.name if tpl else f"mau-bao-cao-{plan.code}.docx"
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

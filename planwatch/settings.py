@@ -6,6 +6,7 @@ into var/ on first start, e-mail printed to the console.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "worker",
     "audit",
     "agencies",
     "accounts",
@@ -139,7 +143,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; served only through views
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail goes through the task queue (worker.mail): EMAIL_BACKEND names the backend
+# that delivers it, run by the worker with retries.
+EMAIL_BACKEND = "worker.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -167,8 +174,20 @@ except ValueError:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers, e.g. 7,3") from None
 REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=1)
 
-# Official documents: LibreOffice for PDF (found on PATH when empty), and whether
-# documents are generated in a background thread (the page shows progress) or in
-# the request (tests, or servers that forbid threads).
+# Official documents: LibreOffice for PDF (found on PATH when empty).
 PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
-DOCUMENTS_IN_BACKGROUND = env_str("DOCUMENTS_IN_BACKGROUND", "1") not in ("0", "false", "no")
+
+# The task worker (docs/decisions.md): django-tasks with its database backend, run
+# by `manage.py worker`. A worker renews its lease every HEARTBEAT seconds; one
+# silent for LEASE seconds is dead and its tasks are settled by another worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 30, minimum=2)
+WORKER_STOP_GRACE_SECONDS = env_int("WORKER_STOP_GRACE_SECONDS", 30, minimum=0)
+WORKER_KEEP_DAYS = env_int("WORKER_KEEP_DAYS", 30, minimum=1)
+if WORKER_LEASE_SECONDS <= 2 * WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("WORKER_LEASE_SECONDS must exceed twice WORKER_HEARTBEAT_SECONDS.")
+try:
+    REMINDERS_AT = dt.time.fromisoformat(env_str("REMINDERS_AT", "07:00"))
+except ValueError:
+    raise ImproperlyConfigured("REMINDERS_AT must be a time of day, e.g. 07:00") from None

@@ -9,9 +9,6 @@ import io
 import zipfile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from reporting.forms import format_quantities, parse_money, parse_quantities
 from reporting.models import AgencyReport, ItemStatus
@@ -47,6 +44,11 @@ def _text(cell, value) -> None:
 
 
 def build_workbook(report: AgencyReport) -> bytes:
+    # openpyxl (and numpy with it) is loaded when a workbook is made, not with the pages.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     items = report.items.select_related("task", "task__group").order_by(
         "task__group__position", "task__position"
     )
@@ -151,6 +153,8 @@ def build_workbook(report: AgencyReport) -> bytes:
 
 def read_workbook(report: AgencyReport, data: bytes) -> dict:
     """The draft data of a filled workbook; ReportError lists every problem by row."""
+    from openpyxl import load_workbook
+
     if len(data) > MAX_BYTES:
         raise ReportError(
             [
