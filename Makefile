@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test test-fast lint format messages browser office lock clean
 
@@ -17,10 +18,11 @@ $(STAMP): requirements-dev.txt requirements-uv.txt
 	$(BIN)/uv pip sync --quiet --require-hashes --compile-bytecode --python $(BIN)/python requirements-dev.txt
 	touch $(STAMP)
 
+# The web server and the task worker together; Ctrl-C stops both.
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py devserver $(HOST):$(PORT)
 
 # Every test: unit, views, API, and the browser tests in Debian's chromium.
 test: install browser office

@@ -14,7 +14,14 @@ from plans import import_forms, versions
 from plans.format import PlanFormatError, validate
 from plans.importer import DocumentError, ImportFailure
 from plans.importer.document import EXTENSIONS, MAX_BYTES
-from plans.importing import import_document, preview_changes, save_import, unknown_names
+from plans.importing import (
+    import_document,
+    preview_changes,
+    queue_import,
+    reads_in_background,
+    save_import,
+    unknown_names,
+)
 from plans.models import PlanImport
 
 
@@ -40,6 +47,12 @@ def upload(request):
             }
         elif not upload.name.lower().endswith(EXTENSIONS):
             error = _("Only .docx, .txt, .md and .pdf files are accepted.")
+        elif reads_in_background(upload.name):
+            item = queue_import(upload.read(), upload.name, request.user)
+            url = reverse("plans:import_review", kwargs={"pk": item.pk})
+            if request.headers.get("HX-Request"):
+                return HttpResponse(status=204, headers={"HX-Redirect": url})
+            return redirect(url)
         else:
             try:
                 result = import_document(upload.read(), upload.name)
@@ -73,6 +86,11 @@ def upload(request):
 
 def review(request, pk: int):
     item = _get_import_for_user(request.user, pk)
+    if item.status in (PlanImport.Status.READING, PlanImport.Status.FAILED):
+        template = "plans/_import_reading.html" if request.headers.get("HX-Request") else None
+        return render(request, template or "plans/import_reading.html", {"item": item})
+    if request.GET.get("reading"):  # the reading page's poll: read meanwhile, open the review
+        return HttpResponse(status=204, headers={"HX-Redirect": request.path})
     data = item.data
     errors: list[str] = []
     if request.method == "POST" and item.status == PlanImport.Status.PREVIEW:

@@ -93,7 +93,9 @@ def _decide(row: DBTaskResult, attempt: Attempt) -> Failure | None:
         and (attempt.outcome != Outcome.TIMEOUT or policy.retry_on_timeout)
     )
     if retry:
-        later = now + dt.timedelta(seconds=policy.delay(used))
+        # A lost worker says nothing about the task: try again at once.
+        delay = 0 if attempt.outcome == Outcome.LOST else policy.delay(used)
+        later = now + dt.timedelta(seconds=delay)
         DBTaskResult.objects.filter(pk=row.pk).update(
             status=TaskResultStatus.READY, run_after=later
         )
