@@ -12,6 +12,7 @@ OPEN_PREFIXES = (
     "/i18n/",
     "/static/",
     "/favicon.ico",
+    "/healthz",  # says only whether the server is fit (planwatch.health)
 )
 
 

@@ -187,6 +187,7 @@ WORKER_STOP_GRACE_SECONDS = env_int("WORKER_STOP_GRACE_SECONDS", 30, minimum=0)
 WORKER_KEEP_DAYS = env_int("WORKER_KEEP_DAYS", 30, minimum=1)
 if WORKER_LEASE_SECONDS <= 2 * WORKER_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured("WORKER_LEASE_SECONDS must exceed twice WORKER_HEARTBEAT_SECONDS.")
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 1024, minimum=0)
 try:
     REMINDERS_AT = dt.time.fromisoformat(env_str("REMINDERS_AT", "07:00"))
 except ValueError:

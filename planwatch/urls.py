@@ -5,6 +5,7 @@ from accounts.urls import auth_urlpatterns
 from agencies import views as agency_views
 from api.api import api
 from plans import views as plan_views
+from planwatch.health import healthz
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler403 = "planwatch.errors.forbidden"
