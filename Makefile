@@ -22,7 +22,7 @@ $(STAMP): requirements-dev.txt requirements-uv.txt
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
-	SITE_URL=$(SITE_URL) $(BIN)/python manage.py devserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) LOG_FORMAT=text $(BIN)/python manage.py devserver $(HOST):$(PORT)
 
 # Every test: unit, views, API, and the browser tests in Debian's chromium.
 test: install browser office

@@ -27,6 +27,7 @@ from django_tasks_db.compat import TaskContext, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from planwatch.logs import bind_task
 from worker import schedule
 from worker.models import Attempt, Outcome, WorkerProcess
 from worker.process import die_with_parent
@@ -270,6 +271,7 @@ class Worker:
 
     def run_one(self, row: DBTaskResult, attempt: Attempt) -> None:
         self._task = row.pk
+        bind_task(row.pk)
         self.beat(force=True)
         log.info("task %s (%s) attempt %s", row.pk, row.task_path, attempt.number)
         if self.fork:
@@ -279,6 +281,7 @@ class Worker:
             settle(row.pk, attempt.pk, Outcome.CRASHED, "no outcome recorded")
         self.tasks_run += 1
         self._task = None
+        bind_task("")
         self.beat(force=True)
 
     def _run_forked(self, row: DBTaskResult, attempt: Attempt) -> None:
