@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run test test-fast lint format messages browser office lock clean
+.PHONY: install run test test-fast lint format messages browser office deploy-tools lock clean
 
 install: $(STAMP)
 
@@ -25,7 +25,7 @@ run: install
 	SITE_URL=$(SITE_URL) LOG_FORMAT=text $(BIN)/python manage.py devserver $(HOST):$(PORT)
 
 # Every test: unit, views, API, and the browser tests in Debian's chromium.
-test: install browser office
+test: install browser office deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -40,6 +40,10 @@ browser:
 # LibreOffice Writer for the PDF of the consolidated report (only where it is missing).
 office:
 	@sh scripts/ensure-libreoffice
+
+# nginx for `nginx -t` of deploy/nginx (only where it is missing; not started).
+deploy-tools:
+	@sh scripts/ensure-deploy-tools
 
 lint: install
 	$(BIN)/ruff check .

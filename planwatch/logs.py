@@ -33,6 +33,26 @@ def _username(request) -> str:
     return getattr(wrapped, "username", "") if getattr(wrapped, "is_authenticated", False) else ""
 
 
+_factory = logging.getLogRecordFactory()
+
+
+def _record_with_context(*args, **kwargs) -> logging.LogRecord:
+    """Every record carries the request id, user and task of the moment it is made
+    (not of the moment a handler formats it)."""
+    record = _factory(*args, **kwargs)
+    request = _request.get()
+    if request is not None:
+        record.request_id = getattr(request, "request_id", "")
+        record.user = _username(request)
+    if _task.get():
+        record.task_id = _task.get()
+    return record
+
+
+if getattr(_factory, "__name__", "") != "_record_with_context":
+    logging.setLogRecordFactory(_record_with_context)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {
@@ -41,13 +61,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request = _request.get()
-        if request is not None:
-            line["request_id"] = getattr(request, "request_id", "")
-            line["user"] = _username(request)
-        if _task.get():
-            line["task_id"] = _task.get()
-        for key in ("method", "path", "status", "ms"):
+        for key in ("request_id", "user", "task_id", "method", "path", "status", "ms"):
             if hasattr(record, key):
                 line[key] = getattr(record, key)
         if record.exc_info:

@@ -43,7 +43,7 @@ print(json.dumps([job.status, job.filename]))
 
 def _previous_release() -> str:
     lines = (ROOT / "tests" / "upgrade_from.txt").read_text().splitlines()
-    return os.environ.get("UPGRADE_FROM") or [x for x in lines if x and not x.startswith("#")][0]
+    return os.environ.get("UPGRADE_FROM") or next(x for x in lines if x and not x.startswith("#"))
 
 
 def _export(commit: str, target: Path) -> None:
