@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run test test-fast lint format messages browser office deploy-tools lock clean
+.PHONY: install install-runtime run test test-fast lint format messages browser office deploy-tools lock clean
 
 install: $(STAMP)
 
@@ -19,6 +19,12 @@ $(STAMP): requirements-dev.txt requirements-uv.txt
 	touch $(STAMP)
 
 # The web server and the task worker together; Ctrl-C stops both.
+# Production (docs/deployment.md): the runtime dependencies only, bytecode compiled.
+install-runtime:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
+	$(BIN)/uv pip sync --quiet --require-hashes --compile-bytecode --python $(BIN)/python requirements.txt
+
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo

@@ -166,6 +166,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; served only through views
+FILE_UPLOAD_PERMISSIONS = 0o640  # evidence is read through planwatch's views only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 BACKUP_DIR = Path(env_str("PLANWATCH_BACKUP_DIR", str(VAR_DIR / "backups")))
 BACKUP_KEEP_DAYS = env_int("PLANWATCH_BACKUP_KEEP_DAYS", 30, minimum=1)
 

@@ -172,3 +172,23 @@ def test_restore_refuses_a_database_that_holds_data(source, tmp_path):
     site, archive = source
     with pytest.raises(AssertionError, match="not empty"):
         site.manage("restore", str(archive))
+
+
+def test_an_archive_with_a_path_leaving_its_folder_is_refused(tmp_path):
+    import io
+
+    from planwatch.backup import BackupError, verify
+
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as tar:
+        for name, body in (
+            ("manifest.json", json.dumps({"format": "planwatch.backup/1", "sha256": {}}).encode()),
+            ("../outside.txt", b"x"),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+    (tmp_path / "unpack").mkdir()
+    with pytest.raises(BackupError, match="unexpected entry"):
+        verify(evil, tmp_path / "unpack")
+    assert not (tmp_path / "outside.txt").exists()
