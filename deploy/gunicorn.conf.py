@@ -24,3 +24,6 @@ errorlog = "-"
 loglevel = "info"
 forwarded_allow_ips = "127.0.0.1"
 proc_name = "planwatch-web"
+# gunicorn's runtime control socket would be written into the (read-only) code
+# directory; systemd's signals (reload = HUP) are all the control needed.
+control_socket_disable = True
