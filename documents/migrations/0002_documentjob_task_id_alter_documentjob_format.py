@@ -4,6 +4,19 @@ import documents.formats
 from django.db import migrations, models
 
 
+def fail_thread_jobs(apps, schema_editor):
+    """Jobs left queued or running by the old background threads have no task in the
+    worker's queue: end them as failed, so that their page stops waiting."""
+    from django.utils import timezone
+
+    DocumentJob = apps.get_model("documents", "DocumentJob")
+    DocumentJob.objects.filter(status__in=["queued", "running"], task_id__isnull=True).update(
+        status="failed",
+        error="Việc tạo tài liệu bị gián đoạn khi nâng cấp máy chủ; hãy tạo lại.",
+        finished_at=timezone.now(),
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,4 +34,5 @@ class Migration(migrations.Migration):
             name='format',
             field=models.CharField(choices=documents.formats.choices, max_length=8),
         ),
+        migrations.RunPython(fail_thread_jobs, migrations.RunPython.noop),
     ]
