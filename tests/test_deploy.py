@@ -155,7 +155,7 @@ def test_the_environment_file_names_only_real_settings():
     assert set(example) <= read, set(example) - read
 
 
-def test_postgresql_settings_are_known_to_the_server():
+def test_postgresql_settings_are_known_to_the_server(db):
     from django.db import connection
 
     if connection.vendor != "postgresql":

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from documents import generate
@@ -102,7 +103,12 @@ def test_a_dead_workers_job_is_retried_by_another_worker(job):
     b._register()
     assert b.reap(force=True) == 1
     job.refresh_from_db()
-    assert job.status == JobStatus.QUEUED and "attempt 2 of 2" in job.step
+    retrying = _("Interrupted (%(reason)s); trying again (attempt %(next)s of %(of)s)") % {
+        "reason": Outcome.LOST.label,
+        "next": 2,
+        "of": 2,
+    }
+    assert job.status == JobStatus.QUEUED and job.step == retrying
     assert _outcomes(job.task_id) == ["lost"]
     assert WorkerProcess.objects.get(pk="worker-a").stopped_at is not None
     assert run_until_empty() == 1
