@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run test test-fast lint format messages browser office lock clean
+.PHONY: install install-runtime run test test-fast lint format messages browser office deploy-tools lock clean
 
 install: $(STAMP)
 
@@ -14,16 +15,23 @@ install: $(STAMP)
 $(STAMP): requirements-dev.txt requirements-uv.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
-	$(BIN)/uv pip sync --quiet --require-hashes --python $(BIN)/python requirements-dev.txt
+	$(BIN)/uv pip sync --quiet --require-hashes --compile-bytecode --python $(BIN)/python requirements-dev.txt
 	touch $(STAMP)
 
+# Production (docs/deployment.md): the runtime dependencies only, bytecode compiled.
+install-runtime:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
+	$(BIN)/uv pip sync --quiet --require-hashes --compile-bytecode --python $(BIN)/python requirements.txt
+
+# The web server and the task worker together; Ctrl-C stops both.
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
+	SITE_URL=$(SITE_URL) LOG_FORMAT=text $(BIN)/python manage.py devserver $(HOST):$(PORT)
 
 # Every test: unit, views, API, and the browser tests in Debian's chromium.
-test: install browser office
+test: install browser office deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -39,6 +47,10 @@ browser:
 # LibreOffice Writer for the PDF of the consolidated report (only where it is missing).
 office:
 	@sh scripts/ensure-libreoffice
+
+# nginx for `nginx -t` of deploy/nginx (only where it is missing; not started).
+deploy-tools:
+	@sh scripts/ensure-deploy-tools
 
 lint: install
 	$(BIN)/ruff check .

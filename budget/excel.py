@@ -9,11 +9,6 @@ import io
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from access import rules
 from agencies.models import Agency
@@ -24,8 +19,6 @@ from planwatch.i18n import in_vietnamese
 
 MAX_BYTES = 5 * 1024 * 1024
 FONT = "Times New Roman"
-THIN = Side(style="thin")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADERS = [
     "TT",
     "Mã nhiệm vụ",
@@ -65,10 +58,24 @@ def _source_label(value: str) -> str:
     return labels[value]
 
 
+def _border():
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
 @in_vietnamese
 def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
     """The year's lines (an agency's only, when given) in a workbook kept in Vietnamese,
     the finance office's form, whatever the language of the interface."""
+    # openpyxl (and numpy with it) is loaded when a workbook is made, not with the pages.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
@@ -87,7 +94,7 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
         _text(cell, title)
         cell.font = Font(name=FONT, bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.border = BORDER
+        cell.border = _border()
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     _write_lines(ws, budget, agency)
     sources = DataValidation(
@@ -111,6 +118,8 @@ def build_workbook(budget: BudgetYear, agency: Agency | None = None) -> bytes:
 
 
 def _write_lines(ws, budget: BudgetYear, agency: Agency | None) -> None:
+    from openpyxl.styles import Alignment, Font
+
     lines = BudgetLine.objects.filter(budget=budget).select_related("task", "agency")
     if agency is not None:
         lines = lines.filter(agency=agency)
@@ -134,7 +143,7 @@ def _write_lines(ws, budget: BudgetYear, agency: Agency | None) -> None:
             cell = ws.cell(row, col)
             _text(cell, value)
             cell.font = Font(name=FONT)
-            cell.border = BORDER
+            cell.border = _border()
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if col in (7, 10, 12) and isinstance(value, int):
                 cell.number_format = '#,##0 "đ"'
@@ -158,6 +167,8 @@ def _source(value) -> str | None:
 def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[str]]:
     """Replace, for each agency in the file that ``actor`` may edit, its lines with the
     file's rows. Returns (lines, warnings); BudgetError and nothing saved otherwise."""
+    from openpyxl import load_workbook
+
     if not data.startswith(b"PK"):
         raise services.BudgetError([_("The file is not an Excel file (.xlsx).")])
     try:

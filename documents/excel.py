@@ -306,3 +306,9 @@ def _statuses(ty: TaskYear) -> list[str]:
     for e in ty.entries:
         counts[e.status] = counts.get(e.status, 0) + 1
     return [f"{n} đơn vị {s}" for s, n in counts.items()]
+
+
+def write(report: ConsolidatedReport, context) -> bytes:
+    """The Excel writer of documents.formats."""
+    context.step(50, "Ghi bảng Excel")
+    return build_workbook(report)

@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from documents import word
+from documents import formats, word
 from documents.content import Kind
-from documents.models import DocumentFormat
 
 CHOOSE_A_YEAR = gettext_lazy("Choose a year.")
 
@@ -24,7 +23,7 @@ class GenerateForm(forms.Form):
         ],
         required=False,
     )
-    format = forms.ChoiceField(choices=DocumentFormat.choices, required=False)
+    format = forms.ChoiceField(choices=formats.choices, required=False)
     year = forms.IntegerField(
         required=False, error_messages={"invalid": CHOOSE_A_YEAR, "required": CHOOSE_A_YEAR}
     )
@@ -32,7 +31,7 @@ class GenerateForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["kind"] = data.get("kind") or Kind.ANNUAL
-        data["format"] = data.get("format") or DocumentFormat.DOCX
+        data["format"] = data.get("format") or "docx"
         if data["kind"] != Kind.ANNUAL:
             data["year"] = None
         elif data.get("year") is None and "year" not in self.errors:

@@ -1,23 +1,23 @@
-"""Making the documents: the report model once, then the writer asked for; the
-plan's template (the bundled one unless a coordinator uploaded another); jobs
-that run in a background thread and record their progress, so that the page can
-show it while a PDF is made."""
+"""Making the documents: the report model once, then the writer of the format
+asked for (documents.formats); the plan's template (the bundled one unless a
+coordinator uploaded another); jobs run by the task worker (documents.tasks),
+which records their progress so that the page can show it while a PDF is made.
+
+The writers, charts and the bundled template are imported when used: this module
+is loaded with the URLconf, and matplotlib, numpy, openpyxl and python-docx must
+not be (the task worker pays for them, not every web process)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.log import record
-from documents import excel, pdf, word
-from documents.charts import add_charts
+from documents import formats
 from documents.content import (
     ConsolidatedReport,
     DocumentError,
@@ -26,20 +26,13 @@ from documents.content import (
     check_years,
     review_years,
 )
-from documents.models import DocumentFormat, DocumentJob, DocumentKind, DocumentTemplate, JobStatus
-from documents.template import default_template
+from documents.formats import Progress, WriteContext
+from documents.models import DocumentJob, DocumentKind, DocumentTemplate, JobStatus
 from plans.models import Plan
 from reporting.models import ReportingPeriod
 
 log = logging.getLogger(__name__)
-CONTENT_TYPES = {
-    DocumentFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    DocumentFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    DocumentFormat.PDF: "application/pdf",
-}
-Progress = Callable[[int, str], None]
 KEEP_JOBS = 10  # per user and plan
-STALE_AFTER = dt.timedelta(minutes=10)  # a job still running by then was interrupted
 
 
 @dataclass
@@ -63,14 +56,22 @@ def active_template(plan: Plan) -> DocumentTemplate | None:
     return DocumentTemplate.objects.filter(plan=plan, active=True).first()
 
 
+def bundled_template() -> bytes:
+    from documents.template import default_template
+
+    return default_template()
+
+
 def template_bytes(plan: Plan) -> bytes:
     tpl = active_template(plan)
-    return bytes(tpl.content) if tpl else default_template()
+    return bytes(tpl.content) if tpl else bundled_template()
 
 
 def report_for(
     plan: Plan, kind: str, years: list[int], today: dt.date | None = None
 ) -> ConsolidatedReport:
+    from documents.charts import add_charts
+
     return add_charts(assemble(plan, years, kind, today or timezone.localdate()))
 
 
@@ -85,23 +86,19 @@ def build(
 ) -> Output:
     """One document of ``plan``; ``progress(percent, step)`` is told as it goes."""
     step = progress or (lambda _p, _s: None)
-    if fmt not in CONTENT_TYPES:
+    writer = formats.get(fmt)
+    if writer is None:
         raise DocumentError("Định dạng không hợp lệ; chọn docx, xlsx hoặc pdf.")
     step(10, "Tổng hợp báo cáo của các đơn vị")
     report = assemble(plan, years, kind, today or timezone.localdate())
-    if fmt == DocumentFormat.XLSX:
-        step(50, "Ghi bảng Excel")
-        data = excel.build_workbook(report)
-    else:
+    if writer.charts:
+        from documents.charts import add_charts
+
         step(30, "Vẽ biểu đồ")
         add_charts(report)
-        step(50, "Điền mẫu báo cáo Word")
-        data = word.render(report, template_bytes(plan))
-        if fmt == DocumentFormat.PDF:
-            step(70, "Chuyển sang PDF bằng LibreOffice")
-            data = pdf.docx_to_pdf(data)
+    data = writer.write(report, WriteContext(step=step, template=lambda: template_bytes(plan)))
     step(100, "Xong")
-    return Output(f"{report.filename}.{fmt}", CONTENT_TYPES[fmt], data)
+    return Output(f"{report.filename}.{fmt}", writer.content_type, data)
 
 
 # Templates ------------------------------------------------------------------
@@ -119,6 +116,8 @@ def sample_report(plan: Plan) -> ConsolidatedReport:
 @transaction.atomic
 def upload_template(plan: Plan, name: str, data: bytes, actor) -> DocumentTemplate:
     """Check and put a template in use (raises word.TemplateProblem, nothing saved)."""
+    from documents import word
+
     if not name.lower().endswith(".docx"):
         raise word.TemplateProblem("Chỉ nhận tệp mẫu Word .docx.")
     warnings = word.check_template(data, sample_report(plan))
@@ -163,8 +162,13 @@ def use_bundled_template(plan: Plan, actor) -> None:
 # Jobs -----------------------------------------------------------------------
 
 
+@transaction.atomic
 def start_job(plan: Plan, kind: str, years: list[int], fmt: str, actor) -> DocumentJob:
-    if kind not in DocumentKind.values or fmt not in DocumentFormat.values:
+    """Queue a document for the task worker (in the caller's transaction: the job
+    and its task exist together or not at all)."""
+    from documents.tasks import make_document
+
+    if kind not in DocumentKind.values or formats.get(fmt) is None:
         raise DocumentError("Yêu cầu tạo tài liệu không hợp lệ.")
     check_years(plan, years)
     job = DocumentJob.objects.create(
@@ -182,65 +186,37 @@ def start_job(plan: Plan, kind: str, years: list[int], fmt: str, actor) -> Docum
         KEEP_JOBS:
     ]
     DocumentJob.objects.filter(pk__in=list(old)).delete()
-    if settings.DOCUMENTS_IN_BACKGROUND:
-        transaction.on_commit(
-            lambda: threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
-        )
-    else:
-        run_job(job.pk)
-        job.refresh_from_db()
+    job.task_id = make_document.enqueue(job.pk).id
+    job.save(update_fields=["task_id"])
     return job
-
-
-def settle_stale(job: DocumentJob) -> DocumentJob:
-    """A job left queued or running by a restarted server ends as failed, so that its
-    page stops waiting."""
-    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and (
-        timezone.now() - job.created_at > STALE_AFTER
-    ):
-        DocumentJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=JobStatus.FAILED,
-            error="Việc tạo tài liệu bị gián đoạn; hãy tạo lại.",
-            finished_at=timezone.now(),
-        )
-        job.refresh_from_db(fields=["status", "error", "finished_at"])
-    return job
-
-
-def _run_in_thread(pk: int) -> None:
-    try:
-        run_job(pk)
-    finally:
-        close_old_connections()
 
 
 def run_job(pk: int) -> None:
-    job = DocumentJob.objects.select_related("plan").get(pk=pk)
+    """Make the document of job ``pk`` (in the task worker), reporting progress.
+    A document that cannot be made for a reason the user can fix raises GiveUp."""
+    from documents import pdf, word
+    from worker.registry import GiveUp
+
+    job = DocumentJob.objects.select_related("plan").filter(pk=pk).first()
+    if job is None:
+        return  # deleted meanwhile (a user's eleventh document)
 
     def progress(percent: int, step: str) -> None:
         DocumentJob.objects.filter(pk=pk).update(
             progress=percent, step=step, status=JobStatus.RUNNING
         )
 
+    progress(1, "Bắt đầu")
     try:
         output = build(job.plan, job.kind, job.years, job.format, progress=progress)
     except (DocumentError, word.TemplateProblem, pdf.PdfUnavailable) as exc:
-        DocumentJob.objects.filter(pk=pk).update(
-            status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
-        )
-    except Exception as exc:  # a job must end, whatever happened
-        log.exception("document job %s failed", pk)
-        DocumentJob.objects.filter(pk=pk).update(
-            status=JobStatus.FAILED,
-            error="Lỗi khi tạo tài liệu: %s" % exc.__class__.__name__,
-            finished_at=timezone.now(),
-        )
-    else:
-        DocumentJob.objects.filter(pk=pk).update(
-            status=JobStatus.DONE,
-            progress=100,
-            step="Xong",
-            filename=output.filename,
-            result=output.data,
-            finished_at=timezone.now(),
-        )
+        raise GiveUp(str(exc)) from exc
+    DocumentJob.objects.filter(pk=pk).update(
+        status=JobStatus.DONE,
+        progress=100,
+        step="Xong",
+        error="",
+        filename=output.filename,
+        result=output.data,
+        finished_at=timezone.now(),
+    )

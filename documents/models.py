@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from documents import formats
 from plans.models import Plan
 
 
@@ -50,18 +51,12 @@ class DocumentKind(models.TextChoices):
     FINAL = "final", _("final review")
 
 
-class DocumentFormat(models.TextChoices):
-    DOCX = "docx", "Word (.docx)"
-    XLSX = "xlsx", "Excel (.xlsx)"
-    PDF = "pdf", "PDF"
-
-
 class DocumentJob(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="document_jobs")
     kind = models.CharField(max_length=8, choices=DocumentKind.choices)
     first_year = models.PositiveSmallIntegerField()
     last_year = models.PositiveSmallIntegerField()
-    format = models.CharField(max_length=4, choices=DocumentFormat.choices)
+    format = models.CharField(max_length=8, choices=formats.choices)
     status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
@@ -73,6 +68,7 @@ class DocumentJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.UUIDField(null=True, blank=True)  # the worker's task (django-tasks)
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from worker.process import die_with_parent
+
 _lock = threading.Lock()  # one LibreOffice profile per process, used one at a time
 TIMEOUT = 120
 
@@ -65,6 +67,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 timeout=TIMEOUT,
                 check=False,
                 env={**os.environ, "HOME": tmp},
+                preexec_fn=die_with_parent,  # not outliving a killed attempt
             )
         except subprocess.TimeoutExpired as exc:
             raise PdfUnavailable(
@@ -77,3 +80,12 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 _("LibreOffice could not convert to PDF: %(detail)s") % {"detail": detail}
             )
         return target.read_bytes()
+
+
+def write(report, context) -> bytes:
+    """The PDF writer of documents.formats: the Word document, converted."""
+    from documents import word
+
+    data = word.write(report, context)
+    context.step(70, "Chuyển sang PDF bằng LibreOffice")
+    return docx_to_pdf(data)

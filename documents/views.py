@@ -16,14 +16,13 @@ from access import rules
 from access.capabilities import Capability as C
 from access.decorators import requires
 from access.lookups import get_job_for_user, get_plan_for_user
-from documents import generate, pdf, word
+from documents import formats, generate, pdf, word
 from documents.content import DocumentError, Kind, periods_of, review_years
 from documents.forms import GenerateForm, TemplateForm
-from documents.models import DocumentFormat, DocumentJob, DocumentTemplate, JobStatus
-from documents.template import default_template
+from documents.models import DocumentJob, DocumentTemplate, JobStatus
 from planwatch.http import post_or_redirect
 
-DOCX = generate.CONTENT_TYPES[DocumentFormat.DOCX]
+DOCX = formats.FORMATS["docx"].content_type
 
 
 def _plan(user, code):
@@ -56,7 +55,7 @@ def index(request, code: str):
             "active_template": next((t for t in templates if t.active), None),
             "can_manage": rules.has(request.user, C.MANAGE_DOCUMENTS),
             "pdf_available": pdf.available(),
-            "formats": DocumentFormat.choices,
+            "formats": formats.choices(),
         },
     )
 
@@ -84,7 +83,7 @@ def generate_view(request, code: str):
 
 
 def _job_for(user, pk: int) -> DocumentJob:
-    return generate.settle_stale(get_job_for_user(user, pk))
+    return get_job_for_user(user, pk)
 
 
 @requires(C.READ_DOCUMENTS)
@@ -100,7 +99,7 @@ def job_download(request, pk: int):
     if job.status != JobStatus.DONE:
         raise Http404
     data = DocumentJob.objects.filter(pk=job.pk).values_list("result", flat=True).first()
-    response = HttpResponse(bytes(data), content_type=generate.CONTENT_TYPES[job.format])
+    response = HttpResponse(bytes(data), content_type=formats.FORMATS[job.format].content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
 
@@ -127,7 +126,7 @@ def template_download(request, code: str):
     plan = _plan(request.user, code)
     bundled = request.GET.get("bundled") == "1"
     tpl = None if bundled else generate.active_template(plan)
-    data = bytes(tpl.content) if tpl else default_template()
+    data = bytes(tpl.content) if tpl else generate.bundled_template()
     name = tpl.name if tpl else f"mau-bao-cao-{plan.code}.docx"
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,25 +1,30 @@
 """The Word writer: the consolidated report rendered into a .docx template
 (docxtpl) in a sandboxed Jinja environment with every value escaped, so that
 neither agency text nor an uploaded template can run code or break the XML.
-Templates are checked before use; a broken one is refused with the reason."""
+Templates are checked before use; a broken one is refused with the reason.
+
+python-docx, docxtpl and Jinja are imported inside the functions: the pages that
+only need ``TemplateProblem`` or the size limit must not load them."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from dataclasses import fields
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from documents.content import ConsolidatedReport, Kind
 
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from documents.formats import WriteContext
+
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
-CHART_WIDTH = Mm(150)
+CHART_WIDTH_MM = 150
 KIND_PHRASES = {
     Kind.ANNUAL: "kết quả thực hiện năm",
     Kind.MIDTERM: "sơ kết giữa kỳ",
@@ -33,11 +38,16 @@ class TemplateProblem(ValueError):
 
 
 def _environment() -> SandboxedEnvironment:
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(autoescape=False)
 
 
 def context(report: ConsolidatedReport, tpl: DocxTemplate | None = None) -> dict:
     """Every field a template may use (docs/documents.md lists them)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
     data = {f.name: getattr(report, f.name) for f in fields(report) if f.name != "charts"}
     data.update({name: getattr(report, name) for name in PROPERTIES})
     data["year"] = report.years[-1]
@@ -48,7 +58,7 @@ def context(report: ConsolidatedReport, tpl: DocxTemplate | None = None) -> dict
         chart = report.charts.get(name)
         key = f"chart_{name}"
         if chart and tpl is not None:
-            data[key] = InlineImage(tpl, io.BytesIO(chart.png), width=CHART_WIDTH)
+            data[key] = InlineImage(tpl, io.BytesIO(chart.png), width=Mm(CHART_WIDTH_MM))
         else:
             data[key] = ""
     return data
@@ -74,6 +84,8 @@ KNOWN = {
 
 
 def _open(template: bytes) -> DocxTemplate:
+    from docxtpl import DocxTemplate
+
     if len(template) > MAX_TEMPLATE_BYTES:
         raise TemplateProblem(
             _("The template is too large (%(mb)s MB); the limit is %(limit)s MB.")
@@ -106,6 +118,8 @@ def _open(template: bytes) -> DocxTemplate:
 def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
     """Refuse a broken template (raise TemplateProblem with the reason); return
     warnings for a usable one. The template is rendered once with ``sample``."""
+    from jinja2 import TemplateError
+
     tpl = _open(template)
     try:
         used = tpl.get_undeclared_template_variables(_environment())
@@ -140,6 +154,9 @@ def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
 
 def render(report: ConsolidatedReport, template: bytes) -> bytes:
     """The report as .docx bytes, in ``template``."""
+    from docx import Document
+    from jinja2 import TemplateError
+
     tpl = _open(template)
     try:
         tpl.render(context(report, tpl), _environment(), autoescape=True)
@@ -163,3 +180,9 @@ def render(report: ConsolidatedReport, template: bytes) -> bytes:
             _("The document made from the template does not open: %(error)s") % {"error": exc}
         ) from exc
     return data
+
+
+def write(report: ConsolidatedReport, context: WriteContext) -> bytes:
+    """The Word writer of documents.formats."""
+    context.step(50, "Điền mẫu báo cáo Word")
+    return render(report, context.template())

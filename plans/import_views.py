@@ -17,7 +17,14 @@ from plans.format import PlanFormatError, validate
 from plans.import_forms import DocumentForm
 from plans.importer import DocumentError, ImportFailure
 from plans.importer.document import MAX_BYTES
-from plans.importing import import_document, preview_changes, save_import, unknown_names
+from plans.importing import (
+    import_document,
+    preview_changes,
+    queue_import,
+    reads_in_background,
+    save_import,
+    unknown_names,
+)
 from plans.models import PlanImport
 
 
@@ -28,6 +35,13 @@ def upload(request):
         form = DocumentForm(request.POST, request.FILES)
         if not form.is_valid():
             error = " ".join(str(e) for e in form.errors["document"])
+        elif reads_in_background(form.cleaned_data["document"].name):
+            upload = form.cleaned_data["document"]
+            item = queue_import(upload.read(), upload.name, request.user)
+            url = reverse("plans:import_review", kwargs={"pk": item.pk})
+            if request.headers.get("HX-Request"):
+                return HttpResponse(status=204, headers={"HX-Redirect": url})
+            return redirect(url)
         else:
             upload = form.cleaned_data["document"]
             try:
@@ -81,6 +95,11 @@ def _save(request, item: PlanImport, data: dict) -> tuple[HttpResponse | None, l
 @requires(C.IMPORT_PLANS)
 def review(request, pk: int):
     item = get_import_for_user(request.user, pk)
+    if item.status in (PlanImport.Status.READING, PlanImport.Status.FAILED):
+        template = "plans/_import_reading.html" if request.headers.get("HX-Request") else None
+        return render(request, template or "plans/import_reading.html", {"item": item})
+    if request.GET.get("reading"):  # the reading page's poll: read meanwhile, open the review
+        return HttpResponse(status=204, headers={"HX-Redirect": request.path})
     data = item.data
     errors: list[str] = []
     if request.method == "POST" and item.status == PlanImport.Status.PREVIEW:

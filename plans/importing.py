@@ -4,6 +4,8 @@ by the document) in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,10 +14,10 @@ from agencies.registry import Resolver, add_alias, province_of
 from audit.log import record, snapshot
 from plans import versions
 from plans.format import export_plan, plan_queryset
-from plans.importer import DocumentError, ImportResult, KnownNames, import_bytes
+from plans.importer import DocumentError, ImportFailure, ImportResult, KnownNames, import_bytes
 from plans.importer.document import MAX_BYTES
 from plans.importer.names import Name, looks_like_group
-from plans.models import Plan
+from plans.models import Plan, PlanImport
 from plans.saving import save_plan
 
 
@@ -37,9 +39,78 @@ def known_names_for(issuer: str | None) -> KnownNames:
     return KnownNames.from_pairs(pairs)
 
 
-def import_document(data: bytes, filename: str, code: str | None = None) -> ImportResult:
-    """Read a document against the registry; DocumentError/ImportFailure say why not."""
-    return import_bytes(data, filename, known_names_for, code)
+Progress = Callable[[int, str], None]
+# Read by the task worker rather than in the request: formats whose reading is slow
+# or heavy (pdfplumber; the importer adds .doc conversion and OCR here).
+BACKGROUND_EXTENSIONS = (".pdf",)
+
+
+def import_document(
+    data: bytes, filename: str, code: str | None = None, progress: Progress | None = None
+) -> ImportResult:
+    """Read a document against the registry; DocumentError/ImportFailure say why not.
+    ``progress(percent, step)`` is told as the reading goes (the worker shows it)."""
+    step = progress or (lambda _p, _s: None)
+    step(10, _("Reading the document"))
+    result = import_bytes(data, filename, known_names_for, code)
+    step(90, _("Comparing with the registry"))
+    return result
+
+
+def reads_in_background(filename: str) -> bool:
+    return filename.lower().endswith(BACKGROUND_EXTENSIONS)
+
+
+def import_fields(result: ImportResult) -> dict:
+    """The PlanImport fields of what the importer understood."""
+    return {
+        "data": result.plan,
+        "warnings": [w.as_json() for w in result.warnings],
+        "roles": result.roles,
+        "wordings": result.wordings,
+        "proposed": [[n.canonical, n.is_group] for n in result.proposed],
+        "source_lines": result.source_lines,
+    }
+
+
+@transaction.atomic
+def queue_import(data: bytes, filename: str, actor) -> PlanImport:
+    """Keep the document and queue its reading for the task worker (plans.tasks)."""
+    from plans.tasks import read_plan_document
+
+    item = PlanImport.objects.create(
+        created_by=actor,
+        filename=filename[:255],
+        status=PlanImport.Status.READING,
+        data={},
+        source=data,
+        progress=0,
+        step=_("Waiting for the task worker"),
+    )
+    item.task_id = read_plan_document.enqueue(item.pk).id
+    item.save(update_fields=["task_id"])
+    return item
+
+
+def read_queued_import(pk: int) -> None:
+    """Read a queued document (in the task worker); a document that cannot be read
+    raises GiveUp with the reason, shown on the import's page."""
+    from worker.registry import GiveUp
+
+    item = PlanImport.objects.filter(pk=pk, status=PlanImport.Status.READING).first()
+    if item is None:
+        return
+
+    def progress(percent: int, step: str) -> None:
+        PlanImport.objects.filter(pk=pk).update(progress=percent, step=step[:200])
+
+    try:
+        result = import_document(bytes(item.source or b""), item.filename, progress=progress)
+    except (DocumentError, ImportFailure) as exc:
+        raise GiveUp(f"{item.filename}: {exc}") from exc
+    PlanImport.objects.filter(pk=pk).update(
+        **import_fields(result), status=PlanImport.Status.PREVIEW, source=None, progress=100
+    )
 
 
 def _guess_kind(name: str) -> str:

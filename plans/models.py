@@ -315,9 +315,12 @@ class PlanVersion(models.Model):
 class PlanImport(models.Model):
     """A document read by the importer and waiting for the coordinator's review.
     The file itself is not kept: only its text lines (shown escaped) and what
-    the importer understood."""
+    the importer understood. A document read by the task worker (a PDF, slow
+    formats) is kept in ``source`` until it has been read."""
 
     class Status(models.TextChoices):
+        READING = "reading", _("being read")
+        FAILED = "failed", _("could not be read")
         PREVIEW = "preview", _("under review")
         SAVED = "saved", _("saved")
 
@@ -343,6 +346,12 @@ class PlanImport(models.Model):
         Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
     )
     version = models.PositiveIntegerField(null=True, blank=True)
+    # Reading in the task worker (plans.tasks): progress, the reason of a failure.
+    source = models.BinaryField(null=True, blank=True, editable=False)
+    progress = models.PositiveSmallIntegerField(default=100)
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

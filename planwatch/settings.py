@@ -6,6 +6,7 @@ into var/ on first start, e-mail printed to the console.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -23,8 +24,15 @@ DEBUG = env_bool("DEBUG", False)
 
 
 def _secret_key() -> str:
+    from planwatch.security import weak_secret_key
+
     key = env_str("SECRET_KEY", "")
     if key:
+        if weak_secret_key(key):
+            raise ImproperlyConfigured(
+                "SECRET_KEY is weak: use at least 40 random characters, or leave it unset "
+                "to have one generated into the data directory."
+            )
         return key
     # No key configured: keep one generated key in var/ so sessions survive restarts.
     key_file = VAR_DIR / "secret_key"
@@ -48,6 +56,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "template_partials",
+    "planwatch",
+    "django_tasks",
+    "django_tasks_db",
+    "worker",
     "audit",
     "agencies",
     "accounts",
@@ -60,7 +72,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "planwatch.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "planwatch.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "planwatch.middleware.LanguageMiddleware",
@@ -123,6 +137,20 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind nginx with TLS (docs/deployment.md): HSTS, the redirect to https, and the
+# scheme nginx saw (it sets X-Forwarded-Proto itself, overwriting the client's).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Browsers' preload list takes registrable domains only; planwatch is served from a
+# host under the province's domain, which the province's portal decides about.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a probe on the loopback speaks plain http
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = False
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 
 LANGUAGE_CODE = "vi"
@@ -139,8 +167,15 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; served only through views
+FILE_UPLOAD_PERMISSIONS = 0o640  # evidence is read through planwatch's views only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+BACKUP_DIR = Path(env_str("PLANWATCH_BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAYS = env_int("PLANWATCH_BACKUP_KEEP_DAYS", 30, minimum=1)
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail goes through the task queue (worker.mail): EMAIL_BACKEND names the backend
+# that delivers it, run by the worker with retries.
+EMAIL_BACKEND = "worker.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -150,12 +185,67 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "planwatch <no-reply@localhos
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Logs: JSON lines on stderr (the journal under systemd) with the request id and
+# the user (planwatch.logs); LOG_FORMAT=text for a terminal. Errors are e-mailed
+# to ADMINS (directly, not through the queue: the database may be what failed),
+# and sent to a Sentry-compatible service when SENTRY_DSN is set.
+ADMINS = [
+    (address.split("<")[0].strip() or address, address.split("<")[-1].strip(" >"))
+    for address in env_list("ADMINS", [])
+]
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "planwatch.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "email_backend": EMAIL_DELIVERY_BACKEND,
+            "include_html": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+        "planwatch": {
+            "handlers": ["console", "mail_admins"],
+            "level": env_str("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        "planwatch.request": {
+            "handlers": ["console"],
+            "level": env_str("ACCESS_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
 }
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,  # no user names, addresses or cookies leave the province
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=0.0,
+    )
 
 NINJA_PAGINATION_PER_PAGE = 100
 
@@ -168,8 +258,34 @@ except ValueError:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers, e.g. 7,3") from None
 REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=1)
 
-# Official documents: LibreOffice for PDF (found on PATH when empty), and whether
-# documents are generated in a background thread (the page shows progress) or in
-# the request (tests, or servers that forbid threads).
+# Official documents: LibreOffice for PDF (found on PATH when empty).
 PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
-DOCUMENTS_IN_BACKGROUND = env_bool("DOCUMENTS_IN_BACKGROUND", True)
+
+# The task worker (docs/decisions.md): django-tasks with its database backend, run
+# by `manage.py worker`. A worker renews its lease every HEARTBEAT seconds; one
+# silent for LEASE seconds is dead and its tasks are settled by another worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 30, minimum=2)
+WORKER_STOP_GRACE_SECONDS = env_int("WORKER_STOP_GRACE_SECONDS", 30, minimum=0)
+WORKER_KEEP_DAYS = env_int("WORKER_KEEP_DAYS", 30, minimum=1)
+if WORKER_LEASE_SECONDS <= 2 * WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("WORKER_LEASE_SECONDS must exceed twice WORKER_HEARTBEAT_SECONDS.")
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 1024, minimum=0)
+try:
+    REMINDERS_AT = dt.time.fromisoformat(env_str("REMINDERS_AT", "07:00"))
+except ValueError:
+    raise ImproperlyConfigured("REMINDERS_AT must be a time of day, e.g. 07:00") from None
+
+# A production server (the systemd units set PLANWATCH_PRODUCTION=1) refuses to
+# start with DEBUG on, a weak SECRET_KEY or an e-mail backend that only prints.
+PRODUCTION = env_bool("PLANWATCH_PRODUCTION", False)
+if PRODUCTION:
+    from planwatch.security import refuse_unsafe_production
+
+    refuse_unsafe_production(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        email_backend=EMAIL_DELIVERY_BACKEND,
+        allow_test_email=env_bool("ALLOW_CONSOLE_EMAIL", False),
+    )

@@ -7,6 +7,7 @@ from accounts.urls import auth_urlpatterns
 from agencies import views as agency_views
 from api.api import api
 from plans import views as plan_views
+from planwatch.health import healthz
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler403 = "planwatch.errors.forbidden"

@@ -9,10 +9,6 @@ import io
 import zipfile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.forms import format_quantities, parse_quantities
 from reporting.models import AgencyReport, ItemStatus
@@ -62,6 +58,9 @@ def _text(cell, value) -> None:
 def build_workbook(report: AgencyReport) -> bytes:
     """The agency's report as a workbook to fill offline (the text is Vietnamese: it is
     the agency's form, whatever the language of the interface)."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
@@ -83,6 +82,8 @@ def build_workbook(report: AgencyReport) -> bytes:
 
 
 def _write_heading(ws, report: AgencyReport) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     period = report.period
     ws["A1"] = f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM {period.year}"
     ws["A1"].font = Font(bold=True, size=13)
@@ -101,6 +102,9 @@ def _write_heading(ws, report: AgencyReport) -> None:
 
 def _write_items(ws, report: AgencyReport) -> int:
     """One row per task, the status chosen from a list; returns the row after the last."""
+    from openpyxl.styles import Alignment, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     items = report.items.select_related("task", "task__group").order_by(
         "task__group__position", "task__position"
     )
@@ -138,6 +142,8 @@ def _write_items(ws, report: AgencyReport) -> int:
 
 
 def _write_notes(ws, report: AgencyReport, row: int) -> None:
+    from openpyxl.styles import Alignment, Font, Protection
+
     for label, value in ((DIFFICULTIES, report.difficulties), (PROPOSALS, report.proposals)):
         row += 1
         ws.cell(row=row, column=1, value=label).font = Font(bold=True)
@@ -197,6 +203,8 @@ def read_workbook(report: AgencyReport, data: bytes) -> dict:
 
 def _report_sheet(report: AgencyReport, data: bytes):
     """The report sheet of ``data`` once it is known to be this report's workbook."""
+    from openpyxl import load_workbook
+
     if len(data) > MAX_BYTES:
         raise ReportError(
             [

@@ -1,7 +1,8 @@
 """E-mail notices of the reporting cycle: when a period opens, before the due
 date, on it, after it (to agencies that have not submitted), and when a report is
 returned or accepted. Each notice is sent at most once a day per report, so
-``send_reminders`` can run daily from cron and twice without harm."""
+the worker's daily schedule (reporting.tasks) and ``send_reminders`` can both run
+without harm."""
 
 from __future__ import annotations
 
@@ -45,11 +46,6 @@ def notify(report: AgencyReport, kind: str, today: dt.date, extra: dict | None =
     to = recipients(report)
     if not to:
         return False
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(report=report, kind=kind, sent_on=today, recipients=to)
-    except IntegrityError:
-        return False  # already sent today
     context = {
         "report": report,
         "period": report.period,
@@ -61,7 +57,13 @@ def notify(report: AgencyReport, kind: str, today: dt.date, extra: dict | None =
     with translation.override("vi"):
         subject = render_to_string("reporting/email_subject.txt", context).strip()
         body = render_to_string("reporting/email_body.txt", context)
-    send_mail(subject, body, None, to)
+    try:
+        # The row and the queued e-mail (worker.mail) are saved together or not at all.
+        with transaction.atomic():
+            Reminder.objects.create(report=report, kind=kind, sent_on=today, recipients=to)
+            send_mail(subject, body, None, to)
+    except IntegrityError:
+        return False  # already sent today
     return True
 
 

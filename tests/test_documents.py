@@ -38,11 +38,6 @@ def demo(plan):
     return plan
 
 
-@pytest.fixture(autouse=True)
-def _inline_jobs(settings):
-    settings.DOCUMENTS_IN_BACKGROUND = False
-
-
 def _docx(plan, years=(2024,), kind=Kind.ANNUAL) -> Document:
     out = generate.build(plan, kind, list(years), "docx", today=TODAY)
     assert out.filename.endswith(".docx")
@@ -464,17 +459,23 @@ def test_a_file_that_is_not_a_word_template_is_refused(demo, coordinator, name, 
 # --- jobs -------------------------------------------------------------------
 
 
-def test_a_job_records_its_progress_and_result(demo, coordinator):
+def test_a_job_records_its_progress_and_result(demo, coordinator, settings):
+    from worker.models import Attempt
+    from worker.runner import run_until_empty
+
     job = generate.start_job(demo, Kind.ANNUAL, [2024], "xlsx", coordinator)
+    assert job.status == JobStatus.QUEUED and job.task_id
+    assert run_until_empty() == 1
+    job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.progress == 100
     assert job.filename == "bao-cao-qb-sxtdbv-2021-2024.xlsx"
     assert bytes(DocumentJob.objects.get(pk=job.pk).result).startswith(b"PK")
-    failing = DocumentJob.objects.create(
-        plan=demo, kind="annual", first_year=2024, last_year=2024, format="pdf"
-    )
-    from django.test import override_settings
-
-    with override_settings(PLANWATCH_SOFFICE="/nonexistent"):
-        generate.run_job(failing.pk)
+    # A reason the user can act on ends the job at once, with no second attempt.
+    settings.PLANWATCH_SOFFICE = "/nonexistent"
+    failing = generate.start_job(demo, Kind.ANNUAL, [2024], "pdf", coordinator)
+    assert run_until_empty() == 1
     failing.refresh_from_db()
     assert failing.status == JobStatus.FAILED and "LibreOffice" in failing.error
+    assert list(
+        Attempt.objects.filter(task_id=failing.task_id).values_list("outcome", flat=True)
+    ) == ["final"]

@@ -13,15 +13,11 @@ from documents.models import DocumentJob, DocumentTemplate
 from documents.template import default_template
 from reporting.periods import open_period
 from tests.conftest import ROLES
+from worker.runner import run_until_empty
 
 CODE = "qb-sxtdbv-2021"
 READERS = {"admin", "coordinator", "finance", "viewer"}
 MANAGERS = {"admin", "coordinator"}
-
-
-@pytest.fixture(autouse=True)
-def _inline_jobs(settings):
-    settings.DOCUMENTS_IN_BACKGROUND = False
 
 
 @pytest.fixture
@@ -51,7 +47,12 @@ def test_generating_for_each_role(client, period, personas, role):
     assert response.status_code == (200 if role in READERS else 403)
     if role in READERS:
         job = DocumentJob.objects.get()
-        assert 'data-status="done"' in response.content.decode()
+        html = response.content.decode()
+        assert 'data-status="queued"' in html
+        assert 'hx-get="%s"' % reverse("documents:job", args=[job.pk]) in html
+        assert run_until_empty() == 1  # the task worker makes it
+        page = client.get(reverse("documents:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+        assert 'data-status="done"' in page.content.decode()
         download = client.get(reverse("documents:job_download", args=[job.pk]))
         assert download.status_code == 200
         assert download["Content-Disposition"].endswith('bao-cao-qb-sxtdbv-2021-2022.docx"')
@@ -65,6 +66,7 @@ def test_a_job_is_its_owners_and_the_coordinators(client, period, personas):
         {"kind": "annual", "year": "2022", "format": "xlsx"},
     )
     job = DocumentJob.objects.get()
+    run_until_empty()
     client.force_login(personas["finance"])
     assert client.get(reverse("documents:job_download", args=[job.pk])).status_code == 404
     client.force_login(personas["reporter"])
@@ -164,24 +166,40 @@ def test_template_download(client, period, personas):
 # --- API --------------------------------------------------------------------
 
 
+def _api_document(client, path: str):
+    """A document through the API as a client without waiting does it: 202 and
+    the job, the worker runs, then the file."""
+    queued = client.get(path + "?wait=0")
+    assert queued.status_code == 202, queued.content
+    job = queued.json()
+    assert queued["Location"] == job["url"] and job["status"] == "queued"
+    assert client.get(job["file_url"]).status_code == 409  # not ready yet
+    run_until_empty()
+    polled = client.get(job["url"]).json()
+    assert polled["status"] == "done" and polled["progress"] == 100, polled
+    return client.get(job["file_url"])
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_api_year_report_for_each_role(client, period, personas, role):
     client.force_login(personas[role])
-    response = client.get(f"/api/v1/plans/{CODE}/years/2022/report.docx")
-    assert response.status_code == (200 if role in READERS else 403)
-    if role in READERS:
-        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        Document(io.BytesIO(response.content))
+    path = f"/api/v1/plans/{CODE}/years/2022/report.docx"
+    if role not in READERS:
+        assert client.get(path).status_code == 403
+        return
+    response = _api_document(client, path)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    Document(io.BytesIO(response.content))
 
 
 def test_api_formats_reviews_and_errors(client, period, personas):
     assert client.get(f"/api/v1/plans/{CODE}/years/2022/report.docx").status_code == 401
     client.force_login(personas["viewer"])
-    xlsx = client.get(f"/api/v1/plans/{CODE}/years/2022/report.xlsx")
+    xlsx = _api_document(client, f"/api/v1/plans/{CODE}/years/2022/report.xlsx")
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
-    pdf = client.get(f"/api/v1/plans/{CODE}/years/2022/report.pdf")
+    pdf = _api_document(client, f"/api/v1/plans/{CODE}/years/2022/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    review = client.get(f"/api/v1/plans/{CODE}/reviews/midterm/report.docx")
+    review = _api_document(client, f"/api/v1/plans/{CODE}/reviews/midterm/report.docx")
     assert review.status_code == 200
     assert "so-ket-qb-sxtdbv-2021-2021-2025.docx" in review["Content-Disposition"]
     assert client.get(f"/api/v1/plans/{CODE}/reviews/other/report.docx").status_code == 422
@@ -189,6 +207,26 @@ def test_api_formats_reviews_and_errors(client, period, personas):
     bad = client.get(f"/api/v1/plans/{CODE}/years/1990/report.docx")
     assert bad.status_code == 400 and "ngoài thời kỳ" in bad.json()["message"]
     assert client.get("/api/v1/plans/nope/years/2022/report.docx").status_code == 404
+    assert not DocumentJob.objects.filter(first_year=1990).exists()
+
+
+def test_api_jobs_are_their_owners_and_the_coordinators(client, period, personas):
+    client.force_login(personas["viewer"])
+    job = client.get(f"/api/v1/plans/{CODE}/years/2022/report.xlsx?wait=0").json()
+    client.force_login(personas["finance"])
+    assert client.get(job["url"]).status_code == 404
+    assert client.get(job["file_url"]).status_code == 404
+    client.force_login(personas["reporter"])
+    assert client.get(job["url"]).status_code == 403
+    client.force_login(personas["coordinator"])
+    assert client.get(job["url"]).json()["status"] == "queued"
+
+
+def test_api_answers_a_failed_job_with_its_reason(client, period, personas, settings):
+    client.force_login(personas["viewer"])
+    settings.PLANWATCH_SOFFICE = "/nonexistent"
+    assert client.get(f"/api/v1/plans/{CODE}/years/2022/report.pdf").status_code == 503
+    assert not DocumentJob.objects.exists()  # refused before a job is made
 
 
 def test_api_schema_lists_the_document_routes(client, viewer):
@@ -229,11 +267,7 @@ def test_a_user_keeps_their_last_ten_documents(client, period, personas):
     assert DocumentJob.objects.filter(created_by=personas["viewer"]).count() == 10
 
 
-def test_an_interrupted_job_ends_as_failed(client, period, personas):
-    import datetime as dt
-
-    from django.utils import timezone
-
+def test_a_failed_job_shows_its_reason_and_stops_polling(client, period, personas):
     job = DocumentJob.objects.create(
         plan=period.plan,
         kind="annual",
@@ -241,11 +275,11 @@ def test_an_interrupted_job_ends_as_failed(client, period, personas):
         last_year=2022,
         format="docx",
         created_by=personas["viewer"],
-        status="running",
-    )
-    DocumentJob.objects.filter(pk=job.pk).update(
-        created_at=timezone.now() - dt.timedelta(minutes=30)
+        status="failed",
+        error="Việc tạo tài liệu bị gián đoạn; hãy tạo lại.",
     )
     client.force_login(personas["viewer"])
-    html = client.get(reverse("documents:job", args=[job.pk])).content.decode()
+    html = client.get(reverse("documents:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    html = html.content.decode()
     assert "bị gián đoạn" in html and 'data-status="failed"' in html
+    assert "hx-get" not in html

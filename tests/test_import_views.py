@@ -122,7 +122,6 @@ def test_comma_decimals_are_accepted_in_corrections(client, coordinator):
         (b"", "rong.txt", "Tệp rỗng"),
         (b"PK\x03\x04 not really", "hong.docx", "không phải tệp Word"),
         (b"MZ\x90\x00", "virus.exe", "Chỉ nhận tệp"),
-        ((DOCS / "bad-image-only.pdf").read_bytes(), "scan.pdf", "không có chữ"),
     ],
 )
 def test_bad_uploads_get_a_vietnamese_message(client, coordinator, data, name, message):
@@ -131,6 +130,38 @@ def test_bad_uploads_get_a_vietnamese_message(client, coordinator, data, name, m
     assert response.status_code == 400
     assert message in response.content.decode()
     assert PlanImport.objects.count() == 0
+
+
+def test_a_pdf_is_read_by_the_worker_with_progress_then_reviewed(client, coordinator):
+    from worker.runner import run_until_empty
+
+    client.force_login(coordinator)
+    response = _upload(client, DOCS / "ha-tinh-57-kh-ubnd-2021.pdf")
+    item = PlanImport.objects.get()
+    assert item.status == "reading" and response["Location"].endswith(f"/{item.pk}/")
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="reading"' in page and "?reading=1" in page
+    assert run_until_empty() == 1
+    item.refresh_from_db()
+    assert item.status == "preview" and item.source is None and item.data["task_groups"]
+    poll = client.get(response["Location"] + "?reading=1", HTTP_HX_REQUEST="true")
+    assert poll.status_code == 204 and poll["HX-Redirect"] == response["Location"]
+    assert 'data-task="2.6"' in client.get(response["Location"]).content.decode()
+
+
+def test_a_scan_is_refused_by_the_worker_with_the_reason(client, coordinator):
+    from worker.runner import run_until_empty
+
+    client.force_login(coordinator)
+    response = _upload(client, (DOCS / "bad-image-only.pdf").read_bytes(), "scan.pdf")
+    run_until_empty()
+    item = PlanImport.objects.get()
+    assert item.status == "failed" and item.source is None
+    page = client.get(response["Location"]).content.decode()
+    assert "không có chữ" in page and "hx-get" not in page.split('id="import-reading"')[1]
+    # Nothing to review or save from a failed import.
+    assert client.post(response["Location"], {"save": "1"}).status_code == 200
+    assert not Plan.objects.filter(code__startswith="ht-").exists()
 
 
 def test_upload_without_a_file(client, coordinator):

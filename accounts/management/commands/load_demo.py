@@ -3,6 +3,7 @@ capability, into an empty or demo database. Idempotent."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -62,4 +63,4 @@ class Command(BaseCommand):
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
         for spec in accounts:
             self.stdout.write(f"  {spec.username:<24} {spec.role:<12} mật khẩu: {DEMO_PASSWORD}")
-        self.stdout.write("Mở http://127.0.0.1:8000 (open in a browser).")
+        self.stdout.write(f"Mở {settings.SITE_URL}/ (open in a browser).")

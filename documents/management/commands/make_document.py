@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from documents import generate, pdf, word
+from documents import formats, generate, pdf, word
 from documents.content import DocumentError, Kind
 from plans.models import Plan
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("plan", help="plan code")
         parser.add_argument("--year", type=int, help="the year of an annual report")
         parser.add_argument("--review", choices=[Kind.MIDTERM, Kind.FINAL])
-        parser.add_argument("--format", choices=["docx", "xlsx", "pdf"], default="docx")
+        parser.add_argument("--format", choices=list(formats.FORMATS), default="docx")
         parser.add_argument("-o", "--output", help="file to write (default: the file's name)")
 
     def handle(self, *args, **options):

@@ -1,8 +1,6 @@
-"""Send the reminders due today. Idempotent: run it daily from cron; a second run
-on the same day sends nothing.
-
-    15 7 * * *  cd /srv/planwatch && .venv/bin/python manage.py send_reminders
-"""
+"""Send the reminders due today (or on --date). The task worker already does this
+every day at REMINDERS_AT (worker.schedule); the command is for trying a date or
+catching up by hand. Idempotent: a second run on the same day sends nothing."""
 
 import datetime as dt
 
