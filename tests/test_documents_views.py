@@ -248,3 +248,35 @@ def test_an_interrupted_job_ends_as_failed(client, period, personas):
     client.force_login(personas["viewer"])
     html = client.get(reverse("documents:job", args=[job.pk])).content.decode()
     assert "bị gián đoạn" in html and 'data-status="failed"' in html
+
+
+def test_a_job_started_from_the_page_in_the_background_ends_done_with_its_file(
+    transactional_db, client, period, personas, settings
+):
+    """The background path (DOCUMENTS_IN_BACKGROUND, as served): the page answers with
+    the job, the file is made after the request's transaction commits, and the job's
+    page, polled as htmx polls it, ends with the download. Transactional, so that
+    what the request commits is there for the job to read."""
+    import time
+
+    from openpyxl import load_workbook
+
+    settings.DOCUMENTS_IN_BACKGROUND = True
+    client.force_login(personas["viewer"])
+    response = client.post(
+        reverse("documents:generate", args=[CODE]),
+        {"kind": "annual", "year": "2022", "format": "xlsx"},
+        HTTP_HX_REQUEST="true",
+    )
+    job = DocumentJob.objects.get()
+    assert response.status_code == 200 and 'class="job small"' in response.content.decode()
+    url = reverse("documents:job", args=[job.pk])
+    give_up = time.monotonic() + 300  # a job that never ends, not a speed goal (bench/)
+    while 'hx-get="%s"' % url in (html := client.get(url, HTTP_HX_REQUEST="true").text):
+        assert time.monotonic() < give_up, "the job never ended"
+        time.sleep(0.2)
+    assert 'data-status="done"' in html, html
+    download = client.get(reverse("documents:job_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith('bao-cao-qb-sxtdbv-2021-2022.xlsx"')
+    assert load_workbook(io.BytesIO(download.content)).sheetnames
