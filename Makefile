@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
+TEST_WORKERS ?= auto
 
 .PHONY: install install-runtime run test test-fast lint format messages browser office deploy-tools lock clean
 
@@ -30,12 +31,13 @@ run: install
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
 	SITE_URL=$(SITE_URL) LOG_FORMAT=text $(BIN)/python manage.py devserver $(HOST):$(PORT)
 
-# Every test: unit, views, API, and the browser tests in Debian's chromium.
+# Every test: unit, views, API, and the browser tests in Debian's chromium, on the
+# machine's cores (pytest-xdist), with branch coverage and its floor (pyproject.toml).
 test: install browser office deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)

@@ -19,7 +19,6 @@ from budget.models import BudgetLine, BudgetState, BudgetVersion, Decision, Sour
 from budget.summary import plan_figures, reported_spending, year_figures
 from budget.templatetags.money import dong
 from plans.models import Task
-from reporting.demo import load_reporting_demo
 from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
@@ -30,9 +29,10 @@ def _task(plan, code):
 
 
 @pytest.fixture
-def funded(plan, personas):
-    load_reporting_demo(plan)
-    return services.budget_for(plan, 2022, create=True)
+def funded(demo_reports, personas):
+    """The 2022 funding of the seed plan with the demo reporting years (whose spending
+    the summaries read)."""
+    return services.budget_for(demo_reports, 2022, create=True)
 
 
 def _line(budget, actor, task="VIII.2", agency=None, amount="20.000.000", source=Source.PROVINCIAL):
@@ -392,14 +392,10 @@ def test_api_errors(client, funded, personas):
     assert bad.status_code == 400 and "phần lẻ" in bad.json()["message"]
 
 
-def test_the_demo_funding_adds_up_and_reaches_the_report(db):
-    from django.core.management import call_command
-
+def test_the_demo_funding_adds_up_and_reaches_the_report(demo):
     from documents.content import Kind, assemble
-    from plans.models import Plan
 
-    call_command("load_demo", verbosity=0)
-    plan = Plan.objects.get(code=CODE)
+    plan = demo
     rows = plan_figures(plan)
     assert [y for y, _f, _s in rows] == [2021, 2022, 2023, 2024, 2025]
     for year, totals, _state in rows:
@@ -443,3 +439,264 @@ def test_who_may_estimate_is_read_on_the_years_due_date_not_a_fixed_day(plan):
     open_period(plan, 2025, due_date=dt.date(2025, 12, 10), announce=False)
     responsible = services.answering_agencies(plan, 2025)
     assert not any(district.pk in agencies for agencies in responsible.values())
+
+
+# --- every step through the pages -------------------------------------------------
+
+
+def _year_url(year=2022):
+    return reverse("budget:year", args=[CODE, year])
+
+
+def _add(client, plan, task, amount, agency=None, revision=None, content="Lớp tập huấn"):
+    data = {
+        "action": "add",
+        "task": _task(plan, task).pk,
+        "source": "provincial",
+        "amount": amount,
+        "content": content,
+    }
+    if agency:
+        data["agency"] = agency
+    if revision is not None:
+        data["revision"] = revision
+    return client.post(_year_url(), data)
+
+
+def test_the_whole_cycle_through_the_year_page(client, funded, personas):
+    plan = funded.plan
+    client.force_login(personas["reporter"])
+    assert _add(client, plan, "VIII.2", "20.000.000", revision=funded.revision).status_code == 302
+    assert "Đã lưu dòng dự toán" in client.get(_year_url()).content.decode()
+    mine = BudgetLine.objects.get(budget=funded, task__number="2", task__group__number="VIII")
+    assert mine.agency == personas["reporter"].agency and mine.amount == 20_000_000
+
+    client.force_login(personas["coordinator"])
+    sct = personas["coordinator"].agency.code
+    assert _add(client, plan, "I.1", "90000000", agency=sct).status_code == 302
+    assert _add(client, plan, "I.3", "5.000.000", agency=sct).status_code == 302
+    other, extra = BudgetLine.objects.filter(budget=funded).exclude(pk=mine.pk).order_by("pk")
+    funded.refresh_from_db()
+    edit = {
+        "action": "edit",
+        "line": other.pk,
+        "revision": funded.revision,
+        "task": other.task_id,
+        "agency": sct,
+        "source": "central",
+        "content": "Hội nghị tập huấn",
+        "amount": "100.000.000",
+    }
+    assert client.post(_year_url(), edit).status_code == 302
+    other.refresh_from_db()
+    assert (other.amount, other.source, other.content) == (
+        100_000_000,
+        Source.CENTRAL,
+        "Hội nghị tập huấn",
+    )
+    assert client.post(_year_url(), {"action": "delete", "line": extra.pk}).status_code == 302
+    assert not BudgetLine.objects.filter(pk=extra.pk).exists()
+    funded.refresh_from_db()
+    response = client.post(_year_url(), {"action": "submit", "revision": funded.revision})
+    assert response.status_code == 302
+    assert "Đã gửi dự toán đến Sở Tài chính" in client.get(_year_url()).content.decode()
+
+    client.force_login(personas["finance"])
+    appraise = {"action": "appraise", "line": mine.pk, "decision": "accepted"}
+    assert client.post(_year_url(), appraise).status_code == 302
+    reduce = {
+        "action": "appraise",
+        "line": other.pk,
+        "decision": "reduced",
+        "appraised": "80.000.000",
+        "reason": "Theo định mức",
+    }
+    assert client.post(_year_url(), reduce).status_code == 302
+    assert client.post(_year_url(), {"action": "return", "reason": ""}).status_code == 400
+    back = client.post(_year_url(), {"action": "return", "reason": "Bổ sung thuyết minh"})
+    assert back.status_code == 302
+    funded.refresh_from_db()
+    assert funded.state == BudgetState.RETURNED and funded.return_reason == "Bổ sung thuyết minh"
+
+    client.force_login(personas["coordinator"])
+    client.post(_year_url(), {"action": "submit", "revision": funded.revision})
+    client.force_login(personas["finance"])
+    response = client.post(_year_url(), {"action": "complete"})
+    assert response.status_code == 400 and "Còn 2 dòng chưa thẩm định" in response.content.decode()
+    client.post(_year_url(), appraise)
+    client.post(_year_url(), reduce)
+    assert client.post(_year_url(), {"action": "complete"}).status_code == 302
+    funded.refresh_from_db()
+    assert funded.state == BudgetState.APPRAISED
+    allocation = {
+        "action": "allocate",
+        "allocation_number": "123/QĐ-UBND",
+        "allocation_date": "20/12/2021",
+        f"allocated-{other.pk}": "75.000.000",
+    }
+    assert client.post(_year_url(), allocation).status_code == 302
+    funded.refresh_from_db()
+    assert funded.state == BudgetState.ALLOCATED
+    assert (funded.allocation_number, funded.allocation_date) == (
+        "123/QĐ-UBND",
+        dt.date(2021, 12, 20),
+    )
+    allocated = dict(BudgetLine.objects.values_list("pk", "allocated_amount"))
+    assert allocated == {mine.pk: 20_000_000, other.pk: 75_000_000}
+    kinds = list(funded.versions.order_by("number").values_list("kind", flat=True))
+    assert kinds == ["submission", "return", "submission", "appraisal", "allocation"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"action": "dance"}, "Thao tác không hợp lệ"),
+        ({"action": "delete", "line": "abc"}, "Không có dòng dự toán này"),
+        ({"action": "edit", "line": "999999999"}, "Không có dòng dự toán này"),
+        ({"action": "add", "task": "x", "amount": "1.000", "content": "x"}, "Nhiệm vụ"),
+        ({"action": "add", "task": "VIII.2", "amount": "mười triệu", "content": "x"}, "số tiền"),
+        ({"action": "add", "task": "VIII.2", "amount": "1", "revision": "0"}, "người khác"),
+    ],
+)
+def test_a_bad_step_on_the_year_page_saves_nothing_and_says_why(
+    client, funded, personas, data, message
+):
+    _line(funded, personas["reporter"])
+    funded.refresh_from_db()
+    if data.get("task") == "VIII.2":
+        data = {**data, "task": _task(funded.plan, "VIII.2").pk, "source": "provincial"}
+    before = list(BudgetLine.objects.values_list("pk", "amount")), funded.revision
+    client.force_login(personas["reporter"])
+    response = client.post(_year_url(), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="errors"' in html and message in html
+    funded.refresh_from_db()
+    assert (list(BudgetLine.objects.values_list("pk", "amount")), funded.revision) == before
+
+
+def test_typed_values_come_back_after_an_error(client, funded, personas):
+    client.force_login(personas["reporter"])
+    response = _add(client, funded.plan, "VIII.2", "1,5", content="Hội thảo nhãn xanh")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="1,5"' in html and 'value="Hội thảo nhãn xanh"' in html
+
+
+def test_allocation_with_a_bad_date_or_amount_changes_nothing(client, funded, personas):
+    line = _line(funded, personas["reporter"])
+    services.submit(funded, personas["coordinator"])
+    services.appraise_line(line, personas["finance"], Decision.ACCEPTED)
+    services.complete_appraisal(funded, personas["finance"])
+    client.force_login(personas["finance"])
+    response = client.post(
+        _year_url(),
+        {
+            "action": "allocate",
+            "allocation_number": "",
+            "allocation_date": "31/02/2021",
+            f"allocated-{line.pk}": "-5",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "số quyết định" in html and "ngày quyết định" in html and "không được âm" in html
+    funded.refresh_from_db()
+    line.refresh_from_db()
+    assert funded.state == BudgetState.APPRAISED and line.allocated_amount is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_funding_overview_for_each_role(client, funded, personas, role):
+    _line(funded, personas["reporter"])
+    client.force_login(personas[role])
+    response = client.get(reverse("budget:overview", args=[CODE]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/plans/qb-sxtdbv-2021/budget/2022/"' in html
+    # Reporters see the years, not the province's figures.
+    assert ("20.000.000" in html) == (role not in ("reporter", "other_reporter"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_coordinators_open_a_funding_year(client, plan, personas, role):
+    client.force_login(personas[role])
+    response = client.post(reverse("budget:overview", args=[CODE]), {"year": "2023"})
+    opened = services.budget_for(plan, 2023) is not None
+    if role in ("admin", "coordinator"):
+        assert response.status_code == 302 and response["Location"] == _year_url(2023)
+        assert opened
+    else:
+        assert response.status_code == 403 and not opened
+
+
+@pytest.mark.parametrize(("year", "message"), [("abc", "Chọn năm"), ("2035", "ngoài thời kỳ")])
+def test_opening_a_wrong_funding_year_says_why(client, plan, coordinator, year, message):
+    client.force_login(coordinator)
+    url = reverse("budget:overview", args=[CODE])
+    response = client.post(url, {"year": year}, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert message in response.content.decode()
+    assert not plan.budgets.exists()
+
+
+def test_a_year_without_funding_is_not_found(client, plan, viewer):
+    client.force_login(viewer)
+    for url in (
+        _year_url(2023),
+        reverse("budget:year", args=[CODE, 1999]),
+        reverse("budget:excel", args=[CODE, 2023]),
+    ):
+        assert client.get(url).status_code == 404, url
+    upload = reverse("budget:excel_upload", args=[CODE, 2023])
+    assert client.post(upload).status_code == 404
+    client.logout()
+    assert client.get(_year_url(2023)).status_code == 302  # to the login page
+
+
+def test_excel_download_holds_what_the_role_may_read(client, funded, personas):
+    _line(funded, personas["reporter"])
+    _line(funded, personas["coordinator"], "I.1", personas["coordinator"].agency)
+    url = reverse("budget:excel", args=[CODE, 2022])
+    for role, count in (("coordinator", 2), ("reporter", 1), ("other_reporter", 0)):
+        client.force_login(personas[role])
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == (
+            'attachment; filename="du-toan-qb-sxtdbv-2021-2022.xlsx"'
+        )
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        tasks = [
+            sheet.cell(row, 2).value
+            for row in range(excel.FIRST_ROW, sheet.max_row + 1)
+            if sheet.cell(row, 2).value
+        ]
+        assert len(tasks) == count, role
+
+
+def test_excel_upload_through_the_page(client, funded, personas, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reporter = personas["reporter"]
+    _line(funded, reporter)
+    client.force_login(reporter)
+    url = reverse("budget:excel_upload", args=[CODE, 2022])
+    page = _year_url()
+
+    def post(data: bytes | None):
+        files = {} if data is None else {"file": SimpleUploadedFile("du-toan.xlsx", data)}
+        response = client.post(url, files, follow=True)
+        assert response.redirect_chain[-1][0] == page
+        return response.content.decode()
+
+    assert "Chọn tệp Excel" in post(None)
+    assert "không phải tệp Excel" in post(b"not excel")
+    workbook = load_workbook(io.BytesIO(excel.build_workbook(funded, reporter.agency)))
+    workbook.active.cell(excel.FIRST_ROW, 7).value = "35.000.000"
+    out = io.BytesIO()
+    workbook.save(out)
+    assert "Đã đọc 1 dòng dự toán từ tệp" in post(out.getvalue())
+    assert BudgetLine.objects.get(budget=funded).amount == 35_000_000
+    monkeypatch.setattr(excel, "MAX_BYTES", 10)
+    assert "Tệp quá lớn" in post(out.getvalue())
+    assert client.get(reverse("budget:excel_upload", args=[CODE, 2022])).status_code == 405

@@ -3,7 +3,6 @@ the wordings it must understand, bad files, saving and new versions."""
 
 import io
 import json
-import time
 import zipfile
 from pathlib import Path
 
@@ -81,12 +80,11 @@ def test_every_line_of_the_seed_is_mapped_or_warned(registry):
             assert where in result.roles or where in warned, (number, line)
 
 
-def test_importing_the_seed_takes_well_under_a_second(registry):
+def test_importing_the_seed_again_reads_the_same_plan(registry):
+    # How long an import takes is measured by bench/one_province.py, not asserted here.
     data = SEED_TXT.read_bytes()
-    import_document(data, "seed.txt")  # warm the registry query
-    start = time.perf_counter()
-    import_document(data, "seed.txt")
-    assert time.perf_counter() - start < 0.5
+    first = import_document(data, "seed.txt")
+    assert import_document(data, "seed.txt").plan == first.plan
 
 
 @pytest.mark.parametrize("name", HA_TINH)

@@ -5,7 +5,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from agencies.models import Agency
@@ -17,14 +16,6 @@ from reporting.models import AgencyReport
 from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-    from plans.models import Plan
-
-    return Plan.objects.get(code=CODE)
 
 
 def _indicator(plan, milestone, position):

@@ -13,7 +13,7 @@ from agencies.models import Agency
 from audit.models import AuditEntry
 from reporting import workflow
 from reporting.models import AgencyReport, ItemStatus, ReportState, ReportVersion
-from reporting.periods import PeriodError, cutoff, open_period, set_period_status
+from reporting.periods import PeriodError, cutoff, open_period, set_due_date, set_period_status
 from reporting.services import (
     ReportError,
     StaleRevision,
@@ -213,6 +213,42 @@ def test_a_closed_period_accepts_reports_but_marks_them_late(period, reporter, c
     with time_machine.travel(dt.datetime(2022, 11, 1, tzinfo=TZ), tick=False):
         version = submit_report(report, reporter)
     assert version.late is True
+
+
+def test_a_moved_due_date_is_audited_and_decides_who_is_late(period, reporter, coordinator):
+    moved = set_due_date(period, dt.date(2022, 12, 20), coordinator)
+    period.refresh_from_db()
+    assert moved.due_date == period.due_date == dt.date(2022, 12, 20)
+    entry = AuditEntry.objects.get(
+        object_type="reporting.reportingperiod", action="update", actor=coordinator
+    )
+    assert (entry.before["due_date"], entry.after["due_date"]) == ("2022-12-10", "2022-12-20")
+    report = _report(period, "qb-so-du-lich")
+    with time_machine.travel(dt.datetime(2022, 12, 15, 9, tzinfo=TZ), tick=False):
+        submit_report(report, reporter)  # after the plan's 10/12, before the new date
+    report.refresh_from_db()
+    assert report.late is False
+    # Early the year after is allowed (a deadline in January).
+    assert set_due_date(period, dt.date(2023, 1, 15), coordinator).due_date.year == 2023
+
+
+@pytest.mark.parametrize("day", [dt.date(2021, 12, 31), dt.date(2024, 1, 5)])
+def test_a_due_date_outside_the_year_and_the_next_is_refused(period, coordinator, day):
+    with pytest.raises(PeriodError, match="Hạn báo cáo phải trong năm 2022"):
+        set_due_date(period, day, coordinator)
+    period.refresh_from_db()
+    assert period.due_date == dt.date(2022, 12, 10)
+    assert not AuditEntry.objects.filter(
+        object_type="reporting.reportingperiod", action="update"
+    ).exists()
+
+
+def test_a_locked_period_keeps_its_due_date(period, coordinator):
+    set_period_status(period, "locked", coordinator)
+    with pytest.raises(PeriodError, match="Kỳ báo cáo đã khóa"):
+        set_due_date(period, dt.date(2022, 12, 20), coordinator)
+    period.refresh_from_db()
+    assert period.due_date == dt.date(2022, 12, 10)
 
 
 def test_two_people_saving_one_draft_never_overwrite_each_other(period, reporter):

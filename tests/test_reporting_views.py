@@ -223,8 +223,41 @@ def test_one_click_remind(client, period, coordinator, reporter):
     assert any(reporter.email in m.to for m in mail.outbox)
 
 
-def test_demo_years_show_every_situation(db):
-    call_command("load_demo", verbosity=0)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_due_date_is_moved_on_the_year_page_by_coordinators_only(
+    client, period, personas, role
+):
+    client.force_login(personas[role])
+    url = reverse("reporting:year", args=[CODE, 2022])
+    response = client.post(url, {"action": "due_date", "due_date": "2022-12-18"})
+    period.refresh_from_db()
+    if role in ("admin", "coordinator"):
+        assert response.status_code == 302 and period.due_date == dt.date(2022, 12, 18)
+        assert "18/12/2022" in client.get(url).content.decode()
+    else:
+        # Reporters are sent to their own report; the others are refused.
+        assert response.status_code == (302 if "reporter" in role else 403)
+        assert period.due_date == dt.date(2022, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "Yêu cầu không hợp lệ"),
+        ("", "Yêu cầu không hợp lệ"),
+        ("2030-12-10", "Hạn báo cáo phải trong năm 2022"),
+    ],
+)
+def test_a_bad_due_date_changes_nothing_and_says_why(client, period, coordinator, value, message):
+    client.force_login(coordinator)
+    url = reverse("reporting:year", args=[CODE, 2022])
+    response = client.post(url, {"action": "due_date", "due_date": value}, follow=True)
+    period.refresh_from_db()
+    assert period.due_date == dt.date(2022, 12, 10)
+    assert message in response.content.decode()
+
+
+def test_demo_years_show_every_situation(demo):
     from reporting.models import ReportingPeriod
 
     periods = {p.year: p for p in ReportingPeriod.objects.all()}

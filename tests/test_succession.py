@@ -35,7 +35,6 @@ from reporting.periods import open_period
 from tests.conftest import ROLES
 
 CODE = "qb-sxtdbv-2021"
-COMMUNES = "agencies/data/quang-tri-2025-cap-xa.csv"
 DISTRICTS = {
     "qb-dong-hoi",
     "qb-ba-don",
@@ -105,14 +104,6 @@ LEADS_2026 = {
     "IX.1": {"qt-so-khcn"},
     "IX.2": {"qt-so-khcn"},
 }
-
-
-@pytest.fixture
-def restructured(plan):
-    restructuring.load_succession()
-    with open(COMMUNES, "rb") as f:
-        import_agencies(read_rows(f.read(), "cap-xa.csv"))
-    return plan
 
 
 def _agency(code: str) -> Agency:
