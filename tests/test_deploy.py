@@ -209,3 +209,23 @@ def test_console_email_is_accepted_when_explicitly_allowed(tmp_path):
         "ALLOW_CONSOLE_EMAIL": "1",
     }
     assert _manage(env, "check").returncode == 0
+
+
+def test_collected_static_files_are_readable_by_nginx(tmp_path):
+    """nginx (www-data) serves /static/ from disk: collectstatic under the units'
+    umask 0027 must still leave the files readable by others (uploads stay 0640)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path / "staticfiles"
+    old = os.umask(0o027)
+    try:
+        with override_settings(STATIC_ROOT=root):
+            call_command("collectstatic", "--no-input", verbosity=0)
+    finally:
+        os.umask(old)
+    files = [p for p in root.rglob("*") if p.is_file()]
+    folders = [p for p in root.rglob("*") if p.is_dir()]
+    assert files and folders
+    assert {p.stat().st_mode & 0o777 for p in files} == {0o644}
+    assert {p.stat().st_mode & 0o777 for p in folders} == {0o755}
