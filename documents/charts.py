@@ -4,6 +4,13 @@ better than a table. PNG bytes, 150 dpi, sized for an A4 page."""
 from __future__ import annotations
 
 import io
+import os
+
+from django.conf import settings
+
+# matplotlib keeps its font cache in $HOME/.config, which a service cannot write
+# (ProtectSystem=strict): it would warn and rebuild the cache for every document.
+os.environ.setdefault("MPLCONFIGDIR", str(settings.VAR_DIR / "cache" / "matplotlib"))
 
 import matplotlib
 

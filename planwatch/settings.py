@@ -236,6 +236,13 @@ LOGGING = {
             "level": env_str("LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # A request naming a host not in ALLOWED_HOSTS (scanners, a probe by IP) is
+        # answered 400 and logged, not e-mailed to ADMINS with the whole settings.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+        },
         "planwatch.request": {
             "handlers": ["console"],
             "level": env_str("ACCESS_LOG_LEVEL", "INFO"),
