@@ -29,6 +29,7 @@ from access import rules
 from accounts.models import User
 from agencies.models import Agency
 from audit.log import record
+from budget import notify
 from budget.models import BudgetLine, BudgetState, BudgetVersion, BudgetYear, Decision, Source
 from plans.answering import answering
 from plans.models import Plan, Task
@@ -435,6 +436,7 @@ def complete_appraisal(budget: BudgetYear, actor: User) -> BudgetYear:
     _bump(budget, ["state", "appraised_at"])
     version = _version(budget, BudgetVersion.Kind.APPRAISAL, actor)
     record(actor, "event", budget, after={"version": version.number}, note="appraisal completed")
+    transaction.on_commit(lambda: notify.appraisal_done(budget, version.number))
     return budget
 
 

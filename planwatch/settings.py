@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audit",
     "agencies",
     "accounts",
+    "notices",
     "plans",
     "reporting",
     "indicators",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
                 "access.context_processors.capabilities",
+                "notices.context_processors.unread",
             ],
         },
     }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("budget.urls")),
     path("plans/", include("plans.urls")),
     path("agencies/", include("agencies.urls")),
+    path("notices/", include("notices.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -164,7 +164,11 @@ def submit_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
     report = _locked(report)
     if not workflow.can(user, workflow.SUBMIT, report):
         raise PermissionDenied
-    return record_submission(report, user, now)
+    version = record_submission(report, user, now)
+    transaction.on_commit(
+        lambda: reminders.announce_submitted(report, version.number, version.late)
+    )
+    return version
 
 
 @transaction.atomic
@@ -242,12 +246,25 @@ def return_report(
         after={"state": report.state, "comment": comment},
         note="return",
     )
+    everything = "\n".join([comment, *_field_comment_lines(field_comments or {})])
     transaction.on_commit(
         lambda: reminders.notify(
-            report, ReminderKind.RETURNED, timezone.localdate(), {"comment": comment}
+            report, ReminderKind.RETURNED, timezone.localdate(), {"comment": everything}
         )
     )
     return report
+
+
+def _field_comment_lines(field_comments: dict[str, str]) -> list[str]:
+    """The per-item comments as lines of the notice ("- Nhiệm vụ I.2: ...")."""
+    lines = []
+    for field, text in field_comments.items():
+        if text and text.strip():
+            where = field.removeprefix("item-")
+            label = f"Nhiệm vụ {where}" if field.startswith("item-") else field
+            label = {"difficulties": "Khó khăn", "proposals": "Kiến nghị"}.get(field, label)
+            lines.append(f"- {label}: {text.strip()}")
+    return lines
 
 
 @transaction.atomic
