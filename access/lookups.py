@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from access import rules
 from accounts.models import User
 from budget.models import BudgetLine, BudgetYear
-from notices.models import Notice
 from documents.models import DocumentJob
+from notices.models import Notice
 from plans.models import Plan, PlanImport
 from reporting import workflow
 from reporting.models import AgencyReport, Evidence, ReportingPeriod

@@ -31,9 +31,10 @@ def appraisal_done(budget: BudgetYear, version: int) -> int:
         }
         key = f"budget:{budget.pk}:appraised:{version}"
         sent += len(
-            deliver(Message(Kind.APPRAISED, key, title, body, path), people.coordinators(
-                plan.coordinator_id
-            ))
+            deliver(
+                Message(Kind.APPRAISED, key, title, body, path),
+                people.coordinators(plan.coordinator_id),
+            )
         )
         by_agency: dict[int, list[BudgetLine]] = {}
         for line in lines:

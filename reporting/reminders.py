@@ -132,8 +132,13 @@ def announce_submitted(report: AgencyReport, number: int, late: bool) -> None:
             " " + _("It was submitted after the due date.") if late else ""
         )
     deliver(
-        Message(Kind.SUBMITTED, f"report:{report.pk}:submitted:{number}", title, body,
-                report_path(report)),
+        Message(
+            Kind.SUBMITTED,
+            f"report:{report.pk}:submitted:{number}",
+            title,
+            body,
+            report_path(report),
+        ),
         people.coordinators(period.plan.coordinator_id),
     )
 

@@ -61,11 +61,6 @@ def test_a_year_opened_reaches_every_agency_and_tells_the_coordinator_who_was_mi
 def test_an_agency_without_account_is_emailed_at_its_own_address(
     plan, personas, django_capture_on_commit_callbacks
 ):
-    agency = (
-        Agency.objects.get(code="qb-so-xay-dung")
-        if Agency.objects.filter(code="qb-so-xay-dung").exists()
-        else None
-    )
     period = open_period(plan, 2026, personas["coordinator"], announce=False)
     report = period.reports.exclude(agency__users__isnull=False).select_related("agency").first()
     agency = report.agency
