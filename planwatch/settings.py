@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "indicators",
     "budget",
     "documents",
+    "todo",
     "api",
 ]
 

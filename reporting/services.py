@@ -299,3 +299,44 @@ def remind(report: AgencyReport, user) -> bool:
     sent = reminders.notify(report, ReminderKind.MANUAL, timezone.localdate())
     record(user, "event", report, note="reminder sent" if sent else "reminder not sent")
     return sent
+
+
+def remind_all(period, user) -> tuple[list[AgencyReport], list[AgencyReport]]:
+    """Remind every agency of ``period`` that has not sent its report (draft or
+    returned): (reminded, not reached or already reminded today)."""
+    if not rules.has(user, rules.C.MANAGE_REPORTING):
+        raise PermissionDenied
+    today = timezone.localdate()
+    pending = period.reports.filter(
+        state__in=[ReportState.DRAFT, ReportState.RETURNED]
+    ).select_related("agency", "period", "period__plan")
+    sent, missed = [], []
+    for report in pending:
+        (sent if reminders.notify(report, ReminderKind.MANUAL, today) else missed).append(report)
+    record(
+        user,
+        "event",
+        period,
+        after={"reminded": len(sent), "not_reminded": len(missed)},
+        note="reminders sent to every agency not reported",
+    )
+    return sent, missed
+
+
+def accept_many(reports: list[AgencyReport], user) -> tuple[list[AgencyReport], list[str]]:
+    """Accept each report in its own step (each checked as one accepted alone);
+    (accepted, problems) — one refused report does not stop the others."""
+    accepted, problems = [], []
+    for report in reports:
+        try:
+            accept_report(report, user)
+        except PermissionDenied:
+            problems.append(
+                _("%(agency)s: this report cannot be accepted now (state: %(state)s).")
+                % {"agency": report.agency.name, "state": report.get_state_display()}
+            )
+        except ReportError as exc:
+            problems.extend(f"{report.agency.name}: {e}" for e in exc.errors)
+        else:
+            accepted.append(report)
+    return accepted, problems
