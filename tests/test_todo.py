@@ -89,7 +89,7 @@ def test_the_first_page_has_a_bounded_query_count(
     client, demo_reports, personas, role, django_assert_max_num_queries
 ):
     client.force_login(personas[role])
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(20):
         assert client.get(reverse("home")).status_code == 200
 
 
