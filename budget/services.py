@@ -403,6 +403,17 @@ def appraise_line(
 
 
 @transaction.atomic
+def accept_all(budget: BudgetYear, actor: User) -> int:
+    """Accept, as estimated, every line not yet appraised; returns how many."""
+    budget = _locked(budget)
+    require(actor, APPRAISE, budget)
+    pending = list(budget.lines.filter(decision=Decision.PENDING).select_related("budget"))
+    for line in pending:
+        appraise_line(line, actor, Decision.ACCEPTED)
+    return len(pending)
+
+
+@transaction.atomic
 def return_budget(budget: BudgetYear, actor: User, reason: str) -> BudgetYear:
     budget = _locked(budget)
     require(actor, RETURN, budget)

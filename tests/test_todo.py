@@ -140,3 +140,73 @@ def test_accept_several_each_checked(client, year, personas):
     states = [r.state for r in type(reports[0]).objects.filter(pk__in=[r.pk for r in reports])]
     assert sorted(states) == ["accepted", "accepted", "draft"]
     assert reports[2].agency.name in html  # the draft was refused, by name
+
+
+# --- finance appraises on one page (htmx) ------------------------------------------
+
+
+@pytest.fixture
+def proposal(plan, personas):
+    from budget import services as budget_services
+    from plans.models import Task
+
+    budget = budget_services.budget_for(plan, 2026, create=True)
+    task = next(t for t in Task.objects.current().filter(plan=plan) if t.code == "VIII.2")
+    for i in range(4):
+        budget_services.save_line(
+            budget,
+            personas["reporter"],
+            {
+                "task": task,
+                "agency": None,
+                "source": "provincial",
+                "content": f"Dòng {i}",
+                "amount": 1_000_000 * (i + 1),
+            },
+        )
+    budget_services.submit(budget, personas["coordinator"])
+    return budget
+
+
+def _hx(client, url, data):
+    return client.post(url, data, HTTP_HX_REQUEST="true")
+
+
+def test_one_line_is_appraised_inline_with_the_totals_and_a_message(client, proposal, personas):
+    client.force_login(personas["finance"])
+    line = proposal.lines.order_by("pk").first()
+    url = reverse("budget:appraise", args=[proposal.plan.code, 2026, line.pk])
+    html = _hx(client, url, {"decision": "reduced", "appraised": "500.000", "reason": "Định mức"})
+    text = html.content.decode()
+    assert html.status_code == 200 and text.lstrip().startswith("<tr")
+    assert 'id="totals" hx-swap-oob="true"' in text and "500.000 đ" in text
+    status = text.split('id="appraise-status"')[1]
+    assert "VIII.2" in status and "alert-success" in status
+    line.refresh_from_db()
+    assert (line.decision, line.appraised_amount) == ("reduced", 500_000)
+    # a bad value: the row says why, nothing saved
+    bad = _hx(client, url, {"decision": "reduced", "appraised": "abc", "reason": ""}).content
+    assert b'role="alert"' in bad
+    line.refresh_from_db()
+    assert line.appraised_amount == 500_000
+    # the row's own Accept button, whatever the amount field holds
+    _hx(client, url, {"accept": "1", "decision": "rejected", "appraised": "abc"})
+    line.refresh_from_db()
+    assert (line.decision, line.appraised_amount) == ("accepted", line.amount)
+
+
+def test_accept_all_accepts_every_line_not_yet_appraised(client, proposal, personas):
+    client.force_login(personas["finance"])
+    first = proposal.lines.order_by("pk").first()
+    url = reverse("budget:appraise", args=[proposal.plan.code, 2026, first.pk])
+    _hx(client, url, {"decision": "rejected", "reason": "Trùng"})
+    response = _hx(client, reverse("budget:accept_all", args=[proposal.plan.code, 2026]), {})
+    assert response.content.decode().lstrip().startswith("<tbody")
+    decisions = sorted(proposal.lines.values_list("decision", flat=True))
+    assert decisions == ["accepted", "accepted", "accepted", "rejected"]
+    # only finance
+    client.force_login(personas["coordinator"])
+    assert (
+        client.post(reverse("budget:accept_all", args=[proposal.plan.code, 2026])).status_code
+        == 403
+    )
