@@ -32,12 +32,15 @@ from reporting.models import (
     ItemStatus,
     PeriodStatus,
     Reminder,
+    ReminderKind,
     ReportingPeriod,
     ReportState,
     ReviewComment,
 )
 
 TO_SEND = (ReportState.DRAFT, ReportState.RETURNED)
+# the reminders about the deadline (not the notices of a year opened, a return...)
+REMINDERS = (ReminderKind.BEFORE, ReminderKind.DUE, ReminderKind.OVERDUE, ReminderKind.MANUAL)
 
 
 # --- a reporter ---------------------------------------------------------------------
@@ -161,7 +164,7 @@ def coordinator_work(today: dt.date) -> list[YearWork]:
     )
     sent = {
         row["report__period"]: row
-        for row in Reminder.objects.filter(report__period__in=periods)
+        for row in Reminder.objects.filter(report__period__in=periods, kind__in=REMINDERS)
         .values("report__period")
         .annotate(n=Count("pk"), last=Max("sent_on"))
     }
