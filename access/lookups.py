@@ -172,7 +172,7 @@ def get_manageable_user_for(actor: Any, pk: int) -> User:
 
 def get_notice_for_user(user: Any, pk: int) -> Notice:
     """A notice of the user's own; 404 for anyone else's (nobody reads another's)."""
-    found = Notice.objects.filter(pk=pk, user_id=getattr(user, "pk", None)).first()
+    found = Notice.objects.filter(pk=pk, user_id=getattr(user, "pk", None) or 0).first()
     if found is None:
         raise Http404(_("There is no such notice."))
     return found

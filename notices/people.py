@@ -32,7 +32,8 @@ def reporters(agency_ids: Iterable[int]) -> dict[int, list[User]]:
     """{agency id: its active accounts that report for it}."""
     out: dict[int, list[User]] = {}
     for user in holders(Capability.EDIT_OWN_REPORT, agency_ids):
-        out.setdefault(user.agency_id, []).append(user)
+        if user.agency_id is not None:
+            out.setdefault(user.agency_id, []).append(user)
     return out
 
 

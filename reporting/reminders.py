@@ -36,7 +36,7 @@ def recipients(report: AgencyReport) -> list[str]:
 
 
 # the reporting notice -> the kind a user chooses e-mail for (notices.models.Kind)
-NOTICE_KIND = {
+NOTICE_KIND: dict[str, str] = {
     ReminderKind.OPENED: Kind.OPENED,
     ReminderKind.RETURNED: Kind.RETURNED,
     ReminderKind.ACCEPTED: Kind.ACCEPTED,
@@ -56,7 +56,7 @@ def _message(report: AgencyReport, kind: str, key: str, extra: dict | None) -> M
         subject = render_to_string("reporting/email_subject.txt", context).strip()
         body = render_to_string("reporting/email_body.txt", context)
     subject = subject.removeprefix("[planwatch]").strip()
-    return Message(NOTICE_KIND.get(kind, Kind.REMINDER), key, subject, body, report_path(report))
+    return Message(NOTICE_KIND.get(kind, str(Kind.REMINDER)), key, subject, body, report_path(report))
 
 
 def report_path(report: AgencyReport) -> str:

@@ -310,7 +310,8 @@ def remind_all(period, user) -> tuple[list[AgencyReport], list[AgencyReport]]:
     pending = period.reports.filter(
         state__in=[ReportState.DRAFT, ReportState.RETURNED]
     ).select_related("agency", "period", "period__plan")
-    sent, missed = [], []
+    sent: list[AgencyReport] = []
+    missed: list[AgencyReport] = []
     for report in pending:
         (sent if reminders.notify(report, ReminderKind.MANUAL, today) else missed).append(report)
     record(

@@ -246,7 +246,7 @@ def glance(plan: Plan, today: dt.date) -> Glance:
     )
     summary = year_summary(period, today) if period else None
     years = plan_figures(plan)
-    funds = Figures(plan.decision_number) if years else None
+    funds = Figures(plan.decision_number)
     for _year, figures, _state in years:
         funds.estimated += figures.estimated
         funds.appraised += figures.appraised
@@ -261,7 +261,7 @@ def glance(plan: Plan, today: dt.date) -> Glance:
         completeness=summary.completeness if summary else None,
         timeliness=summary.timeliness if summary else None,
         reported_year=period.year if period else None,
-        funds=funds,
+        funds=funds if years else None,
         funds_years=(years[0][0], years[-1][0]) if years else None,
     )
 
