@@ -56,7 +56,9 @@ def _message(report: AgencyReport, kind: str, key: str, extra: dict | None) -> M
         subject = render_to_string("reporting/email_subject.txt", context).strip()
         body = render_to_string("reporting/email_body.txt", context)
     subject = subject.removeprefix("[planwatch]").strip()
-    return Message(NOTICE_KIND.get(kind, str(Kind.REMINDER)), key, subject, body, report_path(report))
+    return Message(
+        NOTICE_KIND.get(kind, str(Kind.REMINDER)), key, subject, body, report_path(report)
+    )
 
 
 def report_path(report: AgencyReport) -> str:
