@@ -29,6 +29,7 @@ from access.lookups import (
 from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
+from notices.people import reach
 from planwatch.http import post_or_redirect
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
@@ -68,6 +69,17 @@ def plan_periods(request, code: str):
                 _("Reporting period %(year)s opened: %(n)s agency reports.")
                 % {"year": period.year, "n": period.reports.count()},
             )
+            missed = [
+                r
+                for r in reach(a.agency for a in period.reports.select_related("agency"))
+                if r.problem
+            ]
+            if missed:
+                messages.warning(
+                    request,
+                    _("Not reached by e-mail: %(list)s.")
+                    % {"list": "; ".join(f"{r.agency.name} ({r.problem})" for r in missed)},
+                )
             return redirect("reporting:year", code=plan.code, year=period.year)
     years, rows = dashboard.heat_map(plan, timezone.localdate())
     opened = set(years)

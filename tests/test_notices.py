@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from budget import services as budget_services
 from notices.models import Kind, Notice, Preference
@@ -51,7 +52,7 @@ def test_a_year_opened_reaches_every_agency_and_tells_the_coordinator_who_was_mi
     assert str(opened.reports.count()) in summary.title
     # the seed's agencies have no account and (mostly) no address: each is named, with why
     missed = [line for line in summary.body.splitlines() if line.startswith("- ")]
-    assert missed and any("không" in line or "no " in line for line in missed)
+    assert missed and all("chưa có tài khoản" in line for line in missed)
     assert not any(OWNER in line or "Sở Du lịch:" in line for line in missed)
     # other_reporter's agency is reached too, and nobody got it twice
     assert len(_notices(personas["other_reporter"], Kind.OPENED)) in (0, 1)
@@ -182,3 +183,14 @@ def test_the_email_choice_is_saved(plan, personas, client):
             "kind", flat=True
         )
     ) == {"reminder", "submitted", "returned", "accepted"}
+
+
+def test_opening_a_year_tells_the_coordinator_on_the_page_who_was_not_reached(
+    client, plan, personas
+):
+    client.force_login(personas["coordinator"])
+    response = client.post(
+        reverse("reporting:plan", args=[plan.code]), {"year": "2026"}, follow=True
+    )
+    html = response.content.decode()
+    assert "Chưa báo được qua e-mail" in html and "chưa có tài khoản" in html

@@ -34,7 +34,7 @@ def test_the_reporter_lands_on_the_reports_due_with_days_left(client, year, pers
     assert page.status_code == 200 and 'id="reporter-work"' in html
     report = year.reports.get(agency__code=OWNER)
     assert f'data-report="{report.pk}"' in html
-    assert "8 days left" in html or "còn 8 ngày" in html
+    assert "còn 8 ngày" in html
 
 
 def test_a_returned_report_shows_its_comments_on_the_first_page(client, year, personas):
@@ -73,13 +73,13 @@ def test_finance_sees_the_proposals_to_appraise(client, plan, personas):
     budget_services.submit(budget, personas["coordinator"])
     client.force_login(personas["finance"])
     html = client.get(reverse("home")).content.decode()
-    assert f'data-budget="{budget.pk}"' in html and "1 line to appraise" in html
+    assert f'data-budget="{budget.pk}"' in html and "còn 1 dòng cần thẩm định" in html
 
 
 def test_the_viewer_sees_the_province_at_a_glance_first(client, demo_progress, personas):
     client.force_login(personas["viewer"])
     html = client.get(reverse("home")).content.decode()
-    assert html.index('id="glance"') < html.index("All plans")
+    assert html.index('id="glance"') < html.index("Tất cả kế hoạch")
     assert 'id="glance-statuses"' in html and 'id="glance-completeness"' in html
     assert "%" in html.split('id="glance-completeness"')[1][:20]
 

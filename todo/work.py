@@ -114,6 +114,7 @@ def reporter_work(agency_id: int, today: dt.date) -> ReporterWork:
     ]
     budgets = (
         BudgetYear.objects.filter(state__in=[BudgetState.DRAFTING, BudgetState.RETURNED])
+        .filter(plan__in=Plan.objects.filter(periods__reports__agency_id=agency_id))
         .select_related("plan")
         .annotate(
             own=Count("lines", filter=Q(lines__agency_id=agency_id)),
