@@ -36,6 +36,7 @@ from budget.models import BudgetState, Decision, Source
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from planwatch.http import post_or_redirect
+from planwatch.money import dong
 from planwatch.text import vi_sorted
 
 READ = (C.READ_ALL_BUDGET, C.READ_OWN_BUDGET)
@@ -235,25 +236,21 @@ def appraise(request, code: str, year: int, line_id: int):
     context = _year_context(request.user, budget)
     lf = next(f for f in context["figures"].lines if f.line.pk == line.pk)
     if errors:
-        message, level = (
-            _("Line %(code)s not saved: %(e)s")
-            % {
-                "code": line.task.code,
-                "e": " ".join(errors),
-            },
-            "danger",
-        )
+        message = _("Line %(code)s not saved: %(e)s") % {
+            "code": line.task.code,
+            "e": " ".join(errors),
+        }
     else:
-        message, level = (
-            _("Line %(code)s (%(agency)s): %(decision)s.")
-            % {
-                "code": line.task.code,
-                "agency": line.agency.name,
-                "decision": saved.get_decision_display(),
-            },
-            "success",
-        )
-    context.update(lf=lf, line=lf.line, row_errors=errors, oob=True)
+        decision = saved.get_decision_display()
+        if saved.decision == Decision.REDUCED:
+            decision = f"{decision} {dong(saved.appraised_amount)}"
+        message = _("Line %(code)s (%(agency)s): %(decision)s.") % {
+            "code": line.task.code,
+            "agency": line.agency.name,
+            "decision": decision,
+        }
+    level = "danger" if errors else "success"
+    context.update(lf=lf, line=lf.line, row_errors=errors, row_saved=not errors, oob=True)
     context.update(status_message=message, status_level=level)
     return render(request, "budget/_appraise_response.html", context)
 

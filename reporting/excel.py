@@ -196,13 +196,13 @@ def read_workbook(report: AgencyReport, data: bytes) -> dict:
             texts["difficulties"] = str(ws.cell(row=r, column=2).value or "")
         elif label == PROPOSALS:
             texts["proposals"] = str(ws.cell(row=r, column=2).value or "")
-    data = {"items": result, **texts}
+    draft = {"items": result, **texts}
     # Every problem in one round: what the services would refuse too (a task "will not
     # be done" without its reason, money with a fraction), not only after a second upload.
-    errors += [e for e in check_draft(report, data) if e not in errors]
+    errors += [e for e in check_draft(report, draft) if e not in errors]
     if errors:
         raise ReportError(errors)
-    return data
+    return draft
 
 
 def _report_sheet(report: AgencyReport, data: bytes):
