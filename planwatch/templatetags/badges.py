@@ -9,7 +9,7 @@ COLOURS = {
     # agency reports (reporting.models.ReportState)
     "draft": "secondary",
     "submitted": "primary",
-    "returned": "danger",
+    "returned": "warning",  # as the heat map and the report page: needs work
     "accepted": "success",
     # reporting periods
     "open": "success",
