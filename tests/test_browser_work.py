@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from budget.models import BudgetLine, Decision
+from reporting.models import AgencyReport, Reminder
 from tests.test_browser import _login, browser, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -36,6 +37,17 @@ def test_each_role_lands_on_its_work_and_reads_its_notices(page):  # noqa: F811
     assert page.locator("#notices a[data-kind=submitted]").count() >= 1
     opened = page.locator("#notices a[data-kind=opened]").first.inner_text()
     assert "2026" in opened and "Sở Công Thương" in opened  # who was not reached, and why
+    # work in bulk: every agency not reported reminded at once, every submitted report
+    # of 2026 accepted at once (each checked on its own)
+    page.goto(page.base_url + "/")
+    page.locator(".remind-all").last.click()
+    page.wait_for_selector(".alert-success")
+    assert Reminder.objects.filter(kind="manual", report__period__year=2026).count() > 1
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/reporting/2026/")
+    page.check("input[data-check-all=reports]")
+    page.click("#accept-ticked")
+    page.wait_for_selector(".alert-success")
+    assert not AgencyReport.objects.filter(period__year=2026, state="submitted").exists()
 
     page.context.clear_cookies()
     _login(page, "demo-finance")
