@@ -194,3 +194,16 @@ def test_opening_a_year_tells_the_coordinator_on_the_page_who_was_not_reached(
     )
     html = response.content.decode()
     assert "Chưa báo được qua e-mail" in html and "chưa có tài khoản" in html
+
+
+def test_the_daily_reminders_reach_the_agencies_in_the_app_and_by_mail(opened, personas):
+    from reporting.reminders import send_due_reminders
+
+    mail.outbox = []
+    before = opened.due_date.replace(day=opened.due_date.day - 7)
+    assert send_due_reminders(before) > 0
+    [notice] = _notices(personas["reporter"], Kind.REMINDER)
+    assert "10/12/2026" in notice.title
+    assert len(_mails_to(personas["reporter"].email)) == 1
+    send_due_reminders(before)  # the worker's schedule runs again the same day
+    assert len(_notices(personas["reporter"], Kind.REMINDER)) == 1
