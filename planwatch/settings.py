@@ -63,11 +63,13 @@ INSTALLED_APPS = [
     "audit",
     "agencies",
     "accounts",
+    "notices",
     "plans",
     "reporting",
     "indicators",
     "budget",
     "documents",
+    "todo",
     "api",
 ]
 
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
                 "access.context_processors.capabilities",
+                "notices.context_processors.unread",
             ],
         },
     }
