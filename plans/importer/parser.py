@@ -20,7 +20,7 @@ from plans.importer.layout import (
     milestone_of,
     single_year,
 )
-from plans.importer.names import KnownNames, Name, split_names
+from plans.importer.names import KnownNames, Name, looks_like_group, split_names
 from plans.importer.numbers import (
     parse_date,
     parse_period,
@@ -92,6 +92,29 @@ def _iso(text: str | None) -> str | None:
     return date.isoformat() if date else None
 
 
+def decision_end(items) -> int:
+    """Where the plan starts when the document is the decision that issues it ("QUYẾT
+    ĐỊNH … Điều 1 … Nơi nhận", then "KẾ HOẠCH"): the plan's own header block; 0 when
+    the document is the plan itself."""
+    paragraphs = [(i, item) for i, item in enumerate(items) if isinstance(item, Paragraph)]
+    decision_at = next(
+        (n for n, (_i, p) in enumerate(paragraphs[:15]) if fold(p.text) == "quyet dinh"), None
+    )
+    if decision_at is None:
+        return 0
+    for n, (index, para) in enumerate(paragraphs[decision_at + 1 :], start=decision_at + 1):
+        if fold(para.text) in ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an"):
+            start = index
+            for back in range(n - 1, max(n - 4, decision_at), -1):  # its issuer lines
+                previous_index, previous = paragraphs[back]
+                if is_caps(previous.text) and not _SIGNATURE.match(previous.text):
+                    start = previous_index
+                else:
+                    break
+            return start
+    return 0
+
+
 class Parser:
     def __init__(
         self,
@@ -118,15 +141,25 @@ class Parser:
     # -- main
     def parse(self) -> ImportResult:
         items = flatten_layout_tables(self.document.items)
+        for item in items:
+            if isinstance(item, Paragraph) and item.role:
+                self.mark(item.where, item.role)  # a running header, a page number
+        items = [i for i in items if not (isinstance(i, Paragraph) and i.role)]
+        plan_at = decision_end(items)
+        decision_merged = merge_paragraphs(
+            [i for i in items[:plan_at] if isinstance(i, Paragraph)], self.document.kind
+        )
         appendix_at = self._appendix_start(items)
-        body_paras = [i for i in items[:appendix_at] if isinstance(i, Paragraph)]
+        body_paras = [i for i in items[plan_at:appendix_at] if isinstance(i, Paragraph)]
         appendix_paras = [i for i in items[appendix_at:] if isinstance(i, Paragraph)]
         tables = [i for i in items if not isinstance(i, Paragraph)]
         merged = merge_paragraphs(body_paras, self.document.kind)
 
-        header = self._header(merged)
+        header = self._header(decision_merged) if decision_merged else {}
+        header = {**self._header(merged), **header}
         title = self._title(merged)
         attached = self._attached_decision(appendix_paras + body_paras)
+        self._decision_part(decision_merged)
         issuer_text = header.get("issuer") or attached.get("issuer") or self._issuer_in_body(merged)
         known = self.known_for(issuer_text)
         self.known = known
@@ -145,7 +178,7 @@ class Parser:
         general = self._general_objective(sections)
         targets = self._targets(sections, period)
         duties = self._duties(sections)
-        implements = self._implements(merged, decision)
+        implements = self._implements(decision_merged + merged, decision)
         due = self._report_due(merged)
         coordinator = self._coordinator(merged, duties)
 
@@ -278,6 +311,23 @@ class Parser:
                     self.mark(para.where, "quyết định ban hành")
                     return found
         return {}
+
+    def _decision_part(self, merged) -> None:
+        """The covering decision's lines: its articles, grounds, signature, recipients."""
+        recipients = False
+        for para, wheres in merged:
+            key = fold(para.text)
+            if key.startswith("noi nhan"):
+                recipients = True
+            if recipients:
+                role = "quyết định: nơi nhận, chữ ký"
+            elif re.match(r"^dieu\s+\d+", key):
+                role = "quyết định: điều khoản"
+            elif key.startswith("can cu") or key.startswith("theo de nghi"):
+                role = "quyết định: căn cứ"
+            else:
+                role = "quyết định ban hành kế hoạch"
+            self.mark(wheres, role)
 
     def _issuer_in_body(self, merged) -> str | None:
         for para, _w in merged[:15]:
@@ -415,6 +465,7 @@ class Parser:
                 continue
             item = rest if level in ("bullet", "letter", "arabic") else para.text
             current["items"].append(item)
+            current.setdefault("_wheres", []).append(wheres)
             self.mark(wheres, "tổ chức thực hiện: nhiệm vụ")
         result = []
         for duty in duties:
@@ -429,10 +480,8 @@ class Parser:
                     rest = duty["items"][0][length:].strip()
                     duty["items"][0] = rest[:1].upper() + rest[1:]
                 else:
-                    self.warn(
-                        duty["_where"],
-                        f'Mục "{agency[:60]}" không nêu rõ cơ quan; giữ nguyên tên mục.',
-                    )
+                    self._not_a_duty(duty)
+                    continue
             names = [self._self_reference(n) for n in split_names(agency, self.known)]
             if len(names) == 1:
                 agency = self._register(names[0], duty["_where"])
@@ -441,6 +490,22 @@ class Parser:
                 agency = self._register(Name(agency, agency, False, True), duty["_where"])
             result.append({"agency": agency, "items": duty["items"]})
         return result
+
+    def _not_a_duty(self, duty: dict) -> None:
+        """A heading that names no agency ("Chế độ báo cáo"): never proposed as one; its
+        lines are the reporting regime when they set the yearly deadline, else warned."""
+        self.roles[duty["_where"]] = "tổ chức thực hiện: mục"
+        for wheres, text in zip(duty.get("_wheres", []), duty["items"], strict=False):
+            for where in wheres:
+                self.roles.pop(where, None)
+            if parse_report_due(text):
+                self.mark(wheres, "chế độ báo cáo")
+                continue
+            self.warn(
+                wheres[0],
+                f'Mục "{duty["agency"][:60]}" không nêu cơ quan nào; đoạn này chưa lưu '
+                "thành trách nhiệm của cơ quan nào.",
+            )
 
     def _implements(self, merged, decision) -> list[dict]:
         mentions: list[tuple[str, str | None, str]] = []  # (number, date, context)
@@ -481,18 +546,33 @@ class Parser:
         return None
 
     def _coordinator(self, merged, duties) -> str | None:
-        # The agency the yearly reports go to; sentences with the yearly deadline first.
+        """The agency the yearly reports go to (sentences with the yearly deadline
+        first), else the one that is "cơ quan thường trực", else the first agency with
+        duties that is not the issuer. Only a name that reads as an agency is taken."""
         ordered = sorted(merged, key=lambda pw: parse_report_due(pw[0].text) is None)
         for para, _w in ordered:
-            match = re.search(r"(?:gửi|về)\s+(?:về\s+)?(.+?)\s+trước\s+ngày", para.text)
-            if match:
+            match = re.search(
+                r"\b(?:gửi|về)\s+((?:(?!\b(?:gửi|về)\s).)+?)\s+trước\s+ngày", para.text
+            )
+            if match and looks_like_agency(match[1]):
                 names = [self._self_reference(n) for n in split_names(match[1], self.known)]
-                if names and not names[0].is_group:
+                if names and not names[0].is_group and names[0].canonical != self.issuer:
+                    return self._register(names[0], para.where)
+        for duty in duties:
+            if any("co quan thuong truc" in fold(item) for item in duty["items"][:2]):
+                return duty["agency"]
+        for para, _w in merged:
+            match = re.match(r"^(.+?)\s+là cơ quan thường trực", marker(para.text).rest)
+            if match and looks_like_agency(match[1]):
+                names = split_names(match[1], self.known)
+                if len(names) == 1 and not names[0].is_group:
                     return self._register(names[0], para.where)
         for duty in duties:
             found = self.known.lookup(duty["agency"])
-            if found and not found.is_group:
-                return found.canonical
+            if (found and not found.is_group) or (
+                not found and not looks_like_group(duty["agency"]) and duty["agency"] != self.issuer
+            ):
+                return found.canonical if found else duty["agency"]
         return None
 
     def _period_from(self, merged) -> tuple[int, int] | None:
