@@ -333,7 +333,7 @@ def read_pdf(data: bytes, progress: Progress | None = None) -> Document:
             raise DocumentError(f"Tệp PDF quá dài ({count} trang).")
         pages = []
         for number, page in enumerate(pdf.pages, start=1):
-            step(10 + 60 * number // count, f"Đọc trang {number}/{count}")
+            step(10 + 20 * number // count, f"Đọc trang {number}/{count}")
             pages.append(_pdf_page(page, number))
     chars = sum(len(w.text) for p in pages for w in p.words) + sum(
         len(c or "") for p in pages for _t, rows in p.ruled for r in rows for c in r

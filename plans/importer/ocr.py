@@ -22,6 +22,7 @@ DPI = 300
 PAGE_TIMEOUT = 180
 LANGUAGE = "vie"
 IMAGE_WIDTH = 1000  # the page image kept for the review screen, in pixels
+SPECKS = set("¬\"'_~`´^*°«»")  # marks of dust and rules a scan has, when OCR is unsure
 
 
 def available() -> bool:
@@ -64,6 +65,8 @@ def words_of(tsv: str, dpi: int = DPI) -> list[Word]:
         left, top = int(row["left"]), int(row["top"])
         width, height = int(row["width"]), int(row["height"])
         conf = max(0, min(100, round(float(row["conf"]))))
+        if conf < 80 and all(ch in SPECKS for ch in text):
+            continue  # specks of the scan read as "¬", "_", '"'
         words.append(
             Word(
                 text,
@@ -118,7 +121,7 @@ def read_scan(data: bytes, count: int, progress: Progress | None = None) -> Docu
         pdf = Path(tmp) / "ban-quet.pdf"
         pdf.write_bytes(data)
         for number in range(1, count + 1):
-            step(10 + 80 * (number - 1) // count, f"Nhận dạng chữ (OCR) trang {number}/{count}")
+            step(30 + 55 * (number - 1) // count, f"Nhận dạng chữ (OCR) trang {number}/{count}")
             pages.append(ocr_page(pdf, number, Path(tmp)))
     if sum(len(w.text) for p in pages for w in p.words) < 20:
         raise DocumentError(

@@ -53,6 +53,9 @@ class ImportResult:
     wordings: dict[str, dict[str, list[str]]]  # task code -> lead/partners as worded
     proposed: list[Name]  # agencies and groups the registry lacks
     source_lines: list[list[str]] = field(default_factory=list)  # [where, text] in order
+    # How the document was read: "converted_from" (.doc), and for a scan "ocr": the
+    # confidence of every line and field, and the page images (base64 JPEG).
+    reading: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {**self.plan, "warnings": [w.as_json() for w in self.warnings]}
@@ -129,6 +132,7 @@ class Parser:
         self.warnings: list[Warning] = []
         self.proposed: dict[str, Name] = {}
         self.wordings: dict[str, dict[str, list[str]]] = {}
+        self.fields: dict[str, list[str]] = {}  # a field of the plan -> the lines it came from
 
     # -- helpers
     def mark(self, wheres, role: str) -> None:
@@ -241,8 +245,37 @@ class Parser:
             else:
                 source += [[r.where, " | ".join(r.cells)] for r in item.rows]
         return ImportResult(
-            plan, self.warnings, self.roles, self.wordings, list(self.proposed.values()), source
+            plan,
+            self.warnings,
+            self.roles,
+            self.wordings,
+            list(self.proposed.values()),
+            source,
+            self._reading(items),
         )
+
+    def _reading(self, items) -> dict:
+        """How the document was read, for the review screen."""
+        document = self.document
+        reading: dict = {}
+        if document.converted_from:
+            reading["converted_from"] = document.converted_from
+        if document.kind == "ocr":
+            import base64
+
+            lines = document.confidence
+            for item in items:
+                if isinstance(item, Paragraph) and item.where in self.roles:
+                    self.fields.setdefault(f"role-{self.roles[item.where]}", []).append(item.where)
+            reading["ocr"] = {
+                "lines": lines,
+                "fields": {
+                    key: min((lines[w] for w in wheres if w in lines), default=None)
+                    for key, wheres in self.fields.items()
+                },
+                "pages": [base64.b64encode(image).decode("ascii") for image in document.pages],
+            }
+        return reading
 
     # -- parts
     def _appendix_start(self, items) -> int:
@@ -422,6 +455,7 @@ class Parser:
                 if milestone is None:
                     continue
                 for target in read_targets(text, milestone):
+                    self.fields[f"target-{len(targets)}"] = list(wheres)
                     targets.append(target)
                 self.mark(wheres, f"chỉ tiêu {milestone}")
         return targets
@@ -614,6 +648,7 @@ class Parser:
             for row in group.tasks:
                 code = f"{group.number}.{row.number}"
                 self.mark([row.where, *row.extra], f"nhiệm vụ {code}")
+                self.fields[f"task-{code}"] = [row.where, *row.extra]
                 lead = [self._self_reference(n) for n in split_names(row.lead, self.known)]
                 partners = [self._self_reference(n) for n in split_names(row.partners, self.known)]
                 if not lead:

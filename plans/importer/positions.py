@@ -17,24 +17,16 @@ from plans.importer.headings import fold, marker
 
 RUNNING = "đầu trang/chân trang lặp lại (không lưu)"
 PAGE_NUMBER = "số trang (không lưu)"
-_HEADER_WORDS = (
-    "stt",
-    "tt",
-    "noi dung",
-    "nhiem vu",
-    "chu tri",
-    "phoi hop",
-    "thoi gian",
-    "don vi",
-    "co quan",
-    "thuc hien",
-    "san pham",
-    "ket qua",
-    "ghi chu",
-    "hoan thanh",
-    "tien do",
+# The words of task-table headers (folded): a line mostly made of them is a header line.
+_HEADER_WORDS = set(
+    "stt tt so thu tu noi dung nhiem vu cong viec hoat dong ten de an chu tri phoi hop "
+    "thoi gian han hoan thanh thuc hien tien do don vi co quan trach san pham ket qua "
+    "ghi chu kinh phi nguon von".split()
 )
 _ROW_NUMBER = re.compile(r"^(?:[IVXLC]+|\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)]?$", re.IGNORECASE)
+# Roman numerals of the number column as OCR misreads them.
+OCR_NUMERALS = {"[": "I", "]": "I", "|": "I", "l": "I", "!": "I", "ll": "II", "Il": "II",
+                "lI": "II", "H": "II", "ll|": "II", "Ill": "III", "lll": "III"}  # fmt: skip
 _PAGE_NO = re.compile(r"^(?:-\s*)?(?:trang\s*)?#+(?:\s*(?:/|trên|of)\s*#+)?(?:\s*-)?$")
 
 
@@ -162,9 +154,10 @@ class Column:
 
 def _is_header_line(line: Line) -> bool:
     key = fold(line.text)
-    return any(re.search(rf"\b{w}\b", key) for w in _HEADER_WORDS) or bool(
-        re.fullmatch(r"(\(?\d{1,2}\)?\s*)+", key)
-    )
+    if re.fullmatch(r"(\(?\d{1,2}\)?\s*)+", key):  # the column numbers (1) (2) …
+        return True
+    tokens = re.findall(r"\w+", key)
+    return bool(tokens) and 2 * sum(t in _HEADER_WORDS for t in tokens) > len(tokens)
 
 
 def header_block(
@@ -215,7 +208,9 @@ def _header_columns(lines: list[Line]) -> tuple[list[Column], list[str]]:
     for top, phrase in phrases:
         box = span(phrase)
         text = " ".join(w.text for w in phrase)
-        under = [q for t, q in phrases if t > top and overlaps(box, span(q))]
+        slack = (box[1] - box[0]) / 4  # a title centred over its columns may not reach them
+        wide = (box[0] - slack, box[1] + slack)
+        under = [q for t, q in phrases if t > top and overlaps(wide, span(q))]
         starts = {round(span(q)[0]) for q in under}
         if len(starts) >= 2 and not any(
             overlaps(span(a), span(b))
@@ -286,6 +281,7 @@ def read_table(lines: list[Line], columns: list[Column], titles: list[str], role
         return sum(1 for cut in cuts if x >= cut)
 
     number = roles.get("number")
+    scanned = any(w.conf is not None for ln in lines for w in ln.words)
     pitch = median([b.top - a.top for a, b in zip(lines, lines[1:], strict=False)] or [12.0])
     rows: list[tuple[list[str], list[Line]]] = []
     for index, line in enumerate(lines):
@@ -294,6 +290,8 @@ def read_table(lines: list[Line], columns: list[Column], titles: list[str], role
             col = column_of(phrase[0].x0)
             text = " ".join(w.text for w in phrase)
             cells[col] = f"{cells[col]} {text}".strip()
+        if scanned and number is not None:
+            cells[number] = OCR_NUMERALS.get(cells[number], cells[number])
         gap = line.top - lines[index - 1].top if index else 0
         numbered = number is not None and cells[number]
         starts = (
@@ -337,9 +335,19 @@ def build(pages: list[Page]) -> Built:
     return out
 
 
+def _wrapped(line: Line, following: Line, right: float) -> bool:
+    """Whether ``line`` ended only because the first word of ``following`` did not fit
+    before the right margin (so the two are one paragraph)."""
+    first = following.words[0]
+    space = 0.3 * line.height
+    return following.top - line.bottom < line.height and (
+        line.x1 + space + (first.x1 - first.x0) > right - 2
+    )
+
+
 def _emit_paragraphs(page: Page, lines: list[tuple[int, Line]], running, out: Built, state) -> None:
     right = state["right"]
-    previous_full = False
+    previous: Line | None = None
     for l_no, line in lines:
         where = f"trang {page.number}, dòng {l_no}"
         out.lines.append(line.text)
@@ -354,7 +362,8 @@ def _emit_paragraphs(page: Page, lines: list[tuple[int, Line]], running, out: Bu
         state["table"] = None
         last = out.items[-1] if out.items else None
         if (
-            previous_full
+            previous is not None
+            and _wrapped(previous, line, right)
             and isinstance(last, Paragraph)
             and not last.role
             and marker(text).level == "none"
@@ -366,7 +375,7 @@ def _emit_paragraphs(page: Page, lines: list[tuple[int, Line]], running, out: Bu
             out.items.append(Paragraph(text, where))
         if conf is not None:
             out.confidence[where] = min(out.confidence.get(where, 100), conf)
-        previous_full = line.x1 >= right - 25
+        previous = line
 
 
 def _emit_rows(
