@@ -105,7 +105,6 @@ TOO_LONG_FOR_NOW = {
     # the importer core: wip/importer is rewriting it (issue 12)
     "plans/importer/parser.py::parse",
     "plans/importer/appendix.py::_read_rows",
-    "plans/importer/document.py::read_pdf",
 }
 
 
