@@ -99,7 +99,10 @@ def list_plans(request):
 @requires(C.IMPORT_PLANS)
 def import_plan(
     request,
-    document: UploadedFile = File(..., description=".docx, .txt, .md or a text .pdf (a .doc or a scan: upload it in the browser, where the task worker reads it)"),
+    document: UploadedFile = File(
+        ...,
+        description=".docx, .txt, .md or a text .pdf (a .doc or a scan: upload it in the browser, where the task worker reads it)",
+    ),
     dry_run: bool = Form(False),
 ):
     """Read a plan document (multipart field ``document``, coordinators and

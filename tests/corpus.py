@@ -389,3 +389,17 @@ EXPECTED_CAN_THO = {
     ],
     "duties": ["Sở Giáo dục và Đào tạo", "Sở Tài chính"],
 }
+
+
+def can_tho_inline_docx() -> bytes:
+    """The same plan with its task table inline, in section "II. NHIỆM VỤ", with no
+    "Phụ lục" heading, and the organisation after it."""
+    doc = Document()
+    at = CAN_THO_BODY.index("II. TỔ CHỨC THỰC HIỆN")
+    for text in CAN_THO_BODY[:at]:
+        doc.add_paragraph(text)
+    doc.add_paragraph("II. NHIỆM VỤ")
+    _add_task_table(doc, CAN_THO_TASKS, two_rows=False, ruled=True)
+    for text in ["III. TỔ CHỨC THỰC HIỆN", *CAN_THO_BODY[at + 1 :]]:
+        doc.add_paragraph(text)
+    return _save(doc)

@@ -174,3 +174,11 @@ def test_a_scan_is_read_by_ocr_page_by_page_and_every_field_flagged(registry, do
     ]
     for key in codes + [f"target-{i}" for i in range(len(result.plan["targets"]))]:
         assert 0 <= ocr["fields"][key] <= 100, key
+
+
+def test_an_inline_task_table_without_an_appendix_heading(registry):
+    name = "can-tho-inline.docx"
+    result = import_document(corpus.can_tho_inline_docx(), name)
+    _compare(result.plan, corpus.EXPECTED_CAN_THO)
+    _every_line_accounted_for(result)
+    assert "phụ lục: tiêu đề" not in result.roles.values()  # the text after it is the plan's

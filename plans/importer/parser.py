@@ -153,9 +153,14 @@ class Parser:
         decision_merged = merge_paragraphs(
             [i for i in items[:plan_at] if isinstance(i, Paragraph)], self.document.kind
         )
-        appendix_at = self._appendix_start(items)
-        body_paras = [i for i in items[plan_at:appendix_at] if isinstance(i, Paragraph)]
-        appendix_paras = [i for i in items[appendix_at:] if isinstance(i, Paragraph)]
+        appendix_at, headed = self._appendix_start(items)
+        # A task table inline in the body (no "Phụ lục" heading) is no appendix: the
+        # paragraphs after it are the plan's.
+        body = items[plan_at:appendix_at] if headed else items[plan_at:]
+        body_paras = [i for i in body if isinstance(i, Paragraph)]
+        appendix_paras = (
+            [i for i in items[appendix_at:] if isinstance(i, Paragraph)] if headed else []
+        )
         tables = [i for i in items if not isinstance(i, Paragraph)]
         merged = merge_paragraphs(body_paras, self.document.kind)
 
@@ -278,14 +283,15 @@ class Parser:
         return reading
 
     # -- parts
-    def _appendix_start(self, items) -> int:
+    def _appendix_start(self, items) -> tuple[int, bool]:
+        """Where the appendix starts, and whether a "Phụ lục" heading opens it."""
         for index, item in enumerate(items):
             if isinstance(item, Paragraph) and re.match(r"^ph[uụ]\s*l[uụ]c\b", fold(item.text)):
-                return index
+                return index, True
         for index, item in enumerate(items):
             if not isinstance(item, Paragraph) and appendix_mod.find_header(item):
-                return index
-        return len(items)
+                return index, False
+        return len(items), False
 
     def _header(self, merged) -> dict:
         found: dict = {}

@@ -7,6 +7,7 @@ no Django."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from statistics import median
@@ -239,7 +240,7 @@ def _boundaries(columns: list[Column], lines: list[Line]) -> list[float]:
     cross (the middle of its widest stretch): cells are left-aligned or centred."""
     spans = [(p[0].x0, p[-1].x1) for ln in lines for p in ln.phrases()]
     result = []
-    for left, right in zip(columns, columns[1:], strict=False):
+    for left, right in itertools.pairwise(columns):
         low = int(left.centre) + 1
         high = max(low + 1, int(right.x0) if right.x0 > left.centre else int(right.centre))
         coverage = [0] * (high - low)
@@ -248,7 +249,7 @@ def _boundaries(columns: list[Column], lines: list[Line]) -> list[float]:
                 coverage[x - low] += 1
         least = min(coverage)
         best_start, best_length, run = low, 0, 0
-        for offset, count in enumerate(coverage + [least + 1]):
+        for offset, count in enumerate([*coverage, least + 1]):
             if count == least:
                 run += 1
                 continue
@@ -282,7 +283,7 @@ def read_table(lines: list[Line], columns: list[Column], titles: list[str], role
 
     number = roles.get("number")
     scanned = any(w.conf is not None for ln in lines for w in ln.words)
-    pitch = median([b.top - a.top for a, b in zip(lines, lines[1:], strict=False)] or [12.0])
+    pitch = median([b.top - a.top for a, b in itertools.pairwise(lines)] or [12.0])
     rows: list[tuple[list[str], list[Line]]] = []
     for index, line in enumerate(lines):
         cells = [""] * len(columns)
@@ -420,7 +421,7 @@ def _build_page(page: Page, lines: list[Line], running, out: Built, state) -> No
         index = stop
     blocks.sort(key=lambda b: b[0])
     pending: list[tuple[int, Line]] = []
-    for _top, kind, block in blocks + [(0.0, "end", None)]:
+    for _top, kind, block in [*blocks, (0.0, "end", None)]:
         if kind == "line":
             pending.append(block)  # type: ignore[arg-type]
             continue
