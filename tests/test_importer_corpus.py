@@ -182,3 +182,22 @@ def test_an_inline_task_table_without_an_appendix_heading(registry):
     _compare(result.plan, corpus.EXPECTED_CAN_THO)
     _every_line_accounted_for(result)
     assert "phụ lục: tiêu đề" not in result.roles.values()  # the text after it is the plan's
+
+
+def test_header_columns_are_found_by_meaning():
+    from plans.importer.appendix import column_roles
+
+    # One column for the agencies: its agencies lead.
+    assert column_roles(["STT", "Nhiệm vụ", "Đơn vị thực hiện", "Thời gian"]) == {
+        "number": 0,
+        "content": 1,
+        "lead": 2,
+        "timeframe": 3,
+    }
+    assert column_roles(["TT", "Hoạt động", "Cơ quan chủ trì", "Cơ quan phối hợp", "Tiến độ"]) == {
+        "number": 0,
+        "content": 1,
+        "lead": 2,
+        "partners": 3,
+        "timeframe": 4,
+    }

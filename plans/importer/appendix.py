@@ -44,6 +44,14 @@ def column_roles(cells: list[str]) -> dict[str, int]:
             elif any(w in key for w in words):
                 roles[role] = index
                 break
+    if "lead" not in roles:
+        # One column for the agencies ("Đơn vị thực hiện", "Cơ quan thực hiện"): the leads.
+        for index, cell in enumerate(cells):
+            key = fold(cell)
+            header = re.fullmatch(r"(don vi|co quan)( (thuc hien|trien khai|dau moi))?", key)
+            if index not in roles.values() and header:
+                roles["lead"] = index
+                break
     return roles if {"content", "lead"} <= set(roles) else {}
 
 
@@ -51,13 +59,15 @@ def find_header(table: Table) -> tuple[int, dict[str, int]] | None:
     """The header row of a task table (two-row headers merged), or None."""
     for i, row in enumerate(table.rows[:4]):
         roles = column_roles(row.cells)
-        if not roles and i + 1 < len(table.rows):
+        if i + 1 < len(table.rows):
             merged = [
                 f"{a} {b}".strip() for a, b in zip(row.cells, table.rows[i + 1].cells, strict=False)
             ]
-            roles = column_roles(merged)
-            if roles:
-                return i + 1, roles
+            both = column_roles(merged)
+            below = " ".join(fold(c) for c in table.rows[i + 1].cells)
+            # A two-row header: the second row splits the agencies ("Chủ trì | Phối hợp").
+            if both and (not roles or re.search(r"\b(chu tri|phoi hop)\b", below)):
+                return i + 1, both
         if roles:
             return i, roles
     return None
