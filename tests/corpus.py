@@ -403,3 +403,17 @@ def can_tho_inline_docx() -> bytes:
     for text in ["III. TỔ CHỨC THỰC HIỆN", *CAN_THO_BODY[at + 1 :]]:
         doc.add_paragraph(text)
     return _save(doc)
+
+
+# The Cần Thơ plan as plain text (the table tab-separated), for the wording cases.
+CAN_THO_TEXT = (
+    "\n".join(
+        [
+            *CAN_THO_BODY,
+            "Phụ lục",
+            "STT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời hạn",
+        ]
+        + ["\t".join(row) for row in CAN_THO_TASKS]
+    )
+    + "\n"
+)

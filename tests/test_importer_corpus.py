@@ -201,3 +201,11 @@ def test_header_columns_are_found_by_meaning():
         "partners": 3,
         "timeframe": 4,
     }
+
+
+def test_targets_under_a_chi_tieu_heading_with_its_year(registry):
+    text = corpus.CAN_THO_TEXT.replace(
+        "2. Mục tiêu cụ thể\na) Đến năm 2025\n", "2. Chỉ tiêu đến năm 2025\n"
+    ).replace("b) Đến năm 2027\n- 100% giáo viên được bồi dưỡng kỹ năng số.\n", "")
+    result = import_document(text.encode(), "can-tho.txt")
+    assert [(t["milestone"], t["min"]) for t in result.plan["targets"]] == [(2025, 80)]

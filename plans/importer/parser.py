@@ -438,8 +438,11 @@ class Parser:
         milestone = None
         for para, wheres, level, rest in paras:
             key = fold(rest)
-            if level in ("arabic",) and "muc tieu cu the" in key:
-                inside = True
+            if level in ("arabic", "letter") and (
+                "muc tieu cu the" in key or key.startswith(("chi tieu", "cac chi tieu"))
+            ):
+                inside = True  # "2. Mục tiêu cụ thể", "2. Chỉ tiêu đến năm 2025"
+                milestone = milestone_of(rest) or milestone
                 self.mark(wheres, "mục tiêu cụ thể")
                 continue
             if not inside:
