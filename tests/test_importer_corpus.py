@@ -209,3 +209,49 @@ def test_targets_under_a_chi_tieu_heading_with_its_year(registry):
     ).replace("b) Đến năm 2027\n- 100% giáo viên được bồi dưỡng kỹ năng số.\n", "")
     result = import_document(text.encode(), "can-tho.txt")
     assert [(t["milestone"], t["min"]) for t in result.plan["targets"]] == [(2025, 80)]
+
+
+def test_what_follows_the_recipients_is_not_swallowed(registry):
+    text = corpus.CAN_THO_TEXT.replace(
+        "II. TỔ CHỨC THỰC HIỆN",
+        "Nơi nhận:\n- Các sở, ngành;\nVăn bản này thay thế Kế hoạch số 12/KH-UBND.\nII. TỔ CHỨC THỰC HIỆN",
+    )
+    result = import_document(text.encode(), "can-tho.txt")
+    lines = dict(result.source_lines)
+    warned = {w.where for w in result.warnings}
+    where = next(w for w, t in lines.items() if t.startswith("Văn bản này thay thế"))
+    assert where in warned and result.roles.get(where) != "nơi nhận"
+
+
+def test_the_review_shows_ocr_confidence_and_the_page_images(client, coordinator):
+    import base64
+    import io
+
+    from django.urls import reverse
+    from PIL import Image
+
+    from plans.importing import import_fields
+    from plans.models import PlanImport
+
+    result = import_document(corpus.CAN_THO_TEXT.encode(), "can-tho.txt")
+    image = io.BytesIO()
+    Image.new("L", (20, 30), 255).save(image, "JPEG")
+    doubtful = result.source_lines[0][0]
+    result.reading = {
+        "ocr": {
+            "lines": {
+                where: (50 if where == doubtful else 95) for where, _t in result.source_lines
+            },
+            "fields": {"task-I.1": 62, "target-0": 97},
+            "pages": [base64.b64encode(image.getvalue()).decode()],
+        }
+    }
+    item = PlanImport.objects.create(
+        created_by=coordinator, filename="scan.pdf", **import_fields(result)
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:import_review", args=[item.pk])).content.decode()
+    assert 'id="import-ocr"' in page and 'src="data:image/jpeg;base64,' in page
+    assert "OCR 62%" in page and "OCR 97%" in page and "OCR 50%" in page
+    row = page.split(f'data-where="{doubtful}"')[0].rsplit("<tr", 1)[1]
+    assert "table-warning" in row  # a doubtful line is highlighted

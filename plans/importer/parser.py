@@ -389,7 +389,10 @@ class Parser:
             if fold(para.text).startswith("noi nhan"):
                 current = "closing"
             mark = marker(para.text)
-            if mark.level == "roman" and current != "closing":
+            # A numbered section after "Nơi nhận" is more of the plan, not its signature.
+            if mark.level == "roman" and (
+                current != "closing" or section_kind(mark.rest) != "other"
+            ):
                 current = section_kind(mark.rest)
                 sections.setdefault(current, [])
                 self.mark(wheres, f"mục {mark.number}")
@@ -398,8 +401,8 @@ class Parser:
         for _p, wheres, _l, _r in sections.get("preamble", []):
             role = "căn cứ" if _ACT.search(_p.text) else "mở đầu"
             self.mark(wheres, role)
-        for _p, wheres, _l, _r in sections.get("closing", []):
-            self.mark(wheres, "nơi nhận, chữ ký")
+        # The closing lines (recipients, signature) are recognised one by one in
+        # _unmapped: anything else there is warned, never swallowed.
         for kind, role in (
             ("purpose", "mục đích, yêu cầu (không lưu)"),
             ("funding", "kinh phí (không lưu)"),
@@ -699,10 +702,13 @@ class Parser:
             for where, text in zip(wheres, texts, strict=True):
                 if where in self.roles:
                     continue
-                if text.startswith("Nơi nhận") or self.roles.get("_recipients"):
+                # The recipients: "Nơi nhận:" and its list, never what follows the list.
+                recipient = self.roles.get("_recipients") and re.match(r"^[-+•]|^Lưu\b", text)
+                if text.startswith("Nơi nhận") or recipient:
                     self.roles["_recipients"] = "1"
                     self.mark(where, "nơi nhận")
                     continue
+                self.roles.pop("_recipients", None)
                 if _SIGNATURE.match(text) or (is_caps(text) and len(text) < 60):
                     self.mark(where, "chữ ký")
                     continue
