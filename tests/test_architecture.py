@@ -104,7 +104,6 @@ CODE_DIRS = [*APPS, "bench", "scripts"]
 # list as they land (the test below fails on an entry that no longer needs to be here).
 TOO_LONG_FOR_NOW = {
     # the importer core: wip/importer is rewriting it (issue 12)
-    "plans/importer/parser.py::parse",
     "plans/importer/appendix.py::_read_rows",
 }
 

@@ -144,26 +144,8 @@ class Parser:
 
     # -- main
     def parse(self) -> ImportResult:
-        items = flatten_layout_tables(self.document.items)
-        for item in items:
-            if isinstance(item, Paragraph) and item.role:
-                self.mark(item.where, item.role)  # a running header, a page number
-        items = [i for i in items if not (isinstance(i, Paragraph) and i.role)]
-        plan_at = decision_end(items)
-        decision_merged = merge_paragraphs(
-            [i for i in items[:plan_at] if isinstance(i, Paragraph)], self.document.kind
-        )
-        appendix_at, headed = self._appendix_start(items)
-        # A task table inline in the body (no "Phụ lục" heading) is no appendix: the
-        # paragraphs after it are the plan's.
-        body = items[plan_at:appendix_at] if headed else items[plan_at:]
-        body_paras = [i for i in body if isinstance(i, Paragraph)]
-        appendix_paras = (
-            [i for i in items[appendix_at:] if isinstance(i, Paragraph)] if headed else []
-        )
-        tables = [i for i in items if not isinstance(i, Paragraph)]
+        items, decision_merged, body_paras, appendix_paras, tables = self._parts()
         merged = merge_paragraphs(body_paras, self.document.kind)
-
         header = self._header(decision_merged) if decision_merged else {}
         header = {**self._header(merged), **header}
         title = self._title(merged)
@@ -198,26 +180,7 @@ class Parser:
                 '"Đơn vị chủ trì"). Hãy kiểm tra tài liệu có phần phụ lục dạng bảng.'
             )
         task_groups = self._task_groups(result, period)
-        if period is None:
-            years = [
-                t["timeframe"][k]
-                for g in task_groups
-                for t in g["tasks"]
-                for k in ("start", "end")
-                if t["timeframe"][k]
-            ]
-            milestones = [t["milestone"] for t in targets]
-            if years or milestones:
-                period = (min(years + milestones), max(years + milestones))
-                self.warn(
-                    "(tài liệu)",
-                    f"Không thấy giai đoạn của kế hoạch; lấy "
-                    f"{period[0]}-{period[1]} từ các mốc và thời gian.",
-                )
-            else:
-                raise ImportFailure(
-                    "Không xác định được giai đoạn (năm bắt đầu, kết thúc) của kế hoạch."
-                )
+        period = period or self._period_of_tasks(task_groups, targets)
         for where in [i.where for i in appendix_paras]:
             self.mark(where, "phụ lục: tiêu đề")
 
@@ -236,11 +199,59 @@ class Parser:
             "task_groups": task_groups,
             "duties": duties,
         }
-        if not title:
+        return self._result(plan, items)
+
+    def _parts(self):
+        """The document's items (running headers set aside), the covering decision's
+        paragraphs, the plan's, the appendix's and the tables."""
+        items = flatten_layout_tables(self.document.items)
+        for item in items:
+            if isinstance(item, Paragraph) and item.role:
+                self.mark(item.where, item.role)  # a running header, a page number
+        items = [i for i in items if not (isinstance(i, Paragraph) and i.role)]
+        plan_at = decision_end(items)
+        decision_merged = merge_paragraphs(
+            [i for i in items[:plan_at] if isinstance(i, Paragraph)], self.document.kind
+        )
+        appendix_at, headed = self._appendix_start(items)
+        # A task table inline in the body (no "Phụ lục" heading) is no appendix: the
+        # paragraphs after it are the plan's.
+        body = items[plan_at:appendix_at] if headed else items[plan_at:]
+        body_paras = [i for i in body if isinstance(i, Paragraph)]
+        appendix_paras = (
+            [i for i in items[appendix_at:] if isinstance(i, Paragraph)] if headed else []
+        )
+        tables = [i for i in items if not isinstance(i, Paragraph)]
+        return items, decision_merged, body_paras, appendix_paras, tables
+
+    def _period_of_tasks(self, task_groups, targets) -> tuple[int, int]:
+        """No period in the title: the years of the tasks and milestones, warned."""
+        years = [
+            t["timeframe"][k]
+            for g in task_groups
+            for t in g["tasks"]
+            for k in ("start", "end")
+            if t["timeframe"][k]
+        ]
+        years += [t["milestone"] for t in targets]
+        if not years:
+            raise ImportFailure(
+                "Không xác định được giai đoạn (năm bắt đầu, kết thúc) của kế hoạch."
+            )
+        period = (min(years), max(years))
+        self.warn(
+            "(tài liệu)",
+            f"Không thấy giai đoạn của kế hoạch; lấy "
+            f"{period[0]}-{period[1]} từ các mốc và thời gian.",
+        )
+        return period
+
+    def _result(self, plan: dict, items) -> ImportResult:
+        if not plan["title"]:
             self.warn("(tài liệu)", "Không thấy tên kế hoạch.")
-        if not targets:
+        if not plan["targets"]:
             self.warn("(tài liệu)", "Không thấy mục tiêu cụ thể (chỉ tiêu).")
-        if due is None:
+        if plan["report_due"] is None:
             self.warn("(tài liệu)", 'Không thấy hạn báo cáo hằng năm ("trước ngày …").')
         self._unmapped(items)
         source = []
