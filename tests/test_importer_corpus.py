@@ -255,3 +255,11 @@ def test_the_review_shows_ocr_confidence_and_the_page_images(client, coordinator
     assert "OCR 62%" in page and "OCR 97%" in page and "OCR 50%" in page
     row = page.split(f'data-where="{doubtful}"')[0].rsplit("<tr", 1)[1]
     assert "table-warning" in row  # a doubtful line is highlighted
+
+
+def test_a_scan_too_long_for_ocr_is_refused_before_reading():
+    from plans.importer.document import DocumentError
+    from plans.importer.ocr import MAX_PAGES, read_scan
+
+    with pytest.raises(DocumentError, match=f"tối đa {MAX_PAGES} trang"):
+        read_scan(b"%PDF-1.4", MAX_PAGES + 1)

@@ -21,6 +21,7 @@ from plans.importer.positions import Page, Word, build
 DPI = 300
 PAGE_TIMEOUT = 180
 LANGUAGE = "vie"
+MAX_PAGES = 60  # at ~6 s a page (bench/ocr.py), within the worker's 10-minute limit
 IMAGE_WIDTH = 1000  # the page image kept for the review screen, in pixels
 SPECKS = set("¬\"'_~`´^*°«»")  # marks of dust and rules a scan has, when OCR is unsure
 
@@ -111,6 +112,12 @@ def ocr_page(pdf: Path, number: int, folder: Path) -> Page:
 def read_scan(data: bytes, count: int, progress: Progress | None = None) -> Document:
     """A PDF whose pages are images: every page recognised, then read from positions."""
     step = progress or (lambda _p, _s: None)
+    if count > MAX_PAGES:
+        raise DocumentError(
+            f"Bản quét dài {count} trang; chỉ nhận dạng chữ (OCR) được bản quét tối đa "
+            f"{MAX_PAGES} trang (khoảng 6 giây một trang): hãy tải lên phần kế hoạch và phụ lục "
+            "nhiệm vụ, hoặc tệp Word hay PDF có văn bản."
+        )
     if not available():
         raise DocumentError(
             "Tệp PDF không có chữ (có thể là bản quét ảnh) và máy chủ chưa cài Tesseract "
