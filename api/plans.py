@@ -101,7 +101,7 @@ def import_plan(
     request,
     document: UploadedFile = File(
         ...,
-        description=".docx, .txt, .md or a text .pdf (a .doc or a scan: upload it in the browser, where the task worker reads it)",
+        description=".docx, .doc, .txt, .md or .pdf (text or scan; read in the request, a scan about 6 s a page)",
     ),
     dry_run: bool = Form(False),
 ):
