@@ -263,3 +263,28 @@ def test_a_scan_too_long_for_ocr_is_refused_before_reading():
 
     with pytest.raises(DocumentError, match=f"tối đa {MAX_PAGES} trang"):
         read_scan(b"%PDF-1.4", MAX_PAGES + 1)
+
+
+def _page(number: int, texts: list[str]):
+    from plans.importer.positions import Page, Word
+
+    words = []
+    for index, text in enumerate(texts):
+        top = 30 + index * 60  # the first line in the top tenth, the last in the bottom
+        x = 70.0
+        for word in text.split():
+            words.append(Word(word, x, x + 6 * len(word), top, top + 11))
+            x += 6 * len(word) + 3
+    return Page(number, 595, 842, words)
+
+
+def test_running_headers_and_page_numbers_but_not_the_issuer():
+    from plans.importer.positions import build
+
+    body = ["ỦY BAN NHÂN DÂN", *[f"Đoạn văn số {n} của trang" for n in range(1, 13)], "Trang 1"]
+    second = ["ỦY BAN NHÂN DÂN", *[f"Nội dung khác {n}" for n in range(1, 13)], "2"]
+    built = build([_page(1, body), _page(2, second)])
+    roles = {p.text: p.role for p in built.items}
+    assert roles["Trang 1"] == PAGE_NUMBER and roles["2"] == PAGE_NUMBER
+    assert roles["ỦY BAN NHÂN DÂN"] == ""  # the header block of a decision and of its plan
+    assert roles["Đoạn văn số 1 của trang"] == ""

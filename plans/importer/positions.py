@@ -28,6 +28,8 @@ _ROW_NUMBER = re.compile(r"^(?:[IVXLC]+|\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)]?$", r
 # Roman numerals of the number column as OCR misreads them.
 OCR_NUMERALS = {"[": "I", "]": "I", "|": "I", "l": "I", "!": "I", "ll": "II", "Il": "II",
                 "lI": "II", "H": "II", "ll|": "II", "Ill": "III", "lll": "III"}  # fmt: skip
+# How the header block of an administrative document starts (issuer, national motto).
+_HEADER_BLOCK = ("uy ban nhan dan", "ubnd", "tinh ", "thanh pho ", "cong hoa xa hoi", "doc lap")
 _PAGE_NO = re.compile(r"^(?:-\s*)?(?:trang\s*)?#+(?:\s*(?:/|trên|of)\s*#+)?(?:\s*-)?$")
 
 
@@ -118,20 +120,24 @@ def _key(line: Line) -> str:
 
 def running_lines(pages: list[tuple[Page, list[Line]]]) -> set[int]:
     """ids of the lines in the top or bottom tenth of their page that repeat (digits
-    aside) on at least half the pages, or that are a page number."""
+    aside) on every page of a short document, on half the pages of a longer one, and
+    of page numbers (the first or last line of a page)."""
     bands: dict[str, set[int]] = {}
-    in_band: list[tuple[Line, str]] = []
+    in_band: list[tuple[Line, str, bool]] = []
     for page, lines in pages:
         for line in lines:
             if line.bottom < 0.1 * page.height or line.top > 0.9 * page.height:
                 key = _key(line)
+                if key.startswith(_HEADER_BLOCK):  # a document's own header block, repeated
+                    continue  # at the top of a decision and of the plan it issues
                 bands.setdefault(key, set()).add(page.number)
-                in_band.append((line, key))
-    needed = max(2, (len(pages) + 1) // 2)
+                in_band.append((line, key, line is lines[0] or line is lines[-1]))
+    count = len(pages)
+    needed = count if count <= 3 else max(3, (count + 1) // 2)
     return {
         id(line)
-        for line, key in in_band
-        if _PAGE_NO.match(key) or (len(pages) > 1 and len(bands[key]) >= needed)
+        for line, key, edge in in_band
+        if (edge and _PAGE_NO.match(key)) or (count > 1 and len(bands[key]) >= needed)
     }
 
 
