@@ -29,13 +29,16 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
 @pytest.fixture(scope="module")
 def browser():
     # Playwright's sync API runs an event loop; Django refuses ORM calls inside one.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+    if before is None:  # not left behind for the other tests of this process
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
