@@ -36,7 +36,9 @@ TASK_FIELDS += ("tf_recurrence",)
 class DocumentForm(forms.Form):
     document = forms.FileField(
         allow_empty_file=True,  # the reader names the problem of an empty file
-        error_messages={"required": gettext_lazy("Choose a file (.docx, .txt, .md or .pdf).")},
+        error_messages={
+            "required": gettext_lazy("Choose a file (.docx, .doc, .txt, .md or .pdf).")
+        },
     )
 
     def clean_document(self):
@@ -47,7 +49,9 @@ class DocumentForm(forms.Form):
                 % {"mb": upload.size // (1024 * 1024), "limit": MAX_BYTES // (1024 * 1024)}
             )
         if not upload.name.lower().endswith(EXTENSIONS):
-            raise forms.ValidationError(_("Only .docx, .txt, .md and .pdf files are accepted."))
+            raise forms.ValidationError(
+                _("Only .docx, .doc, .txt, .md and .pdf files are accepted.")
+            )
         return upload
 
 
