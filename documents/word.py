@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from documents.content import ConsolidatedReport, Kind
+from planwatch import uploads
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -104,10 +105,13 @@ def _open(template: bytes) -> DocxTemplate:
                 raise TemplateProblem(
                     _("The template has macros; only .docx files without macros are accepted.")
                 )
+        uploads.check_document(template)
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.init_docx()
     except TemplateProblem:
         raise
+    except uploads.UploadRefused as exc:
+        raise TemplateProblem(str(exc)) from None
     except Exception as exc:
         raise TemplateProblem(
             _("The template cannot be opened as a Word file: %(error)s") % {"error": exc}
