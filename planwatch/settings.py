@@ -260,6 +260,11 @@ REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=
 
 # Official documents: LibreOffice for PDF (found on PATH when empty).
 PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
+# A coordinator's Word template is filled within these bounds (documents.sandbox):
+# a child process killed after the seconds, rounds of its loops, size of the document.
+TEMPLATE_RENDER_SECONDS = env_int("TEMPLATE_RENDER_SECONDS", 30, minimum=1)
+TEMPLATE_MAX_LOOPS = env_int("TEMPLATE_MAX_LOOPS", 200_000, minimum=100)
+TEMPLATE_MAX_OUTPUT_BYTES = 20 * 1024 * 1024
 
 # The task worker (docs/decisions.md): django-tasks with its database backend, run
 # by `manage.py worker`. A worker renews its lease every HEARTBEAT seconds; one
