@@ -167,12 +167,12 @@ def _source(value) -> str | None:
 def _sheet(data: bytes):
     """The first sheet of ``data`` in openpyxl's streaming (read-only) mode, once the
     file is known to be a workbook of a bounded size; BudgetError otherwise."""
-    from openpyxl import load_workbook
-
     try:
         uploads.check_workbook(data)
     except uploads.UploadRefused as exc:
         raise services.BudgetError([str(exc)]) from None
+    from openpyxl import load_workbook
+
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     except Exception as exc:
