@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from access import rules
 from agencies.models import Agency
+from audit.log import record, snapshot
 from budget import services
 from budget.models import BudgetLine, BudgetYear, Source
 from plans.models import Task
@@ -195,7 +196,17 @@ def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[st
     own = rules.estimating_agency(actor)  # None: the actor estimates for any agency
     if own is not None and touched != {own}:
         raise services.BudgetError([_("An agency uploads only its own estimate.")])
-    BudgetLine.objects.filter(budget=budget, agency_id__in=touched).delete()
+    replaced = BudgetLine.objects.filter(budget=budget, agency_id__in=touched)
+    old_lines = [snapshot(line) for line in replaced]
+    replaced.delete()
+    if old_lines:
+        record(
+            actor,
+            "delete",
+            budget,
+            before={"lines": old_lines},
+            note="estimate lines replaced by an Excel upload",
+        )
     errors: list[str] = []
     warnings: list[str] = []
     responsible = services.answering_agencies(budget.plan, budget.year)
