@@ -4,6 +4,7 @@ shape (429) on /api/ — and the administrator's unlock."""
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse, JsonResponse
@@ -25,10 +26,10 @@ def message() -> str:
 
 def locked_out(request, response=None, credentials=None) -> HttpResponse:
     """django-axes' AXES_LOCKOUT_CALLABLE."""
-    if request.path.startswith("/api/"):
-        from api.errors import body
-
-        return JsonResponse(body("locked_out", message()), status=STATUS)
+    if request.path.startswith("/api/"):  # the API's error shape (api.errors)
+        return JsonResponse(
+            {"code": "locked_out", "message": message(), "fields": {}}, status=STATUS
+        )
     form = AuthenticationForm(request)
     return render(
         request,
@@ -52,3 +53,14 @@ def unlock(actor, user) -> None:
 
     reset(username=user.username)
     record(actor, "event", user, note="sign-in unlocked")
+
+
+class ThrottledBackend(AxesStandaloneBackend):
+    """django-axes' backend, for every sign-in that comes with its request (the form,
+    the token endpoint, the admin). Without one (``Client.login`` in tests, a shell)
+    there is no one to throttle: the next backend decides."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

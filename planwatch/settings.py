@@ -133,7 +133,7 @@ AUTH_USER_MODEL = "accounts.User"
 # the account's page. By username, not by address: behind nginx every address is
 # the proxy's.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.lockout.ThrottledBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
