@@ -12,10 +12,11 @@ from access.capabilities import role_needs_agency
 from access.rules import has, manageable_roles
 from accounts.models import User, UserRole
 from agencies.models import Agency
+from planwatch.forms import SafeInputMixin
 from planwatch.text import vi_sorted
 
 
-class UserForm(forms.ModelForm):
+class UserForm(SafeInputMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "role", "agency", "is_active"]

@@ -283,3 +283,36 @@ def test_a_weak_secret_key_is_refused_in_production(secret):
     from planwatch.security import weak_secret_key
 
     assert weak_secret_key(secret)
+
+
+# --- hostile text in forms ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "a\ud800b", "a\x0bb"])
+def test_every_form_field_refuses_nul_controls_and_lone_surrogates(plan, text):
+    """Before the field's own cleaning (a choice field would query the database with
+    it: a 500 on PostgreSQL)."""
+    from budget.forms import LineForm
+    from reporting.forms import ReturnForm
+
+    form = LineForm(
+        {"task": "1", "agency": text, "source": "provincial", "content": text, "amount": "5"},
+        plan=plan,
+    )
+    assert not form.is_valid()
+    assert form.errors.as_data()["agency"][0].code == "bad_text"
+    assert form.errors.as_data()["content"][0].code == "bad_text"
+    assert "không được phép" in form.errors["content"][0]
+    returned = ReturnForm({"comment": text}, items=[])
+    assert not returned.is_valid() and "comment" in returned.errors
+
+
+def test_a_nul_in_the_account_form_is_refused_beside_its_field(client, coordinator, reporter):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("accounts:user_edit", args=[reporter.pk]),
+        _edit_form(reporter, first_name="A\x00", agency="qb-\x00"),
+    )
+    assert response.status_code == 200 and "không được phép" in response.content.decode()
+    reporter.refresh_from_db()
+    assert "\x00" not in reporter.first_name
