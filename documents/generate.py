@@ -29,6 +29,7 @@ from documents.content import (
 from documents.formats import Progress, WriteContext
 from documents.models import DocumentJob, DocumentKind, DocumentTemplate, JobStatus
 from plans.models import Plan
+from planwatch.http import safe_filename
 from reporting.models import ReportingPeriod
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ def upload_template(plan: Plan, name: str, data: bytes, actor) -> DocumentTempla
     DocumentTemplate.objects.filter(plan=plan, active=True).update(active=False)
     tpl = DocumentTemplate.objects.create(
         plan=plan,
-        name=name[:255],
+        name=safe_filename(name, "mau-bao-cao.docx")[:255],
         content=data,
         size=len(data),
         active=True,

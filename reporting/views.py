@@ -28,7 +28,7 @@ from access.lookups import (
 from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
-from planwatch.http import post_or_redirect
+from planwatch.http import attachment, post_or_redirect
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
     DueDateForm,
@@ -392,7 +392,7 @@ def excel_download(request, pk: int):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"bao-cao-{report.period.year}-{report.agency.code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    attachment(response, name)
     return response
 
 

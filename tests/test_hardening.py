@@ -316,3 +316,29 @@ def test_a_nul_in_the_account_form_is_refused_beside_its_field(client, coordinat
     assert response.status_code == 200 and "không được phép" in response.content.decode()
     reporter.refresh_from_db()
     assert "\x00" not in reporter.first_name
+
+
+# --- low items ----------------------------------------------------------------------
+
+
+def test_a_template_name_cannot_rename_everyones_download(client, demo_progress, coordinator):
+    from django.http.multipartparser import parse_header_parameters
+
+    from documents import generate
+    from documents.template import default_template
+
+    hostile_name = "mau.docx\"; filename*=UTF-8''setup.exe; x.docx"
+    generate.upload_template(demo_progress, hostile_name, default_template(), coordinator)
+    client.force_login(coordinator)
+    response = client.get(reverse("documents:template", args=[demo_progress.code]))
+    kind, params = parse_header_parameters(response["Content-Disposition"])
+    assert kind == "attachment" and set(params) == {"filename"}
+    assert params["filename"].endswith(".docx") and '"' not in params["filename"]
+
+
+def test_safe_filename_keeps_vietnamese_and_drops_paths_and_quotes():
+    from planwatch.http import safe_filename
+
+    assert safe_filename("Báo cáo năm 2026.docx") == "Báo cáo năm 2026.docx"
+    assert safe_filename("../../etc/passwd") == "passwd"
+    assert safe_filename('a"\r\n;b.xlsx') == "a_b.xlsx"
