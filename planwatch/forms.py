@@ -146,10 +146,10 @@ def _has_bad_text(value: object) -> bool:
 
 
 def _guarded(clean):
-    def clean_checked(value):
+    def clean_checked(value, *args, **kwargs):  # a file field's clean has ``initial``
         if _has_bad_text(value):
             raise ValidationError(BAD_TEXT_MESSAGE, code="bad_text")
-        return clean(value)
+        return clean(value, *args, **kwargs)
 
     clean_checked.guarded = True  # type: ignore[attr-defined]
     return clean_checked
