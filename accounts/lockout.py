@@ -4,7 +4,7 @@ shape (429) on /api/ — and the administrator's unlock."""
 
 from __future__ import annotations
 
-from axes.backends import AxesStandaloneBackend
+from axes.backends import AxesStandaloneBackend  # type: ignore[import-untyped]
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse, JsonResponse
@@ -40,7 +40,7 @@ def locked_out(request, response=None, credentials=None) -> HttpResponse:
 
 
 def is_locked(user) -> bool:
-    from axes.models import AccessAttempt
+    from axes.models import AccessAttempt  # type: ignore[import-untyped]
 
     return AccessAttempt.objects.filter(
         username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
@@ -49,7 +49,7 @@ def is_locked(user) -> bool:
 
 def unlock(actor, user) -> None:
     """Clear the failed sign-ins of ``user``'s username (an administrator's action)."""
-    from axes.utils import reset
+    from axes.utils import reset  # type: ignore[import-untyped]
 
     reset(username=user.username)
     record(actor, "event", user, note="sign-in unlocked")

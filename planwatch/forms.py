@@ -151,7 +151,7 @@ def _guarded(clean):
             raise ValidationError(BAD_TEXT_MESSAGE, code="bad_text")
         return clean(value, *args, **kwargs)
 
-    clean_checked.guarded = True  # type: ignore[attr-defined]
+    clean_checked.guarded = True
     return clean_checked
 
 
@@ -166,7 +166,7 @@ class SafeInputMixin:
         for field in self.fields.values():
             if not getattr(field.clean, "guarded", False):
                 field.clean = _guarded(field.clean)
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
 
 
 class Form(SafeInputMixin, forms.Form):

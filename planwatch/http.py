@@ -43,5 +43,5 @@ def safe_filename(name: str, default: str = "tep") -> str:
 def attachment(response: HttpResponse, name: str) -> HttpResponse:
     """Mark ``response`` as a download named ``name`` (cleaned, then quoted by Django,
     with the RFC 6266 ``filename*`` form for Vietnamese names)."""
-    response["Content-Disposition"] = content_disposition_header(True, safe_filename(name))
+    response["Content-Disposition"] = content_disposition_header(True, safe_filename(name)) or ""
     return response
