@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
-from budget import excel
+from budget.excel import MAX_BYTES
 from budget.models import BudgetLine, Decision, Source
 from plans.models import Task
 from planwatch.forms import DateField, Form, MoneyField, RevisionField
@@ -121,6 +121,6 @@ class WorkbookForm(Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > excel.MAX_BYTES:
+        if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return upload
