@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from access.capabilities import Capability as C
 from access.decorators import requires, signed_in
 from access.lookups import get_manageable_user_for, get_token_for_user, tokens_for_user
-from access.rules import manageable_roles
+from access.rules import has, manageable_roles
 from accounts import lockout, services
 from accounts.forms import UserForm
 from accounts.models import User
@@ -89,6 +89,7 @@ def user_edit(request, pk: int):
             "creating": False,
             "target": target,
             "locked": lockout.is_locked(target),
+            "can_unlock": has(request.user, C.MANAGE_ADMINISTRATORS),
             "tokens": tokens_for_user(request.user, target),
         },
     )
