@@ -168,3 +168,22 @@ def test_a_pdf_stream_bomb_is_refused_before_pdfminer_inflates_it(monkeypatch):
 
 def test_a_pdf_of_ordinary_size_passes_the_stream_check():
     uploads.check_pdf(hostile.pdf_stream_bomb(2 * 1024 * 1024))
+
+
+def test_an_agency_workbook_with_an_oversized_sheet_is_refused_unparsed(never_parsed):
+    from agencies.importing import AgencyImportError, read_rows
+
+    with pytest.raises(AgencyImportError) as refused:
+        read_rows(hostile.many_rows_workbook(20_000, compact=True), "don-vi.xlsx")
+    assert "5.000" in refused.value.errors[0]
+
+
+def test_a_word_template_with_a_program_inside_is_refused(demo_progress, coordinator):
+    from documents import generate, word
+    from documents.models import DocumentTemplate
+    from documents.template import default_template
+
+    data = hostile.with_part(default_template(), "word/embeddings/setup.exe", hostile.PROGRAM)
+    with pytest.raises(word.TemplateProblem, match=r"setup\.exe"):
+        generate.upload_template(demo_progress, "mau.docx", data, coordinator)
+    assert not DocumentTemplate.objects.exists()
