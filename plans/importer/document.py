@@ -201,6 +201,12 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
             )
     if "word/document.xml" not in archive.namelist():
         raise DocumentError("Tệp không phải văn bản Word (.docx): thiếu phần nội dung.")
+    from planwatch import uploads
+
+    try:
+        uploads.check_document(data)  # no program, no macro inside
+    except uploads.UploadRefused as exc:
+        raise DocumentError(str(exc)) from None
     return archive
 
 
@@ -268,9 +274,20 @@ def read_docx(data: bytes) -> Document:
 # PDF ---------------------------------------------------------------------------
 
 
+def _check_pdf_streams(data: bytes) -> None:
+    """A stream bomb is refused before pdfminer inflates it (planwatch.uploads)."""
+    from planwatch import uploads
+
+    try:
+        uploads.check_pdf(data)
+    except uploads.UploadRefused as exc:
+        raise DocumentError(str(exc)) from None
+
+
 def _open_pdf(data: bytes):
     if not data.startswith(b"%PDF"):
         raise DocumentError("Tệp không phải PDF hợp lệ.")
+    _check_pdf_streams(data)
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
