@@ -41,6 +41,7 @@ STATUS_COLOURS = {
     Status.ACCELERATION_NEEDED: "#ffc107",
     Status.LIMITED_PROGRESS: "#fd7e14",
     Status.DETERIORATION: "#dc3545",
+    Status.NOT_ACHIEVED: "#842029",
     Status.NOT_ASSESSABLE: "#adb5bd",
 }
 
