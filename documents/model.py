@@ -198,15 +198,28 @@ class ComplianceRow:
 
 @dataclass
 class FundRow:
+    """Money of a group, a year, a source or the total. ``allocated`` is None where no
+    allocation was decided; the execution rate is spent ÷ allocated over what was
+    allocated (``rated_spent``: the spending of the years with an allocation), as the
+    funding pages compute it (budget.summary.Figures.rate), and blank without one."""
+
     label: str
     estimated: int | None
     allocated: int | None
     spent: int
+    rated_spent: int | None = None
+
+    @property
+    def rate_value(self) -> float | None:
+        if not self.allocated:
+            return None
+        spent = self.spent if self.rated_spent is None else self.rated_spent
+        return round(100 * spent / self.allocated, 1)
 
     @property
     def rate(self) -> str:
-        base = self.allocated or self.estimated
-        return percent(100 * self.spent / base) if base else ""
+        value = self.rate_value
+        return percent(value) if value is not None else ""
 
     @property
     def estimated_text(self) -> str:
@@ -267,6 +280,10 @@ class ConsolidatedReport:
     funds_years: list[FundRow]
     funds_total: FundRow
     budget_available: bool
+    funds_sources: list[FundRow]
+    funds_reported: int
+    funds_unbudgeted: int
+    funds_rated_years: list[int]
     notes: list[AgencyNote]
     directions: list[Direction]
     directions_targets: list[TargetRow]
