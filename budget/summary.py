@@ -129,9 +129,7 @@ def years_figures(plan: Plan, years: list[int]) -> dict[int, YearFigures]:
     ):
         lines[line.budget.year].append(line)
     spent = _spending(plan, years)
-    return {
-        y: _figures(budgets.get(y), y, lines.get(y, []), spent.get(y, {})) for y in years
-    }
+    return {y: _figures(budgets.get(y), y, lines.get(y, []), spent.get(y, {})) for y in years}
 
 
 def _figures(

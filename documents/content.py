@@ -147,6 +147,7 @@ def _assemble(plan: Plan, years: list[int], kind: str, today: dt.date) -> Consol
         next_label=next_label,
         accepted_reports=len(sources.last),
         generated_on=today,
+        recipients=sections.recipients(issuer),
     )
 
 

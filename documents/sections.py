@@ -126,6 +126,12 @@ def issuer(plan: Plan, today: dt.date) -> Issuer:
     return Issuer(name, parent_body, place)
 
 
+def recipients(issuer: Issuer) -> list[str]:
+    """Whom a report of Sở Công Thương goes to (Kính gửi): the province's People's
+    Committee and the ministry."""
+    return [f"UBND tỉnh {issuer.place}", "Bộ Công Thương"]
+
+
 def _body_place(issuer_name: str) -> tuple[str, str]:
     """("UBND tỉnh Quảng Bình") → ("UBND TỈNH QUẢNG BÌNH", "Quảng Bình")."""
     name = safe_text(issuer_name)
@@ -367,6 +373,17 @@ def funds(sources: Sources, groups: list[GroupPart], entries: Entries) -> Funds:
 # --- the targets and the directions -------------------------------------------------
 
 
+# Where a target's value comes from: a registry counts each model, chain or product
+# once with its evidence; what agencies report in their task results is their own
+# count of their activities, which may differ (the two are labelled, not mixed).
+VALUE_SOURCES = {
+    "registry": "danh mục đã xác minh",
+    "reported": "báo cáo của các đơn vị",
+    "ratio": "báo cáo của các đơn vị",
+    "yes_share": "báo cáo của các đơn vị",
+}
+
+
 def targets(plan: Plan, years: list[int]) -> list[TargetRow]:
     """Every target at the last year covered, with its values in the years covered."""
     rows = []
@@ -391,7 +408,8 @@ def targets(plan: Plan, years: list[int]) -> list[TargetRow]:
                 status=str(row.assessment.status),
                 status_label=row.assessment.label,
                 reason=safe_text(row.assessment.reason),
-                values={y: number(v) for y, v in row.series.items() if y in years},
+                values={y: number(v) for y, v in row.series.items() if y <= years[-1]},
+                source=VALUE_SOURCES.get(ind.kind, "") if ind else "",
             )
         )
     return rows
