@@ -260,17 +260,16 @@ def _header_block(doc) -> None:
 
 
 def _addressees(doc) -> None:
-    """ "Kính gửi:" and the bodies the report goes to, one a line (Nghị định 30)."""
-    _tag(doc, "if recipient_lines|length == 1")
-    _para(doc, "Kính gửi: {{ recipients[0] }}.", "Cell", after=12)
-    _tag(doc, "else")
-    _para(doc, "Kính gửi:", "Cell", after=0, indent=Cm(0)).paragraph_format.left_indent = Cm(3.5)
-    _tag(doc, "for line in recipient_lines")
+    """ "Kính gửi: - UBND tỉnh …;" and under it the other bodies, one a line, aligned
+    on the first (Nghị định 30)."""
+    first = _para(doc, "Kính gửi: {{ recipient_lines[0] }}", "Cell", after=0,
+                  align=WD_ALIGN_PARAGRAPH.LEFT)  # fmt: skip
+    first.paragraph_format.left_indent = Cm(3.0)
+    _tag(doc, "for line in recipient_lines[1:]")
     line = _para(doc, "{{ line }}", "Cell", after=0, align=WD_ALIGN_PARAGRAPH.LEFT)
-    line.paragraph_format.left_indent = Cm(5.5)
+    line.paragraph_format.left_indent = Cm(5.25)
     _tag(doc, "endfor")
     _para(doc, "", "Cell", after=6)
-    _tag(doc, "endif")
 
 
 def _situation(doc) -> None:

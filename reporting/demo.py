@@ -200,3 +200,75 @@ def reassign_demo_locality() -> None:
         user.agency = ward
         user.save(update_fields=["agency"])
         record(None, "update", user, after={"agency": ward.pk}, note="demo: cấp huyện chấm dứt")
+
+
+# --- this year: 2026, open and due 10/12/2026 ---------------------------------------
+
+CURRENT = 2026
+# Communes and wards of the plan's territory with no account yet (remote communes whose
+# officers have not been given one): their 2026 reports cannot be started.
+NO_ACCOUNT = {"qt-xa-kim-ngan", "qt-xa-truong-son", "qt-xa-thuong-trach", "qt-xa-tan-thanh"}
+# The demo accounts' agencies have work waiting: drafts, and one report to review.
+DRAFT_2026 = {"qt-so-vhttdl", "qt-phuong-ba-don", "qt-so-nnmt"}
+SUBMITTED_2026 = {"qt-xa-phong-nha"}
+
+
+def _moment_2026(day: int, month: int = 11) -> dt.datetime:
+    return dt.datetime(CURRENT, month, day, 9, tzinfo=TZ)
+
+
+def commune_reporters(plan: Plan) -> int:
+    """A reporter account for every commune and ward of the plan's territory but the
+    few in NO_ACCOUNT (one password hash for all: a demo)."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.demo import DEMO_PASSWORD
+    from accounts.models import User, UserRole
+    from plans.territory import territory_of
+
+    units = territory_of(plan).local_units_on(dt.date(CURRENT, 12, 1))
+    have = set(User.objects.filter(agency__in=units).values_list("agency_id", flat=True))
+    password = make_password(DEMO_PASSWORD)
+    new = [
+        User(
+            username=f"demo-{unit.code}",
+            role=UserRole.REPORTER,
+            agency=unit,
+            first_name="Cán bộ",
+            last_name=unit.name.removeprefix("UBND "),
+            email=f"demo-{unit.code}@demo.invalid",
+            is_demo=True,
+            password=password,
+        )
+        for unit in units
+        if unit.pk not in have and unit.code not in NO_ACCOUNT
+    ]
+    User.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def load_current_demo(plan: Plan) -> int:
+    """The 2026 period as it stands on 2/12/2026: open, due 10/12/2026, some reports
+    accepted or waiting for review, some drafts, some not started; the communes without
+    an account have not started. Once (0 when the year is there already)."""
+    if ReportingPeriod.objects.filter(plan=plan, year=CURRENT).exists():
+        return 0
+    period = open_period(plan, CURRENT, announce=False)
+    for report in period.reports.select_related("agency").order_by("agency__code"):
+        code = report.agency.code
+        rng = random.Random(f"{CURRENT}-{code}")
+        outcome = rng.random()
+        if code in NO_ACCOUNT or (outcome < 0.2 and code not in DRAFT_2026 | SUBMITTED_2026):
+            continue  # not started
+        _fill(report, rng)
+        if code in DRAFT_2026 or (outcome < 0.45 and code not in SUBMITTED_2026):
+            continue  # a draft
+        _submit(report, _moment_2026(rng.randint(16, 30)))
+        if code not in SUBMITTED_2026 and outcome >= 0.7:
+            report.state = ReportState.ACCEPTED
+            report.accepted_at = _moment_2026(1, 12)
+            report.revision += 1
+            report.save()
+    record(None, "event", period, note="demo reporting data (this year)")
+    return 1
