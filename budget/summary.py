@@ -143,11 +143,11 @@ def _figures(
     for line in lines:
         by_pair[(line.task_id, line.agency_id)].append(line)
     shares: dict[int, int] = {}
-    for pair, group in by_pair.items():
+    for pair, same in by_pair.items():
         weights = [
-            (ln.allocated_amount if ln.allocated_amount is not None else ln.amount) for ln in group
+            (ln.allocated_amount if ln.allocated_amount is not None else ln.amount) for ln in same
         ]
-        for ln, part in zip(group, _share(spent.get(pair, 0), weights), strict=True):
+        for ln, part in zip(same, _share(spent.get(pair, 0), weights), strict=True):
             shares[ln.pk] = part
     result.unbudgeted_spent = sum(v for k, v in spent.items() if k not in by_pair)
     groups: dict[int, Figures] = {}

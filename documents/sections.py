@@ -345,7 +345,7 @@ def funds(sources: Sources, groups: list[GroupPart], entries: Entries) -> Funds:
     labels = {f"{g.number}. {g.title}": _Sum(f"{g.number}. {safe_text(g.title)}")
               for g in sources.groups}  # fmt: skip
     by_source: dict[str, _Sum] = {}
-    total, by_year, rated = _Sum("Tổng cộng"), [], []
+    overall, by_year, rated = _Sum("Tổng cộng"), [], []
     for year, yf in figures.items():
         allocated_year = yf.total.allocated > 0
         rated += [year] if allocated_year else []
@@ -353,7 +353,7 @@ def funds(sources: Sources, groups: list[GroupPart], entries: Entries) -> Funds:
             labels.setdefault(f.label, _Sum(f.label)).add(f, allocated_year)
         for f in yf.by_source:
             by_source.setdefault(f.label, _Sum(f.label.capitalize())).add(f, allocated_year)
-        total.add(yf.total, allocated_year)
+        overall.add(yf.total, allocated_year)
         row = _Sum(str(year))
         row.add(yf.total, allocated_year)
         by_year.append(row.row() if yf.budget else FundRow(str(year), None, None, 0))
@@ -361,7 +361,7 @@ def funds(sources: Sources, groups: list[GroupPart], entries: Entries) -> Funds:
     return Funds(
         [s.row() for s in labels.values()],
         by_year,
-        total.row(),
+        overall.row(),
         True,
         [s.row() for s in by_source.values()],
         reported,
