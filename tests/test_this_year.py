@@ -198,3 +198,29 @@ def test_the_review_is_an_assessment_of_15_to_25_pages(this_year):
     assert 15 <= pages <= 25, pages
     # Amounts are never broken: every amount in the text is whole with its unit.
     assert not re.search(r"\d\.\d{1,2}\n\d", text)
+
+
+# --- pages and API, as of a date ----------------------------------------------------------
+
+
+def test_pages_and_api_name_who_answers_as_of_the_date(client, this_year, viewer):
+    client.force_login(viewer)
+    page = client.get("/agencies/qb-so-cong-thuong/").content.decode()
+    assert "Sở Công Thương (UBND tỉnh Quảng Trị)" in page  # its successor, told apart
+    assert "Sở Công Thương (nay: Sở Công Thương)" not in page
+    page = client.get("/agencies/qb-so-du-lich/").content.decode()
+    assert "Sở Văn hóa, Thể thao và Du lịch" in page
+    code = this_year.code
+    table = client.get(f"/plans/{code}/tasks/", {"as_of": "2026-12-01"}).content.decode()
+    assert "Sở Nông nghiệp và Môi trường" in table
+    found = client.get(f"/plans/{code}/tasks/", {"q": "so nong nghiep va moi truong"})
+    old = client.get(f"/plans/{code}/tasks/", {"q": "so tai nguyen va moi truong"})
+    for response in (found, old):
+        assert "I.5" in response.content.decode()
+    tasks = client.get(f"/api/v1/plans/{code}/tasks", {"as_of": "2026-12-01"}).json()
+    i5 = next(t for t in tasks if t["code"] == "I.5")
+    assert {a["code"] for a in i5["lead"]} == {"qt-so-nnmt"}
+    before = client.get(f"/api/v1/plans/{code}/tasks", {"as_of": "2024-12-01"}).json()
+    assert {a["code"] for a in next(t for t in before if t["code"] == "I.5")["lead"]} == {
+        "qb-so-tnmt"
+    }
