@@ -423,6 +423,20 @@ def _compliance(doc) -> None:
 MONEY_COLUMNS = ["Dự toán", "Được giao", "Đã sử dụng"]
 
 
+def _money_table(doc, label: str, rows: str, total: bool = False) -> None:
+    """TT, label, estimate, allocation, spending (triệu đồng) and rate of ``rows``."""
+    cells = ["{{ f.label }}", "{{ f.estimated_m }}", "{{ f.allocated_m }}", "{{ f.spent_m }}",
+             "{{ f.rate }}"]  # fmt: skip
+    _data_table(
+        doc,
+        ["TT", label, *MONEY_COLUMNS, "Tỷ lệ"],
+        ["{{ loop.index }}", *cells],
+        [0.9, 6.4, 2.3, 2.3, 2.3, 1.8],
+        f"for f in {rows}",
+        total=["", *(c.replace("f.", "funds_total.") for c in cells)] if total else None,
+    )
+
+
 def _funds(doc) -> None:
     """V. The money as the funding pages show it: estimated, allocated, spent, the
     execution rate where an allocation exists; by group, year and source. Amounts in
@@ -442,27 +456,10 @@ def _funds(doc) -> None:
     )
     _para(doc, "Đơn vị tính: triệu đồng", "Cell", italic=True, size=12,
           align=WD_ALIGN_PARAGRAPH.RIGHT)  # fmt: skip
-    _data_table(
-        doc,
-        ["TT", "Nhóm nhiệm vụ", *MONEY_COLUMNS, "Tỷ lệ"],
-        ["{{ loop.index }}", "{{ f.label }}", "{{ f.estimated_m }}", "{{ f.allocated_m }}",
-         "{{ f.spent_m }}", "{{ f.rate }}"],
-        [0.9, 6.4, 2.3, 2.3, 2.3, 1.8],
-        "for f in funds",
-        total=["", "{{ funds_total.label }}", "{{ funds_total.estimated_m }}",
-               "{{ funds_total.allocated_m }}", "{{ funds_total.spent_m }}",
-               "{{ funds_total.rate }}"],
-    )  # fmt: skip
+    _money_table(doc, "Nhóm nhiệm vụ", "funds", total=True)
     _tag(doc, "if funds_sources")
     _para(doc, "Theo nguồn kinh phí:", before=6)
-    _data_table(
-        doc,
-        ["TT", "Nguồn", *MONEY_COLUMNS, "Tỷ lệ"],
-        ["{{ loop.index }}", "{{ f.label }}", "{{ f.estimated_m }}", "{{ f.allocated_m }}",
-         "{{ f.spent_m }}", "{{ f.rate }}"],
-        [0.9, 6.4, 2.3, 2.3, 2.3, 1.8],
-        "for f in funds_sources",
-    )  # fmt: skip
+    _money_table(doc, "Nguồn", "funds_sources")
     _tag(doc, "endif")
     _tag(doc, "if review")
     _para(doc, "Theo năm:", before=6)
