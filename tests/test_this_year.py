@@ -196,8 +196,10 @@ def test_the_review_is_an_assessment_of_15_to_25_pages(this_year):
     data = pdf.docx_to_pdf(docx)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert 15 <= pages <= 25, pages
-    # Amounts are never broken: every amount in the text is whole with its unit.
-    assert not re.search(r"\d\.\d{1,2}\n\d", text)
+    # Amounts are never broken: "đ" is held to its number by a non-breaking space, and
+    # the tables give millions ("Đơn vị tính: triệu đồng"), short enough for their cells.
+    assert "\u00a0đ" in text and not re.search(r"\d đ\b", text)
+    assert "Đơn vị tính: triệu đồng" in text
 
 
 # --- pages and API, as of a date ----------------------------------------------------------
