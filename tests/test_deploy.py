@@ -172,6 +172,9 @@ def test_postgresql_settings_are_known_to_the_server(db):
 
 
 def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    # The browser tests' Playwright needs DJANGO_ALLOW_ASYNC_UNSAFE in their process;
+    # a production server never has it.
+    env = {k: v for k, v in env.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
