@@ -107,7 +107,7 @@ def assemble(
 def _assemble(plan: Plan, years: list[int], kind: str, today: dt.date) -> ConsolidatedReport:
     plan = Plan.objects.select_related("coordinator", "issuer").get(pk=plan.pk)
     issuer = sections.issuer(plan, today)
-    sources = sections.load_sources(plan, years)
+    sources = sections.load_sources(plan, years, today)
     entries, notes = sections.reported(sources)
     groups = sections.results(sources, entries)
     compliance_years, compliance = sections.compliance(sources)
@@ -137,12 +137,17 @@ def _assemble(plan: Plan, years: list[int], kind: str, today: dt.date) -> Consol
         funds_years=funds.by_year,
         funds_total=funds.total,
         budget_available=funds.budget_available,
+        funds_sources=funds.by_source,
+        funds_reported=funds.reported,
+        funds_unbudgeted=funds.unbudgeted,
+        funds_rated_years=funds.rated_years,
         notes=notes,
         directions=directions,
         directions_targets=directions_targets,
         next_label=next_label,
         accepted_reports=len(sources.last),
         generated_on=today,
+        recipients=sections.recipients(issuer),
     )
 
 

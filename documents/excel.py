@@ -15,6 +15,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.content import ConsolidatedReport, TaskYear
+from documents.model import APPENDICES, TOTALS_LABEL
 from planwatch.i18n import in_vietnamese
 
 FONT = "Times New Roman"
@@ -40,13 +41,14 @@ class _Sheet:
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         last = get_column_letter(self.ncols)
-        for row, (text, size) in enumerate(((title, 13), (subtitle, 12)), start=1):
+        for row, (text, size) in enumerate(((title, 13), (subtitle, 11)), start=1):
             ws.merge_cells(f"A{row}:{last}{row}")
             cell = ws.cell(row, 1)
             _text(cell, text)
             cell.font = Font(name=FONT, size=size, bold=row == 1, italic=row == 2)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.row_dimensions[1].height = 36
+        ws.row_dimensions[2].height = 32
         self.row = 4
         for col, text in enumerate(headers, start=1):
             cell = ws.cell(self.row, col)
@@ -124,13 +126,22 @@ def build_workbook(report: ConsolidatedReport) -> bytes:
     return out.getvalue()
 
 
+def _title(report: ConsolidatedReport, key: str, suffix: str = "") -> str:
+    numeral, title = next((n, t) for k, n, t in APPENDICES if k == key)
+    return f"PHỤ LỤC {numeral}\n{title}{suffix}"
+
+
+def _subtitle(report: ConsolidatedReport, source: str) -> str:
+    return f"{report.attached}\n{source}"
+
+
 def _tasks_sheet(ws: Worksheet, report: ConsolidatedReport, period: str, source: str) -> None:
     """Appendix 1: the tasks in the plan appendix's layout, with each year's status."""
     year_cols = [f"Tình hình thực hiện {y}" for y in report.years]
     sheet = _Sheet(
         ws,
-        f"PHỤ LỤC 1. TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ ({period.upper()})",
-        source,
+        _title(report, "tasks", f" ({period.upper()})"),
+        _subtitle(report, source),
         [
             "TT",
             "Nội dung nhiệm vụ",
@@ -139,7 +150,7 @@ def _tasks_sheet(ws: Worksheet, report: ConsolidatedReport, period: str, source:
             "Thời gian thực hiện",
             "Sản phẩm",
             *year_cols,
-            "Tổng hợp số lượng",
+            "Số lượng do các đơn vị tự báo cáo",
             "Kinh phí đã sử dụng",
         ],
         [6, 48, 22, 28, 14, 24, *([26] * len(year_cols)), 30, 16],
@@ -158,7 +169,7 @@ def _tasks_sheet(ws: Worksheet, report: ConsolidatedReport, period: str, source:
                     task.timeframe,
                     task.output,
                     *[_year_cell(ty) for ty in task.years],
-                    totals.replace("Tổng hợp các đơn vị báo cáo: ", ""),
+                    totals.replace(TOTALS_LABEL, ""),
                     task.spent or None,
                 ],
                 money_cols=(money_col,),
@@ -177,8 +188,8 @@ def _entries_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> No
     """Appendix 2: every agency's entry, one row each, in its own words."""
     sheet = _Sheet(
         ws,
-        "PHỤ LỤC 2. BÁO CÁO CỦA CÁC ĐƠN VỊ THEO TỪNG NHIỆM VỤ",
-        source,
+        _title(report, "entries"),
+        _subtitle(report, source),
         [
             "Năm",
             "Nhiệm vụ",
@@ -218,11 +229,14 @@ def _entries_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> No
 
 
 def _targets_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> None:
-    """Appendix 3: the targets, their values in the years covered and their status."""
+    """Appendix III, the indicators: each target with its baseline, its value in every
+    year up to the report's, its milestone (2025, 2030), status and where the value
+    comes from."""
+    years = sorted({y for t in report.targets for y in t.values} | set(report.years))
     sheet = _Sheet(
         ws,
-        "PHỤ LỤC 3. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
-        source,
+        _title(report, "targets"),
+        _subtitle(report, source),
         [
             "TT",
             "Mốc",
@@ -230,11 +244,12 @@ def _targets_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> No
             "Chỉ số",
             "Đơn vị tính",
             "Giá trị gốc",
-            *[str(y) for y in report.years],
+            *[str(y) for y in years],
             "Đánh giá",
+            "Nguồn số liệu",
             "Ghi chú",
         ],
-        [6, 8, 50, 30, 12, 14, *([11] * len(report.years)), 18, 40],
+        [6, 8, 50, 30, 12, 14, *([11] * len(years)), 18, 20, 40],
     )
     for i, t in enumerate(report.targets, start=1):
         sheet.add(
@@ -245,8 +260,9 @@ def _targets_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> No
                 t.indicator,
                 t.unit,
                 t.baseline,
-                *[t.values.get(y, "") for y in report.years],
+                *[t.values.get(y, "") for y in years],
                 t.status_label,
+                t.source,
                 t.reason,
             ],
             center_cols=(0, 1),
@@ -257,8 +273,8 @@ def _compliance_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) ->
     """Appendix 4: who reported on time, late or not at all."""
     sheet = _Sheet(
         ws,
-        "PHỤ LỤC 4. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ",
-        source,
+        _title(report, "compliance"),
+        _subtitle(report, source),
         ["TT", "Đơn vị", "Đúng hạn", "Muộn", "Chưa báo cáo", "Ghi chú"],
         [6, 40, 11, 11, 13, 60],
         landscape=False,
@@ -281,8 +297,8 @@ def _funds_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> None
     """Appendix 5: estimated, allocated and spent, by group and by year."""
     sheet = _Sheet(
         ws,
-        "PHỤ LỤC 5. KINH PHÍ THỰC HIỆN",
-        source,
+        _title(report, "funds"),
+        _subtitle(report, source),
         ["TT", "Nội dung", "Dự toán", "Được giao", "Đã sử dụng", "Tỷ lệ"],
         [6, 50, 18, 18, 18, 10],
         landscape=False,
@@ -299,6 +315,18 @@ def _funds_sheet(ws: Worksheet, report: ConsolidatedReport, source: str) -> None
             sheet.add(
                 ["", f.label, f.estimated, f.allocated, f.spent, f.rate], money_cols=(2, 3, 4)
             )
+    if report.funds_sources:
+        sheet.merged("Theo nguồn kinh phí")
+        for f in report.funds_sources:
+            sheet.add(
+                ["", f.label, f.estimated, f.allocated, f.spent, f.rate], money_cols=(2, 3, 4)
+            )
+    if report.budget_available and report.funds_unbudgeted:
+        sheet.add(
+            ["", "Kinh phí các đơn vị báo cáo cho nhiệm vụ không có trong dự toán", None, None,
+             report.funds_unbudgeted, ""],
+            money_cols=(4,),
+        )  # fmt: skip
 
 
 def _statuses(ty: TaskYear) -> list[str]:

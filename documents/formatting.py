@@ -33,7 +33,13 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in safe_text(text).split("\n") if p.strip()]
 
 
-money = dong  # "1.250.000.000 đ"
+NBSP = "\u00a0"
+
+
+def money(value: int | None) -> str:
+    """ "1.250.000.000 đ" with a non-breaking space: an amount is never broken
+    across lines."""
+    return dong(value).replace(" ", NBSP)
 
 
 def number(value: float | int | Decimal | None, digits: int = 2) -> str:
@@ -48,7 +54,7 @@ def number(value: float | int | Decimal | None, digits: int = 2) -> str:
     text = f"{abs(value):.{digits}f}".rstrip("0")
     integer, fraction = text.split(".")
     sign = "-" if value < 0 else ""
-    return f"{sign}{group_digits(int(integer))},{fraction}"
+    return f"{sign}{group_digits(abs(int(integer)))},{fraction}"
 
 
 def percent(value: float | None) -> str:

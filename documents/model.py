@@ -33,6 +33,7 @@ ITEM_STATUS: dict[str, str] = {
     "done": "đã hoàn thành",
     "not_done": "không thực hiện",
 }
+MET_STATUSES = (Status.ACHIEVED, Status.RANGE_MET)
 ROLE_LABELS: dict[str, str] = {Role.LEAD: "chủ trì", Role.PARTNER: "phối hợp"}
 STATUS_COLOURS = {
     Status.ACHIEVED: "#198754",
@@ -41,8 +42,38 @@ STATUS_COLOURS = {
     Status.ACCELERATION_NEEDED: "#ffc107",
     Status.LIMITED_PROGRESS: "#fd7e14",
     Status.DETERIORATION: "#dc3545",
+    Status.NOT_ACHIEVED: "#842029",
     Status.NOT_ASSESSABLE: "#adb5bd",
 }
+
+
+# The appendices (the Excel workbook), numbered as the body refers to them.
+APPENDICES: list[tuple[str, str, str]] = [
+    ("tasks", "I", "TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ"),
+    ("entries", "II", "BÁO CÁO CỦA CÁC ĐƠN VỊ THEO TỪNG NHIỆM VỤ"),
+    ("targets", "III", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"),
+    ("compliance", "IV", "TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"),
+    ("funds", "V", "KINH PHÍ THỰC HIỆN"),
+]
+APPENDIX = {key: numeral for key, numeral, _title in APPENDICES}
+
+
+def millions(value: int | None) -> str:
+    """Đồng as a table in "triệu đồng" writes them: 1 297 000 000 → "1.297"; short
+    enough never to break inside a cell."""
+    return "—" if value is None else number(value / 1_000_000, 1)
+
+
+# The quantities agencies give in their task results, added up: their own counts of
+# their activities, not the verified registry the targets are counted from.
+TOTALS_LABEL = "Số lượng do các đơn vị tự báo cáo (cộng các báo cáo, chưa đối chiếu danh mục): "
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"
 
 
 class DocumentError(ValueError):
@@ -103,13 +134,13 @@ class TaskYear:
         for e in self.entries:
             for label, value, unit in e.figures:
                 sums[(label, unit)] = sums.get((label, unit), 0) + value
-        parts = [f"{label}: {number(v)} {unit}".strip() for (label, unit), v in sums.items()]
+        parts = [f"{label}: {number(v)}\u00a0{unit}".strip() for (label, unit), v in sums.items()]
         spent = sum(e.spent or 0 for e in self.entries)
         if spent:
             parts.append(f"kinh phí {money(spent)}")
         if not parts or len(self.entries) < 2:
             return ""
-        return "Tổng hợp các đơn vị báo cáo: " + "; ".join(parts) + "."
+        return TOTALS_LABEL + "; ".join(parts) + "."
 
 
 @dataclass
@@ -127,6 +158,30 @@ class TaskPart:
     @property
     def reported(self) -> bool:
         return any(y.entries for y in self.years)
+
+    @property
+    def period_lines(self) -> list[str]:
+        """What a review says of the task over its years, in a few lines (every
+        agency's entry of every year is in Phụ lục II): the last statuses, the lead's
+        last results, the quantities the agencies reported over the period."""
+        reported = [y for y in self.years if y.entries]
+        if not reported:
+            active = any(y.active for y in self.years)
+            return ["Chưa có báo cáo được chấp nhận về nhiệm vụ này." if active
+                    else "Nhiệm vụ không triển khai trong giai đoạn."]  # fmt: skip
+        last = reported[-1]
+        lines = [f"Năm {last.year}: {self.status_line}."]
+        lead = next((e for e in last.detailed), None)
+        if lead is not None:
+            text = " ".join(lead.results or lead.done)
+            if text:
+                lines.append(f"{lead.agency}: {_shorten(text, 360)}")
+        period = TaskYear(0, True, [e for y in reported for e in y.entries])
+        if period.totals:
+            lines.append(
+                period.totals.replace(TOTALS_LABEL, TOTALS_LABEL.replace(":", " cả giai đoạn:"))
+            )
+        return lines
 
     @property
     def status_line(self) -> str:
@@ -165,6 +220,7 @@ class TargetRow:
     status_label: str
     reason: str
     values: dict[int, str] = field(default_factory=dict)
+    source: str = ""  # where the value comes from ("danh mục đã xác minh", reports)
 
 
 @dataclass
@@ -197,15 +253,28 @@ class ComplianceRow:
 
 @dataclass
 class FundRow:
+    """Money of a group, a year, a source or the total. ``allocated`` is None where no
+    allocation was decided; the execution rate is spent ÷ allocated over what was
+    allocated (``rated_spent``: the spending of the years with an allocation), as the
+    funding pages compute it (budget.summary.Figures.rate), and blank without one."""
+
     label: str
     estimated: int | None
     allocated: int | None
     spent: int
+    rated_spent: int | None = None
+
+    @property
+    def rate_value(self) -> float | None:
+        if not self.allocated:
+            return None
+        spent = self.spent if self.rated_spent is None else self.rated_spent
+        return round(100 * spent / self.allocated, 1)
 
     @property
     def rate(self) -> str:
-        base = self.allocated or self.estimated
-        return percent(100 * self.spent / base) if base else ""
+        value = self.rate_value
+        return percent(value) if value is not None else ""
 
     @property
     def estimated_text(self) -> str:
@@ -218,6 +287,18 @@ class FundRow:
     @property
     def spent_text(self) -> str:
         return money(self.spent)
+
+    @property
+    def estimated_m(self) -> str:
+        return millions(self.estimated)
+
+    @property
+    def allocated_m(self) -> str:
+        return millions(self.allocated)
+
+    @property
+    def spent_m(self) -> str:
+        return millions(self.spent)
 
 
 @dataclass
@@ -266,6 +347,10 @@ class ConsolidatedReport:
     funds_years: list[FundRow]
     funds_total: FundRow
     budget_available: bool
+    funds_sources: list[FundRow]
+    funds_reported: int
+    funds_unbudgeted: int
+    funds_rated_years: list[int]
     notes: list[AgencyNote]
     directions: list[Direction]
     directions_targets: list[TargetRow]
@@ -274,9 +359,95 @@ class ConsolidatedReport:
     generated_on: dt.date
     charts: dict[str, Chart] = field(default_factory=dict)
 
+    recipients: list[str] = field(default_factory=list)
+
     @property
     def review(self) -> bool:
         return self.kind != Kind.ANNUAL
+
+    @property
+    def appendix(self) -> dict[str, str]:
+        """{"targets": "III", …}: how the body refers to each appendix."""
+        return dict(APPENDIX)
+
+    @property
+    def attached(self) -> str:
+        """The line under each appendix's title: which report it goes with."""
+        return (
+            f"(Kèm theo Báo cáo số …/{self.symbol} ngày …/…/{self.generated_on.year} "
+            f"của {self.issuer_name})"
+        )
+
+    @property
+    def funds_reported_text(self) -> str:
+        return money(self.funds_reported)
+
+    @property
+    def funds_unbudgeted_text(self) -> str:
+        return money(self.funds_unbudgeted)
+
+    @property
+    def notes_body(self) -> list[AgencyNote]:
+        """The difficulties and proposals the body quotes: a review, those of its last
+        year (every year's are in the agencies' reports)."""
+        if not self.review:
+            return self.notes
+        return [n for n in self.notes if n.year == self.years[-1]]
+
+    @property
+    def targets_met(self) -> list[TargetRow]:
+        return [
+            t for t in self.targets if t.status in MET_STATUSES and t.milestone <= self.years[-1]
+        ]
+
+    @property
+    def targets_missed(self) -> list[TargetRow]:
+        return [t for t in self.targets if t.status == Status.NOT_ACHIEVED]
+
+    @property
+    def tasks_not_done(self) -> list[str]:
+        """Tasks an agency reported as not carried out in the last year, with why."""
+        out = []
+        for g in self.groups:
+            for t in g.tasks:
+                last = t.years[-1] if t.years else None
+                for e in last.entries if last else []:
+                    if e.status == ITEM_STATUS["not_done"]:
+                        why = " ".join(e.reason) or "không nêu lý do"
+                        out.append(f"{t.code} ({e.agency}): {_shorten(why, 200)}")
+        return out
+
+    @property
+    def lessons(self) -> list[str]:
+        """Lessons a review draws from its own figures."""
+        out = []
+        years = self.compliance_years
+        if len(years) > 1 and years[0].expected and years[-1].expected:
+            first, last = years[0], years[-1]
+            out.append(
+                f"Tỷ lệ đơn vị gửi báo cáo đúng hạn từ {first.timeliness} (năm {first.year}) "
+                f"đến {last.timeliness} (năm {last.year}): việc giao rõ đơn vị chủ trì, thời hạn "
+                "và theo dõi, nhắc hạn thường xuyên quyết định chất lượng tổng hợp."
+            )
+        if self.targets_missed:
+            out.append(
+                f"{len(self.targets_missed)} chỉ tiêu không đạt ở mốc {self.years[-1]}: cần số "
+                "liệu theo dõi hằng năm cho từng chỉ tiêu và điều chỉnh giải pháp ngay khi tiến "
+                "độ chậm, không đợi đến cuối giai đoạn."
+            )
+        rate, rated = self.funds_total.rate, self.funds_rated_years
+        if rate and rated:
+            out.append(
+                f"Kinh phí được giao các năm {rated[0]}–{rated[-1]} đã sử dụng {rate}: việc "
+                "giao dự toán sớm và theo dõi giải ngân theo từng nhiệm vụ cần được duy trì."
+            )
+        return out
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        """ "- UBND tỉnh Quảng Trị;" … "- Bộ Công Thương." (the Kính gửi block)."""
+        last = len(self.recipients) - 1
+        return [f"- {r}{'.' if i == last else ';'}" for i, r in enumerate(self.recipients)]
 
     @property
     def year_label(self) -> str:

@@ -14,9 +14,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from agencies.models import Agency
 from agencies.registry import province_of
-from agencies.succession import Graph
-from budget.models import BudgetLine, BudgetYear
+from agencies.succession import Graph, current_names
+from budget.summary import years_figures
 from documents.formatting import number, paragraphs, safe_text, short_date, upper_vi
 from documents.model import (
     ITEM_STATUS,
@@ -35,7 +36,8 @@ from documents.model import (
 )
 from indicators.overview import plan_progress
 from indicators.progress import Status
-from plans.models import Assignment, Plan, Role, Task, TaskGroup
+from plans.answering import NamedAnswer, who_answers
+from plans.models import Plan, Role, Task, TaskGroup
 from planwatch.text import vi_sorted
 from reporting.models import AgencyReport, ReportingPeriod, ReportState, ReportVersion
 
@@ -54,10 +56,20 @@ class Sources:
     last: dict[int, ReportVersion]  # report id -> its last submitted version (accepted)
     groups: list[TaskGroup]
     tasks: list[Task]
-    assignments: dict[int, list[Assignment]]  # task id -> its agencies as issued
+    answers: dict[int, NamedAnswer]  # task id -> who answers, as of the report's year
+    upcoming: dict[int, NamedAnswer]  # task id -> who answers next year
+    names: dict[int, str]  # agency id -> its name today ("… (nay: …)" if it has ended)
 
 
-def load_sources(plan: Plan, years: list[int]) -> Sources:
+def as_of(periods: list[ReportingPeriod], years: list[int], today: dt.date) -> dt.date:
+    """The day whose agencies a report names for the tasks of its years: the due date
+    of its last year (31/12 without a period), not later than the day it is made."""
+    last = next((p for p in periods if p.year == years[-1]), None)
+    day = last.due_date if last else dt.date(years[-1], 12, 31)
+    return min(day, max(today, dt.date(years[0], 1, 1)))
+
+
+def load_sources(plan: Plan, years: list[int], today: dt.date) -> Sources:
     periods = list(ReportingPeriod.objects.filter(plan=plan, year__in=years).order_by("year"))
     reports = list(
         AgencyReport.objects.filter(period__in=periods).select_related("agency", "period")
@@ -67,14 +79,13 @@ def load_sources(plan: Plan, years: list[int]) -> Sources:
     tasks = list(
         Task.objects.current().filter(plan=plan).select_related("group").order_by("position")
     )
-    assignments: dict[int, list[Assignment]] = defaultdict(list)
-    for a in (
-        Assignment.objects.filter(task__in=tasks)
-        .select_related("agency")
-        .order_by("task_id", "role", "position")
-    ):
-        assignments[a.task_id].append(a)
-    return Sources(plan, years, periods, reports, last, groups, tasks, assignments)
+    graph = Graph.load()
+    day = as_of(periods, years, today)
+    answers = who_answers(tasks, day, graph, now=today)
+    upcoming = who_answers(tasks, max(today, dt.date(years[-1] + 1, 1, 1)), graph)
+    agencies: dict[int, Agency] = {r.agency_id: r.agency for r in reports}
+    names = current_names(list(agencies.values()), today, graph)
+    return Sources(plan, years, periods, reports, last, groups, tasks, answers, upcoming, names)
 
 
 def _last_versions(periods: list[ReportingPeriod]) -> dict[int, ReportVersion]:
@@ -88,8 +99,8 @@ def _last_versions(periods: list[ReportingPeriod]) -> dict[int, ReportVersion]:
     return last
 
 
-def _names(assignments: list[Assignment], role: str) -> str:
-    return "; ".join(a.name for a in assignments if a.role == role)
+def _lead_label(answer: NamedAnswer | None) -> str:
+    return answer.lead_label if answer else ""
 
 
 # --- who issues it ------------------------------------------------------------
@@ -115,6 +126,12 @@ def issuer(plan: Plan, today: dt.date) -> Issuer:
     return Issuer(name, parent_body, place)
 
 
+def recipients(issuer: Issuer) -> list[str]:
+    """Whom a report of Sở Công Thương goes to (Kính gửi): the province's People's
+    Committee and the ministry."""
+    return [f"UBND tỉnh {issuer.place}", "Bộ Công Thương"]
+
+
 def _body_place(issuer_name: str) -> tuple[str, str]:
     """("UBND tỉnh Quảng Bình") → ("UBND TỈNH QUẢNG BÌNH", "Quảng Bình")."""
     name = safe_text(issuer_name)
@@ -137,7 +154,7 @@ def reported(sources: Sources) -> tuple[Entries, list[AgencyNote]]:
         data = version.data or {}
         for item in data.get("items", []):
             entries[(item.get("task", ""), report.period.year)].append(
-                _entry(report.agency.name, item)
+                _entry(sources.names[report.agency_id], item)
             )
         difficulties, proposals = (
             paragraphs(data.get("difficulties")),
@@ -145,7 +162,9 @@ def reported(sources: Sources) -> tuple[Entries, list[AgencyNote]]:
         )
         if difficulties or proposals:
             notes.append(
-                AgencyNote(report.agency.name, report.period.year, difficulties, proposals)
+                AgencyNote(
+                    sources.names[report.agency_id], report.period.year, difficulties, proposals
+                )
             )
     notes = sorted(vi_sorted(notes, key=lambda n: n.agency), key=lambda n: n.year)
     for key in entries:
@@ -205,7 +224,7 @@ def results(sources: Sources, entries: Entries) -> list[GroupPart]:
 
 
 def _task_part(sources: Sources, task: Task, entries: Entries) -> TaskPart:
-    own = sources.assignments.get(task.pk, [])
+    answer = sources.answers.get(task.pk)
     task_years = [
         TaskYear(y, task.is_active_in(y), entries.get((task.code, y), [])) for y in sources.years
     ]
@@ -214,8 +233,8 @@ def _task_part(sources: Sources, task: Task, entries: Entries) -> TaskPart:
         number=task.number,
         content=safe_text(task.content),
         output=safe_text(task.output),
-        leads=_names(own, Role.LEAD),
-        partners=_names(own, Role.PARTNER),
+        leads=_lead_label(answer),
+        partners=answer.partner_label if answer else "",
         timeframe=safe_text(task.timeframe_text),
         years=task_years,
         spent=sum(e.spent or 0 for ty in task_years for e in ty.entries),
@@ -246,7 +265,7 @@ def compliance(sources: Sources) -> tuple[list[ComplianceYear], list[ComplianceR
         )
         for r in rows:
             row = per_agency.setdefault(
-                r.agency.name, {"on_time": 0, "late": 0, "missing": 0, "detail": []}
+                sources.names[r.agency_id], {"on_time": 0, "late": 0, "missing": 0, "detail": []}
             )
             outcome, what = _timeliness(r)
             row[outcome] += 1
@@ -280,49 +299,89 @@ class Funds:
     by_year: list[FundRow]
     total: FundRow
     budget_available: bool
+    by_source: list[FundRow]
+    reported: int  # every đồng the agencies reported, estimated or not
+    unbudgeted: int  # reported on tasks without an estimate line
+    rated_years: list[int]  # the years with an allocation: the rate is over them
+
+
+class _Sum:
+    """Figures of the funding cycle added up over years; the rate only over the years
+    with an allocation (a year still waiting for one does not inflate it)."""
+
+    def __init__(self, label: str):
+        self.label, self.estimated, self.allocated, self.spent, self.rated = label, 0, 0, 0, 0
+        self.any_allocation = False
+
+    def add(self, figures, allocated_year: bool) -> None:
+        self.estimated += figures.estimated
+        self.spent += figures.spent
+        if allocated_year:
+            self.allocated += figures.allocated
+            self.rated += figures.spent
+            self.any_allocation = True
+
+    def row(self) -> FundRow:
+        allocated = self.allocated if self.any_allocation else None
+        return FundRow(self.label, self.estimated, allocated, self.spent, rated_spent=self.rated)
 
 
 def funds(sources: Sources, groups: list[GroupPart], entries: Entries) -> Funds:
-    """What the agencies report spending; estimates and allocations from the funding
-    cycle (budget) where the year has one."""
-    plan, years = sources.plan, sources.years
-    budget_lines = list(
-        BudgetLine.objects.filter(budget__plan=plan, budget__year__in=years).values_list(
-            "budget__year", "task__group_id", "amount", "allocated_amount"
-        )
+    """The money of the years covered, as the funding pages show it (budget.summary):
+    estimate, allocation and spending on the estimate's lines, by task group, year and
+    source; the execution rate (spent ÷ allocated) only where an allocation exists.
+    Without a funding cycle, what the agencies report spending."""
+    reported = sum(e.spent or 0 for es in entries.values() for e in es)
+    figures = years_figures(sources.plan, sources.years)
+    if not any(f.budget is not None for f in figures.values()):
+        by_year = [
+            FundRow(str(y), None, None, sum(e.spent or 0 for (_c, yr), es in entries.items()
+                                           if yr == y for e in es))
+            for y in sources.years
+        ]  # fmt: skip
+        by_group = [FundRow(f"{g.number}. {g.title}", None, None, g.spent) for g in groups]
+        total = FundRow("Tổng cộng", None, None, reported)
+        return Funds(by_group, by_year, total, False, [], reported, reported, [])
+    labels = {f"{g.number}. {g.title}": _Sum(f"{g.number}. {safe_text(g.title)}")
+              for g in sources.groups}  # fmt: skip
+    by_source: dict[str, _Sum] = {}
+    overall, by_year, rated = _Sum("Tổng cộng"), [], []
+    for year, yf in figures.items():
+        allocated_year = yf.total.allocated > 0
+        rated += [year] if allocated_year else []
+        for f in yf.by_group:
+            labels.setdefault(f.label, _Sum(f.label)).add(f, allocated_year)
+        for f in yf.by_source:
+            by_source.setdefault(f.label, _Sum(f.label.capitalize())).add(f, allocated_year)
+        overall.add(yf.total, allocated_year)
+        row = _Sum(str(year))
+        row.add(yf.total, allocated_year)
+        by_year.append(row.row() if yf.budget else FundRow(str(year), None, None, 0))
+    unbudgeted = sum(f.unbudgeted_spent for f in figures.values())
+    return Funds(
+        [s.row() for s in labels.values()],
+        by_year,
+        overall.row(),
+        True,
+        [s.row() for s in by_source.values()],
+        reported,
+        unbudgeted,
+        rated,
     )
-    budget_years = set(
-        BudgetYear.objects.filter(plan=plan, year__in=years).values_list("year", flat=True)
-    )
-    estimated_by: dict[object, int] = defaultdict(int)
-    allocated_by: dict[object, int] = defaultdict(int)
-    for year_, group_id, amount, allocated in budget_lines:
-        for key in (year_, ("g", group_id), "total"):
-            estimated_by[key] += amount
-            allocated_by[key] += allocated or 0
-    has_budget = bool(budget_years)
-
-    def _fund(label: str, key: object, spent: int) -> FundRow:
-        if not has_budget:
-            return FundRow(label, None, None, spent)
-        return FundRow(label, estimated_by.get(key, 0), allocated_by.get(key, 0), spent)
-
-    by_group = [
-        _fund(f"{g.number}. {g.title}", ("g", group.pk), g.spent)
-        for g, group in zip(groups, sources.groups, strict=True)
-    ]
-    by_year = []
-    for y in years:
-        spent = sum(e.spent or 0 for (_code, year), es in entries.items() if year == y for e in es)
-        row = _fund(str(y), y, spent)
-        if has_budget and y not in budget_years:
-            row = FundRow(str(y), None, None, spent)
-        by_year.append(row)
-    total = _fund("Tổng cộng", "total", sum(g.spent for g in groups))
-    return Funds(by_group, by_year, total, has_budget)
 
 
 # --- the targets and the directions -------------------------------------------------
+
+
+# Where a target's value comes from: a registry counts each model, chain or product
+# once with its evidence; what agencies report in their task results is their own
+# count of their activities, which may differ (the two are labelled, not mixed).
+VALUE_SOURCES = {
+    "registry": "danh mục đã xác minh",
+    "reported": "báo cáo của các đơn vị",
+    "ratio": "báo cáo của các đơn vị",
+    "yes_share": "báo cáo của các đơn vị",
+}
 
 
 def targets(plan: Plan, years: list[int]) -> list[TargetRow]:
@@ -349,7 +408,8 @@ def targets(plan: Plan, years: list[int]) -> list[TargetRow]:
                 status=str(row.assessment.status),
                 status_label=row.assessment.label,
                 reason=safe_text(row.assessment.reason),
-                values={y: number(v) for y, v in row.series.items() if y in years},
+                values={y: number(v) for y, v in row.series.items() if y <= years[-1]},
+                source=VALUE_SOURCES.get(ind.kind, "") if ind else "",
             )
         )
     return rows
@@ -365,9 +425,7 @@ def directions(
         nxt = end + 1
         label = f"năm {nxt}"
         tasks = [
-            Direction(
-                t.code, safe_text(t.content), _names(sources.assignments.get(t.pk, []), Role.LEAD)
-            )
+            Direction(t.code, safe_text(t.content), _lead_label(sources.upcoming.get(t.pk)))
             for t in sources.tasks
             if t.is_active_in(nxt)
         ]

@@ -199,6 +199,7 @@ def build_default_template() -> bytes:
     _compliance(doc)
     _funds(doc)
     _difficulties(doc)
+    _assessment(doc)
     _directions(doc)
     _signature(doc)
     out = io.BytesIO()
@@ -254,8 +255,21 @@ def _header_block(doc) -> None:
     subject.paragraph_format.keep_with_next = True
     _line_under(doc, 4.0, TEXT_WIDTH_CM)
     _para(doc, "", "Cell", after=6)
-
+    _addressees(doc)
     _para(doc, "{{ intro }}")
+
+
+def _addressees(doc) -> None:
+    """ "Kính gửi: - UBND tỉnh …;" and under it the other bodies, one a line, aligned
+    on the first (Nghị định 30)."""
+    first = _para(doc, "Kính gửi: {{ recipient_lines[0] }}", "Cell", after=0,
+                  align=WD_ALIGN_PARAGRAPH.LEFT)  # fmt: skip
+    first.paragraph_format.left_indent = Cm(3.0)
+    _tag(doc, "for line in recipient_lines[1:]")
+    line = _para(doc, "{{ line }}", "Cell", after=0, align=WD_ALIGN_PARAGRAPH.LEFT)
+    line.paragraph_format.left_indent = Cm(5.25)
+    _tag(doc, "endfor")
+    _para(doc, "", "Cell", after=6)
 
 
 def _situation(doc) -> None:
@@ -269,6 +283,12 @@ def _situation(doc) -> None:
 def _results(doc) -> None:
     """II. The results by task group and task, year by year."""
     _para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", "Heading PW1")
+    _para(
+        doc,
+        "Kết quả thực hiện từng nhiệm vụ tổng hợp tại Phụ lục {{ appendix.tasks }}; báo cáo "
+        "của từng đơn vị theo từng nhiệm vụ tại Phụ lục {{ appendix.entries }} kèm theo Báo "
+        "cáo này.",
+    )
     _tag(doc, "if empty")
     _para(doc, "Chưa có báo cáo được chấp nhận nên chưa tổng hợp được kết quả thực hiện nhiệm vụ.")
     _tag(doc, "endif")
@@ -282,6 +302,11 @@ def _results(doc) -> None:
         "Thời gian thực hiện: {{ t.timeframe }}.",
         italic=True,
     )
+    _tag(doc, "if review")
+    _tag(doc, "for line in t.period_lines")
+    _para(doc, "- {{ line }}")
+    _tag(doc, "endfor")
+    _tag(doc, "else")
     _tag(doc, "for ty in t.years")
     _tag(doc, "if review")
     _para(doc, "Năm {{ ty.year }}:", bold=True, italic=True)
@@ -311,6 +336,7 @@ def _results(doc) -> None:
     _para(doc, "{{ ty.totals }}", italic=True)
     _tag(doc, "endif")
     _tag(doc, "endfor")
+    _tag(doc, "endif")
     _tag(doc, "endfor")
     _tag(doc, "endfor")
 
@@ -321,8 +347,13 @@ def _targets(doc) -> None:
     _para(
         doc,
         "Kết quả thực hiện các chỉ tiêu của Kế hoạch (số liệu đến năm {{ years[-1] }}) "
-        "như bảng dưới đây; cách đánh giá theo phương pháp so sánh tốc độ tăng trưởng "
-        "thực tế với tốc độ cần có để đạt chỉ tiêu đúng hạn.",
+        "như bảng dưới đây; giá trị gốc, giá trị từng năm và nguồn số liệu của từng chỉ "
+        "tiêu tại Phụ lục {{ appendix.targets }}. Chỉ tiêu đã qua mốc được đánh giá đạt "
+        "hoặc không đạt; chỉ tiêu chưa đến mốc được đánh giá theo phương pháp so sánh tốc "
+        "độ tăng trưởng thực tế với tốc độ cần có để đạt chỉ tiêu đúng hạn. Các chỉ tiêu "
+        "đếm mô hình, chuỗi liên kết, sản phẩm lấy số liệu từ danh mục đã xác minh (mỗi "
+        "mô hình một lần, có minh chứng), nên có thể khác số lượng các đơn vị tự báo cáo "
+        "ở mục II.",
     )
     _data_table(
         doc,
@@ -333,7 +364,8 @@ def _targets(doc) -> None:
             "{{ t.milestone }}",
             "{{ t.baseline }}",
             "{{ t.value }} {{ t.unit if t.value else '' }}"
-            "{% if t.value_year %} ({{ t.value_year }}){% endif %}",
+            "{% if t.value_year %} ({{ t.value_year }}){% endif %}"
+            "{% if t.source == 'danh mục đã xác minh' %}, theo danh mục{% endif %}",
             "{{ t.status_label }}",
         ],
         [1.0, 6.6, 1.4, 2.2, 2.6, 2.2],
@@ -364,7 +396,13 @@ def _compliance(doc) -> None:
         "for c in compliance_years",
     )
     _para(doc, "{{ chart_compliance }}", "Cell", before=6)
-    _para(doc, "Tình hình báo cáo của từng đơn vị:", before=6)
+    _para(
+        doc,
+        "Tình hình báo cáo của từng đơn vị tại Phụ lục {{ appendix.compliance }}"
+        "{% if not review %}, tóm tắt như sau:{% else %}.{% endif %}",
+        before=6,
+    )
+    _tag(doc, "if not review")
     _data_table(
         doc,
         ["TT", "Đơn vị", "Đúng hạn", "Muộn", "Chưa báo cáo", "Ghi chú"],
@@ -379,53 +417,60 @@ def _compliance(doc) -> None:
         [1.0, 5.0, 1.8, 1.6, 2.0, 4.6],
         "for a in compliance",
     )
+    _tag(doc, "endif")
+
+
+MONEY_COLUMNS = ["Dự toán", "Được giao", "Đã sử dụng"]
+
+
+def _money_table(doc, label: str, rows: str, total: bool = False) -> None:
+    """TT, label, estimate, allocation, spending (triệu đồng) and rate of ``rows``."""
+    cells = ["{{ f.label }}", "{{ f.estimated_m }}", "{{ f.allocated_m }}", "{{ f.spent_m }}",
+             "{{ f.rate }}"]  # fmt: skip
+    _data_table(
+        doc,
+        ["TT", label, *MONEY_COLUMNS, "Tỷ lệ"],
+        ["{{ loop.index }}", *cells],
+        [0.9, 6.4, 2.3, 2.3, 2.3, 1.8],
+        f"for f in {rows}",
+        total=["", *(c.replace("f.", "funds_total.") for c in cells)] if total else None,
+    )
 
 
 def _funds(doc) -> None:
-    """V. The money: estimated, allocated, spent."""
+    """V. The money as the funding pages show it: estimated, allocated, spent, the
+    execution rate where an allocation exists; by group, year and source. Amounts in
+    the tables in millions of đồng (never broken inside a cell); Phụ lục V in đồng."""
     _para(doc, "V. KINH PHÍ THỰC HIỆN", "Heading PW1", before=6)
     _para(
         doc,
-        "Tổng kinh phí các đơn vị báo cáo đã sử dụng: {{ funds_total.spent_text or '0 đ' }}"
-        "{% if not budget_available %} (chưa có số liệu dự toán, phân bổ){% endif %}.",
+        "Tổng kinh phí các đơn vị báo cáo đã sử dụng: {{ funds_reported_text }}"
+        "{% if not budget_available %} (chưa có số liệu dự toán, phân bổ){% else %}; trong "
+        "đó theo dự toán: {{ funds_total.spent_text or '0 đ' }}"
+        "{% if funds_unbudgeted %}, cho nhiệm vụ không có trong dự toán: "
+        "{{ funds_unbudgeted_text }}{% endif %}{% endif %}. "
+        "{% if funds_rated_years %}Tỷ lệ sử dụng so với kinh phí được giao tính trên các năm "
+        "đã có quyết định giao ({{ funds_rated_years|join(', ') }}): "
+        "{{ funds_total.rate }}.{% elif budget_available %}Chưa có quyết định giao kinh phí "
+        "nên chưa tính tỷ lệ sử dụng.{% endif %} Chi tiết tại Phụ lục {{ appendix.funds }}.",
     )
-    _data_table(
-        doc,
-        ["TT", "Nhóm nhiệm vụ", "Dự toán", "Được giao", "Đã sử dụng", "Tỷ lệ"],
-        [
-            "{{ loop.index }}",
-            "{{ f.label }}",
-            "{{ f.estimated_text }}",
-            "{{ f.allocated_text }}",
-            "{{ f.spent_text }}",
-            "{{ f.rate }}",
-        ],
-        [1.0, 6.0, 2.4, 2.4, 2.6, 1.6],
-        "for f in funds",
-        total=[
-            "",
-            "{{ funds_total.label }}",
-            "{{ funds_total.estimated_text }}",
-            "{{ funds_total.allocated_text }}",
-            "{{ funds_total.spent_text }}",
-            "{{ funds_total.rate }}",
-        ],
-    )
+    _para(doc, "Đơn vị tính: triệu đồng", "Cell", italic=True, size=12,
+          align=WD_ALIGN_PARAGRAPH.RIGHT)  # fmt: skip
+    _money_table(doc, "Nhóm nhiệm vụ", "funds", total=True)
+    _tag(doc, "if funds_sources")
+    _para(doc, "Theo nguồn kinh phí:", before=6)
+    _money_table(doc, "Nguồn", "funds_sources")
+    _tag(doc, "endif")
     _tag(doc, "if review")
-    _para(doc, "Kinh phí theo năm:", before=6)
+    _para(doc, "Theo năm:", before=6)
     _data_table(
         doc,
-        ["Năm", "Dự toán", "Được giao", "Đã sử dụng", "Tỷ lệ"],
-        [
-            "{{ f.label }}",
-            "{{ f.estimated_text }}",
-            "{{ f.allocated_text }}",
-            "{{ f.spent_text }}",
-            "{{ f.rate }}",
-        ],
+        ["Năm", *MONEY_COLUMNS, "Tỷ lệ"],
+        ["{{ f.label }}", "{{ f.estimated_m }}", "{{ f.allocated_m }}", "{{ f.spent_m }}",
+         "{{ f.rate }}"],
         [2.0, 3.6, 3.6, 3.6, 2.0],
         "for f in funds_years",
-    )
+    )  # fmt: skip
     _para(doc, "{{ chart_funds }}", "Cell", before=6)
     _tag(doc, "endif")
 
@@ -434,7 +479,7 @@ def _difficulties(doc) -> None:
     """VI. The agencies' difficulties and proposals."""
     _para(doc, "VI. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", "Heading PW1", before=6)
     _para(doc, "1. Khó khăn, vướng mắc", "Heading PW2")
-    _tag(doc, "for n in notes if n.difficulties")
+    _tag(doc, "for n in notes_body if n.difficulties")
     _para(
         doc,
         "- {{ n.agency }}{% if review %} (năm {{ n.year }}){% endif %}: "
@@ -444,7 +489,7 @@ def _difficulties(doc) -> None:
     _para(doc, "Các đơn vị không nêu khó khăn, vướng mắc.")
     _tag(doc, "endfor")
     _para(doc, "2. Đề xuất, kiến nghị", "Heading PW2")
-    _tag(doc, "for n in notes if n.proposals")
+    _tag(doc, "for n in notes_body if n.proposals")
     _para(
         doc,
         "- {{ n.agency }}{% if review %} (năm {{ n.year }}){% endif %}: "
@@ -455,9 +500,44 @@ def _difficulties(doc) -> None:
     _tag(doc, "endfor")
 
 
+def _assessment(doc) -> None:
+    """A review's assessment of the period: results against the targets, shortfalls
+    and their causes, lessons."""
+    _tag(doc, "if review")
+    _para(doc, "VII. ĐÁNH GIÁ CHUNG", "Heading PW1", before=6)
+    _para(doc, "1. Kết quả đạt được", "Heading PW2")
+    _para(
+        doc,
+        "{{ targets_met|length }}/{{ targets|length }} chỉ tiêu đã đạt"
+        "{% if targets_met %}: {% for t in targets_met %}{{ t.text }}"
+        "{% if t.value %} (đạt {{ t.value }} {{ t.unit }}){% endif %}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}{% endif %}.",
+    )
+    _para(doc, "2. Tồn tại, hạn chế và nguyên nhân", "Heading PW2")
+    _tag(doc, "for t in targets_missed")
+    _para(doc, "- {{ t.text }}: {{ t.reason }}")
+    _tag(doc, "endfor")
+    _tag(doc, "for line in tasks_not_done")
+    _para(doc, "- Nhiệm vụ {{ line }}")
+    _tag(doc, "endfor")
+    _tag(doc, "if not targets_missed and not tasks_not_done")
+    _para(doc, "Không có chỉ tiêu không đạt hoặc nhiệm vụ không thực hiện.")
+    _tag(doc, "endif")
+    _para(doc, "3. Bài học kinh nghiệm", "Heading PW2")
+    _tag(doc, "for line in lessons")
+    _para(doc, "- {{ line }}")
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+
+
 def _directions(doc) -> None:
-    """VII. The directions for next year."""
-    _para(doc, "VII. PHƯƠNG HƯỚNG, NHIỆM VỤ {{ next_label|upper }}", "Heading PW1")
+    """VII (VIII in a review). The directions for next year or the next period."""
+    _para(
+        doc,
+        "{% if review %}VIII{% else %}VII{% endif %}. PHƯƠNG HƯỚNG, NHIỆM VỤ "
+        "{{ next_label|upper }}",
+        "Heading PW1",
+    )
     _para(
         doc,
         "Tiếp tục triển khai đồng bộ các nhiệm vụ của Kế hoạch"
@@ -488,8 +568,7 @@ def _signature(doc) -> None:
         recipients, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT
     )
     for line in (
-        "- UBND tỉnh (để báo cáo);",
-        "- Bộ Công Thương (để báo cáo);",
+        "- Như trên;",
         "- Các sở, ban, ngành, địa phương;",
         "- Giám đốc, các Phó Giám đốc Sở;",
         "- Lưu: VT, QLCN.",

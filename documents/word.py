@@ -32,7 +32,23 @@ KIND_PHRASES = {
     Kind.MIDTERM: "sơ kết giữa kỳ",
     Kind.FINAL: "tổng kết",
 }
-PROPERTIES = ("review", "year_label", "kind_label", "empty", "filename")
+PROPERTIES = (
+    "review",
+    "year_label",
+    "kind_label",
+    "empty",
+    "filename",
+    "appendix",
+    "attached",
+    "recipient_lines",
+    "notes_body",
+    "targets_met",
+    "targets_missed",
+    "tasks_not_done",
+    "lessons",
+    "funds_reported_text",
+    "funds_unbudgeted_text",
+)
 
 
 class TemplateProblem(ValueError):

@@ -16,7 +16,13 @@ breaks down (see docs/progress.md):
   material use per unit of output); the target level is the baseline less the floor,
   and the status is Open SDG's on the levels, desired direction down;
 - a share that reaches 100 %, or any series whose baseline is 0: the growth from zero
-  is taken as a linear rate, since a CAGR from zero is undefined.
+  is taken as a linear rate, since a CAGR from zero is undefined;
+- after the milestone (the year assessed is past it, or the milestone year's value is
+  in): a target is achieved or not achieved, with the value reached and the gap, never
+  "on track": there is no time left to catch up. The value assessed is the latest up
+  to the milestone;
+- a count accumulates: the count of its last entry still stands in the year assessed,
+  and it is judged against what that year should have reached.
 
 A status that cannot be given says why (``reason``) instead of guessing.
 """
@@ -27,6 +33,7 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +45,7 @@ class Status(StrEnum):
     ACCELERATION_NEEDED = "acceleration_needed"
     LIMITED_PROGRESS = "limited_progress"
     DETERIORATION = "deterioration"
+    NOT_ACHIEVED = "not_achieved"
     NOT_ASSESSABLE = "not_assessable"
 
 
@@ -48,6 +56,7 @@ LABELS = {
     Status.ACCELERATION_NEEDED: gettext_lazy("Acceleration needed"),
     Status.LIMITED_PROGRESS: gettext_lazy("Limited progress"),
     Status.DETERIORATION: gettext_lazy("Deterioration"),
+    Status.NOT_ACHIEVED: gettext_lazy("Not achieved"),
     Status.NOT_ASSESSABLE: gettext_lazy("Not assessable"),
 }
 ON_TRACK, ACCELERATION = 0.95, 0.60
@@ -71,7 +80,12 @@ NUMBER_LABELS = {
     "reduction": gettext_lazy("Reduced so far (%)"),
     "target_reduction": gettext_lazy("Reduction required (%)"),
     "expected": gettext_lazy("Expected by now"),
+    "assessed_year": gettext_lazy("Year assessed"),
+    "gap": gettext_lazy("Gap to the target"),
 }
+# Statuses that say the target is met; after its milestone a target is one of these
+# or NOT_ACHIEVED.
+MET = (Status.ACHIEVED, Status.RANGE_MET)
 
 METHOD_LABELS = {
     "linear": gettext_lazy("straight line (the baseline is zero)"),
@@ -231,27 +245,83 @@ def assess(
 
     ``series`` holds the indicator's values by year: the level for a share or a
     reduction (the reduction is computed against ``base``), the cumulative count for
-    a count. The latest value up to ``year`` is used.
+    a count. The latest value up to ``year`` (and up to the milestone) is used; once
+    the milestone is past or its value is in, the target is met or not achieved.
     """
     if measure == "qualitative" or floor is None:
         return Assessment(
             Status.NOT_ASSESSABLE, _("A qualitative target: assessed by comment, not by figures.")
         )
-    latest = _latest(series, year)
+    upto = min(year, milestone)
+    latest = _latest(series, upto)
     if latest is None:
-        return Assessment(Status.NOT_ASSESSABLE, _("No data up to %(year)s.") % {"year": year})
+        return Assessment(Status.NOT_ASSESSABLE, _("No data up to %(year)s.") % {"year": upto})
     value_year, value = latest
     if measure == "count":
-        return _assess_count(floor, ceiling, milestone, value_year, value, period_start)
-    if base is None or base_year is None:
+        result = _assess_count(floor, ceiling, milestone, upto, value_year, value, period_start)
+    elif base is None or base_year is None:
         return Assessment(
             Status.NOT_ASSESSABLE,
             _("No baseline yet (base year and value)."),
             {"year": value_year, "value": value},
         )
+    elif measure == "reduction":
+        result = _assess_reduction(floor, ceiling, milestone, base_year, base, value_year, value)
+    else:
+        result = _assess_level(
+            floor, ceiling, milestone, base_year, base, value_year, value, direction
+        )
+    if year > milestone or value_year >= milestone:
+        return _after_milestone(result, measure, floor, milestone, value_year, value)
+    return result
+
+
+def _fmt(value: float) -> str:
+    """2 → "2", 29.1667 → "29,17" (in Vietnamese)."""
+    rounded = round(value, 2)
+    return number_format(int(rounded) if rounded == int(rounded) else rounded)
+
+
+def _after_milestone(
+    result: Assessment, measure: str, floor: float, milestone: int, value_year: int, value: float
+) -> Assessment:
+    """The milestone is past (or its value is in): met, or not achieved with the value
+    reached and the gap; never a trend ("on track") with no time left."""
+    if result.status in MET or result.status == Status.NOT_ASSESSABLE:
+        return result
+    numbers = result.numbers
     if measure == "reduction":
-        return _assess_reduction(floor, ceiling, milestone, base_year, base, value_year, value)
-    return _assess_level(floor, ceiling, milestone, base_year, base, value_year, value, direction)
+        reached = float(numbers.get("reduction") or 0)
+        gap = floor - reached
+        text = (
+            _(
+                "Not achieved by %(milestone)s: a reduction of %(reached)s%% against the "
+                "%(target)s%% required, %(gap)s percentage points short."
+            )
+            if reached >= 0
+            else _(
+                "Not achieved by %(milestone)s: the level rose instead of the reduction of "
+                "%(target)s%% required, %(gap)s percentage points short."
+            )
+        )
+    else:
+        reached, gap = value, abs(floor - value)
+        text = _(
+            "Not achieved by %(milestone)s: %(reached)s reached against the %(target)s "
+            "required, %(gap)s short."
+        )
+    numbers["gap"] = round(gap, 4)
+    reason = text % {
+        "milestone": milestone,
+        "reached": _fmt(reached),
+        "target": _fmt(floor),
+        "gap": _fmt(gap),
+    }
+    if value_year < milestone:
+        reason += " " + _(
+            "There is no value for %(milestone)s; the latest, of %(year)s, is the one assessed."
+        ) % {"milestone": milestone, "year": value_year}
+    return Assessment(Status.NOT_ACHIEVED, reason, numbers)
 
 
 def _with_ceiling(result: Assessment, achieved_now: bool, ceiling_met: bool) -> Assessment:
@@ -307,10 +377,13 @@ def _assess_count(
     floor: float,
     ceiling: float | None,
     milestone: int,
+    assessed: int,
     year: int,
     value: float,
     period_start: int | None,
 ) -> Assessment:
+    """A cumulative count: the count of its last entry (``year``) still stands in the
+    year ``assessed``, and is compared with what that year should have reached."""
     if value < 0:
         return Assessment(Status.NOT_ASSESSABLE, _("A negative count: the data are not valid."))
     numbers: Numbers = {
@@ -318,16 +391,17 @@ def _assess_count(
         "value": value,
         "target": floor,
         "target_year": milestone,
+        "assessed_year": assessed,
     }
     if value >= floor:
         status = Status.RANGE_MET if ceiling is not None and value >= ceiling else Status.ACHIEVED
         return Assessment(status, "", numbers)
-    if period_start is None or year < period_start:
+    if period_start is None or assessed < period_start:
         return Assessment(
             Status.NOT_ASSESSABLE, _("The first year to count from is unknown."), numbers
         )
     # A straight line from zero before the first year to the floor at the milestone.
-    expected = floor * (year - period_start + 1) / (milestone - period_start + 1)
+    expected = floor * (assessed - period_start + 1) / (milestone - period_start + 1)
     ratio = value / expected if expected else math.inf
     numbers.update(expected=round(expected, 4), ratio=round(ratio, 4), method="linear-count")
     return Assessment(status_from_ratio(ratio), "", numbers)

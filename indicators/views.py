@@ -35,6 +35,7 @@ COLOURS = {
     Status.ACCELERATION_NEEDED: "warning",
     Status.LIMITED_PROGRESS: "orange",
     Status.DETERIORATION: "danger",
+    Status.NOT_ACHIEVED: "danger",
     Status.NOT_ASSESSABLE: "secondary",
 }
 

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from agencies.models import Agency, AgencyGroup
-from agencies.succession import Graph, display_names
+from agencies.succession import Graph, current_names, display_names
 from plans.models import Assignment, Plan, Role, Task
 from plans.territory import territories
 
@@ -203,14 +203,19 @@ def _label(ref: Answer, names: dict[int, str]) -> str:
 
 
 def who_answers(
-    tasks: list[Task], day: dt.date, graph: Graph | None = None
+    tasks: list[Task], day: dt.date, graph: Graph | None = None, now: dt.date | None = None
 ) -> dict[int, NamedAnswer]:
     """{task id: NamedAnswer}: for each task, who leads and who partners on ``day``,
-    named as on that day. A lead is not listed again as a partner (decision 7)."""
+    named as on that day; with ``now`` (the day a document is made), an agency that
+    has ended by then is followed by who answers now ("Sở Du lịch (nay: Sở Văn hóa,
+    Thể thao và Du lịch)"). A lead is not listed again as a partner (decision 7)."""
     graph = graph or Graph.load()
     answers = answering(tasks, day, graph)
     every = {a.pk: a for ans in answers.values() for a in ans.agencies()}
     names = display_names(list(every.values()))
+    if now is not None and now > day:
+        ended = [a for a in every.values() if not a.is_valid_on(now)]
+        names.update(current_names(ended, now, graph))
     out = {}
     for pk, ans in answers.items():
         lead_ids = {a.pk for a in ans.leads}

@@ -202,14 +202,53 @@ def reassign_demo_locality() -> None:
         record(None, "update", user, after={"agency": ward.pk}, note="demo: cấp huyện chấm dứt")
 
 
-# This year's cycle (December 2026): open, a few days before the due date. Sở Nông
-# nghiệp và Môi trường has sent its report (the coordinator is told), Sở Văn hóa, Thể
-# thao và Du lịch's was returned with comments, phường Đồng Hới was reminded, some
-# agencies without an account have sent theirs on paper (entered for them).
-CURRENT_YEAR = 2026
-SUBMITTED_2026 = "qt-so-nnmt"
+# --- this year: 2026, open and due 10/12/2026 ---------------------------------------
+
+CURRENT = 2026
+# Communes and wards of the plan's territory with no account yet (remote communes whose
+# officers have not been given one): their 2026 reports cannot be started.
+NO_ACCOUNT = {"qt-xa-kim-ngan", "qt-xa-truong-son", "qt-xa-thuong-trach", "qt-xa-tan-thanh"}
+# The demo accounts' agencies have work waiting: drafts, and one report to review.
+DRAFT_2026 = {"qt-phuong-ba-don"}
+# Waiting for review (sent by their demo reporters: the coordinator was told), and one
+# returned with the coordinator's comments; phường Đồng Hới was reminded.
+SUBMITTED_2026 = {"qt-xa-phong-nha", "qt-so-nnmt"}
 RETURNED_2026 = "qt-so-vhttdl"
 REMINDED_2026 = "qt-phuong-dong-hoi"
+
+
+def _moment_2026(day: int, month: int = 11) -> dt.datetime:
+    return dt.datetime(CURRENT, month, day, 9, tzinfo=TZ)
+
+
+def commune_reporters(plan: Plan) -> int:
+    """A reporter account for every commune and ward of the plan's territory but the
+    few in NO_ACCOUNT (one password hash for all: a demo)."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.demo import DEMO_PASSWORD
+    from accounts.models import User, UserRole
+    from plans.territory import territory_of
+
+    units = territory_of(plan).local_units_on(dt.date(CURRENT, 12, 1))
+    have = set(User.objects.filter(agency__in=units).values_list("agency_id", flat=True))
+    password = make_password(DEMO_PASSWORD)
+    new = [
+        User(
+            username=f"demo-{unit.code}",
+            role=UserRole.REPORTER,
+            agency=unit,
+            first_name="Cán bộ",
+            last_name=unit.name.removeprefix("UBND "),
+            email=f"demo-{unit.code}@demo.invalid",
+            is_demo=True,
+            password=password,
+        )
+        for unit in units
+        if unit.pk not in have and unit.code not in NO_ACCOUNT
+    ]
+    User.objects.bulk_create(new)
+    return len(new)
 
 
 def _demo_user(username: str):
@@ -218,42 +257,61 @@ def _demo_user(username: str):
     return User.objects.filter(username=username, is_demo=True).first()
 
 
-@transaction.atomic
-def load_current_year_demo(plan: Plan) -> bool:
-    """Open 2026 as the coordinator would (every agency told, in the app and by
-    e-mail), with some of its work done; False when 2026 is already there."""
+def _sent_by_its_reporter(report: AgencyReport, when: dt.datetime, coordinator) -> None:
+    """Submitted by the agency's demo reporter (the coordinator is told); the one in
+    RETURNED_2026 then returned with a comment on its first task."""
     from reporting import services
 
-    coordinator = _demo_user("demo-coordinator")
-    if coordinator is None or ReportingPeriod.objects.filter(plan=plan, year=CURRENT_YEAR):
-        return False
-    period = open_period(plan, CURRENT_YEAR, coordinator)
-    reports = {r.agency.code: r for r in period.reports.select_related("agency", "period")}
-    for code in (SUBMITTED_2026, RETURNED_2026):
-        report = reports.get(code)
-        reporter = (
-            next((u for u in report.agency.users.all() if u.is_demo), None) if report else None
+    reporter = next((u for u in report.agency.users.all() if u.is_demo), None)
+    if reporter is None:
+        _submit(report, when)
+        return
+    services.submit_report(report, reporter, now=when)
+    if report.agency.code == RETURNED_2026 and coordinator is not None:
+        item = report.items.select_related("task", "task__group").order_by("task__position")
+        first = item.first()
+        services.return_report(
+            report,
+            coordinator,
+            "Đề nghị bổ sung số liệu đến hết tháng 11 và kết quả cụ thể của từng nhiệm vụ.",
+            {f"item-{first.task.code}": "Ghi rõ số cơ sở lưu trú được hướng dẫn."} if first else {},
         )
-        if report is None or reporter is None:
+
+
+@transaction.atomic
+def load_current_demo(plan: Plan) -> int:
+    """The 2026 period as it stands on 2/12/2026: opened by the coordinator (every
+    agency told, in the app and by e-mail), due 10/12/2026; some reports accepted, some
+    waiting for review, one returned with comments, some drafts, some not started; the
+    communes without an account have not started. Once (0 when the year is there)."""
+    if ReportingPeriod.objects.filter(plan=plan, year=CURRENT).exists():
+        return 0
+    coordinator = _demo_user("demo-coordinator")
+    period = open_period(plan, CURRENT, coordinator, announce=coordinator is not None)
+    special = DRAFT_2026 | SUBMITTED_2026 | {RETURNED_2026}
+    for report in period.reports.select_related("agency").order_by("agency__code"):
+        code = report.agency.code
+        rng = random.Random(f"{CURRENT}-{code}")
+        outcome = rng.random()
+        if code in NO_ACCOUNT or (outcome < 0.2 and code not in special):
+            continue  # not started
+        _fill(report, rng)
+        if code in DRAFT_2026 or (outcome < 0.45 and code not in special):
+            continue  # a draft
+        when = _moment_2026(rng.randint(16, 30))
+        if code in special:
+            _sent_by_its_reporter(report, when, coordinator)
             continue
-        _fill(report, random.Random(f"{CURRENT_YEAR}-{code}"))
-        services.submit_report(report, reporter)
-        if code == RETURNED_2026:
-            item = report.items.select_related("task").order_by("task__position").first()
-            services.return_report(
-                report,
-                coordinator,
-                "Đề nghị bổ sung số liệu đến hết tháng 11 và kết quả cụ thể của từng nhiệm vụ.",
-                {f"item-{item.task.code}": "Ghi rõ số cơ sở lưu trú được hướng dẫn."}
-                if item
-                else {},
-            )
-    for code, report in sorted(reports.items()):
-        rng = random.Random(f"{CURRENT_YEAR}-{code}")
-        if code not in (SUBMITTED_2026, RETURNED_2026) and not report.agency.users.exists():
-            if rng.random() < 0.3:  # sent on paper, entered for the agency
-                _fill(report, rng)
-                record_submission(report, None)
-    if REMINDED_2026 in reports:
-        services.remind(reports[REMINDED_2026], coordinator)
-    return True
+        _submit(report, when)
+        if outcome >= 0.7:
+            report.state = ReportState.ACCEPTED
+            report.accepted_at = _moment_2026(1, 12)
+            report.revision += 1
+            report.save()
+    reminded = period.reports.filter(agency__code=REMINDED_2026).first()
+    if reminded is not None and coordinator is not None:
+        from reporting import services
+
+        services.remind(reminded, coordinator)
+    record(None, "event", period, note="demo reporting data (this year)")
+    return 1

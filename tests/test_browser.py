@@ -179,11 +179,13 @@ def test_a_leader_reads_progress_on_a_phone(page):
     cards = page.locator("#progress-cards a[data-status]")
     assert cards.count() == 17
     statuses = set(cards.evaluate_all("cards => cards.map(c => c.dataset.status)"))
+    # 2025 is the first milestone: its targets are met or not achieved (with the gap);
+    # the 2030 targets read as trends.
     assert {
         "achieved",
         "range_met",
+        "not_achieved",
         "on_track",
-        "acceleration_needed",
         "limited_progress",
         "deterioration",
         "not_assessable",

@@ -63,7 +63,7 @@ def _accepted_versions(plan, years):
 
 
 def test_vietnamese_numbers_money_and_dates():
-    assert formatting.money(1_250_000_000) == "1.250.000.000 đ"
+    assert formatting.money(1_250_000_000) == "1.250.000.000\u00a0đ"  # never broken
     assert formatting.money(None) == ""
     assert formatting.number(12.5) == "12,5"
     assert formatting.number(1234567) == "1.234.567"
@@ -214,7 +214,7 @@ def test_word_report_follows_decree_30_and_carries_the_figures(demo):
         str(c.accepted),
     ]
     funds = next(t for t in doc.tables if t.rows[0].cells[1].text == "Nhóm nhiệm vụ")
-    assert funds.rows[-1].cells[4].text == formatting.money(report.funds_total.spent)
+    assert funds.rows[-1].cells[4].text == report.funds_total.spent_m  # triệu đồng
     assert len(doc.inline_shapes) == 1  # the targets chart
 
     # Recipients (bold italic heading, 11 pt lines "- …;" ending "- Lưu: VT, …") and signer.

@@ -25,13 +25,27 @@ def _indicator(plan, milestone, position):
 
 
 def test_demo_dashboard_shows_every_status(demo):
-    statuses = {row.assessment.status for row in plan_progress(demo, 2025)}
+    # Over 2024 (the 2025 targets on their way) and 2025 (their milestone: met or not).
+    statuses = {row.assessment.status for y in (2024, 2025) for row in plan_progress(demo, y)}
     assert statuses == set(Status)
     rows = {(r.target.milestone, r.target.position): r for r in plan_progress(demo, 2025)}
     assert rows[(2025, 1)].assessment.numbers["reduction"] == 6.5
     assert rows[(2025, 2)].assessment.status == Status.RANGE_MET  # 7 models ≥ 6
-    assert rows[(2025, 6)].assessment.status == Status.DETERIORATION
+    assert rows[(2025, 6)].assessment.status == Status.NOT_ACHIEVED
+    assert rows[(2030, 6)].assessment.status == Status.DETERIORATION
     assert rows[(2030, 8)].assessment.status == Status.NOT_ASSESSABLE
+    assert plan_progress(demo, 2024)[5].assessment.status == Status.DETERIORATION
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2030])
+def test_after_2025_no_2025_target_reads_on_track(demo, year):
+    rows = [r for r in plan_progress(demo, year) if r.target.milestone == 2025]
+    assert len(rows) == 9
+    final = {Status.ACHIEVED, Status.RANGE_MET, Status.NOT_ACHIEVED, Status.NOT_ASSESSABLE}
+    assert {r.assessment.status for r in rows} <= final
+    bags = next(r for r in rows if r.target.position == 7).assessment  # cut 30 %, 29,17 % done
+    assert bags.status == Status.NOT_ACHIEVED and bags.numbers["gap"] == pytest.approx(0.8333)
+    assert "29,17" in bags.reason and "0,83" in bags.reason
 
 
 @pytest.mark.parametrize(
@@ -120,10 +134,10 @@ def test_progress_pages_for_each_role(client, demo, personas, role):
 
 def test_dashboard_explains_every_status_by_its_numbers(client, demo, viewer):
     client.force_login(viewer)
-    page = client.get(
-        reverse("indicators:dashboard", args=[CODE]), {"year": "2025"}
-    ).content.decode()
+    url = reverse("indicators:dashboard", args=[CODE])
+    page = "".join(client.get(url, {"year": y}).content.decode() for y in ("2024", "2025"))
     for label in [
+        "Không đạt",
         "Đã đạt",
         "Đạt mức cao",
         "Đúng tiến độ",
@@ -184,7 +198,10 @@ def test_csv_download_has_no_formulas(client, demo, viewer):
 def test_api_progress_and_values(client, demo, viewer):
     client.force_login(viewer)
     body = client.get(f"/api/v1/plans/{CODE}/progress", {"year": 2025}).json()
-    assert len(body) == 17 and {r["status"] for r in body} == {s.value for s in Status}
+    earlier = client.get(f"/api/v1/plans/{CODE}/progress", {"year": 2024}).json()
+    seen = {r["status"] for r in body + earlier}
+    assert len(body) == 17 and seen == {s.value for s in Status}
+    assert "gap" in body[6]["numbers"] and body[6]["status"] == "not_achieved"
     first = body[0]
     assert first["numbers"]["reduction"] == 6.5 and first["indicator"]["unit"] == "điểm"
     assert client.get(f"/api/v1/plans/{CODE}/progress", {"year": 2040}).status_code == 400

@@ -261,9 +261,10 @@ def test_demo_years_show_every_situation(demo):
     from reporting.models import ReportingPeriod
 
     periods = {p.year: p for p in ReportingPeriod.objects.all()}
-    assert sorted(periods) == [2021, 2022, 2023, 2024, 2025]
+    assert sorted(periods) == [2021, 2022, 2023, 2024, 2025, 2026]
     assert periods[2021].status == "locked" and periods[2025].status == "closed"
-    reports = AgencyReport.objects.all()
+    assert periods[2026].status == "open"  # this year, due 10/12/2026
+    reports = AgencyReport.objects.exclude(period__year=2026)
     assert reports.filter(late=True).exists()  # some late
     assert reports.filter(first_submitted_at__isnull=True).exists()  # some missing
     assert reports.filter(state="accepted", late=False).count() > reports.count() / 2
@@ -274,7 +275,7 @@ def test_demo_years_show_every_situation(demo):
         AgencyReport.objects.get(period__year=2025, agency__code="qt-so-nnmt").state == "submitted"
     )
     call_command("load_demo", verbosity=0)
-    assert ReportingPeriod.objects.count() == 5  # idempotent
+    assert ReportingPeriod.objects.count() == 6  # idempotent
 
 
 def test_dashboard_queries_do_not_grow_with_the_agencies(client, plan, coordinator):

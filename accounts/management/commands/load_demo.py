@@ -18,7 +18,13 @@ from budget.demo import load_budget_demo
 from indicators.demo import load_indicator_demo
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
-from reporting.demo import load_current_year_demo, load_reporting_demo, reassign_demo_locality
+from reporting.demo import (
+    NO_ACCOUNT,
+    commune_reporters,
+    load_current_demo,
+    load_reporting_demo,
+    reassign_demo_locality,
+)
 from reporting.restructuring import load_succession
 
 COMMUNES = Path(__file__).resolve().parents[3] / "agencies" / "data" / "quang-tri-2025-cap-xa.csv"
@@ -44,10 +50,12 @@ class Command(BaseCommand):
                 accounts += create_demo_accounts(DEMO_COMMUNE_ACCOUNTS)
                 reassign_demo_locality()
                 years = load_reporting_demo(result[1])
+                # This year's cycle, opened as the coordinator would (notices to every
+                # agency, the communes' accounts included), some of its work done.
+                communes = commune_reporters(result[1])
+                current = load_current_demo(result[1])
                 indicators = load_indicator_demo(result[1])
                 budgets = load_budget_demo(result[1])
-                # This year's cycle, opened as the coordinator would: notices to everyone.
-                current = load_current_year_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
@@ -58,12 +66,16 @@ class Command(BaseCommand):
             "78 đơn vị hành chính cấp xã (Nghị quyết 1680/NQ-UBTVQH15)."
         )
         self.stdout.write(
-            f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới. "
-            f"Dự toán mẫu: {budgets} năm mới."
-            + (" Kỳ báo cáo 2026 đang mở, có thông báo mẫu." if current else "")
+            f"Báo cáo mẫu: {years} năm mới (2021–2025); năm 2026 "
+            f"{'mới mở' if current else 'đã có'} (hạn 10/12/2026). Chỉ số mẫu: {indicators} "
+            f"mới. Dự toán mẫu: {budgets} năm mới."
         )
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
         for spec in accounts:
             self.stdout.write(f"  {spec.username:<24} {spec.role:<12} mật khẩu: {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"  demo-<mã xã> (vd. demo-qt-xa-kim-dien) reporter     mật khẩu: {DEMO_PASSWORD}"
+            f"  ({communes} tài khoản cấp xã mới; {len(NO_ACCOUNT)} xã chưa có tài khoản)"
+        )
         self.stdout.write(f"Mở {settings.SITE_URL}/ (open in a browser).")
