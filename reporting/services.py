@@ -84,7 +84,7 @@ def _clean_item(item: ReportItem, data: dict, errors: list[str]) -> None:
     if status not in ItemStatus.values:
         errors.append(_("Task %(code)s: unknown status.") % {"code": code})
         return
-    reason = (data.get("reason") or "").strip()
+    reason = (data.get("reason", item.reason) or "").strip()
     if status == ItemStatus.NOT_DONE and not reason:
         errors.append(_("Task %(code)s: give the reason it will not be done.") % {"code": code})
     spent = data.get("spent", item.spent)
@@ -158,13 +158,63 @@ def save_draft(report: AgencyReport, user, data: dict, revision: int) -> AgencyR
     return report
 
 
+def already_saved(report: AgencyReport, data: dict) -> bool:
+    """Whether the draft already holds ``data`` (a ``save_draft`` payload): a save
+    sent again on a stale revision because a reload overtook its answer overwrites
+    nothing, so it is not a conflict."""
+    report = AgencyReport.objects.get(pk=report.pk)
+    items = {str(i.task_id): i for i in report.items.all()}
+    for task_id, values in (data.get("items") or {}).items():
+        item = items.get(str(task_id))
+        if item is None:
+            return False
+        for name, value in values.items():
+            if isinstance(value, str):
+                value = value.strip() or (None if name == "spent" else "")
+            if getattr(item, name) != value:
+                return False
+    return all(
+        (data[name] or "").strip() == getattr(report, name)
+        for name in ("difficulties", "proposals")
+        if name in data
+    )
+
+
 @transaction.atomic
 def submit_report(report: AgencyReport, user, now: dt.datetime | None = None) -> ReportVersion:
     """Send the report to the coordinator: a new immutable version."""
     report = _locked(report)
     if not workflow.can(user, workflow.SUBMIT, report):
         raise PermissionDenied
+    empty = empty_items(report)
+    if empty and len(empty) == report.items.count():
+        raise ReportError(
+            [
+                _(
+                    "Nothing is reported yet on any task (%(codes)s): give at least one "
+                    "task's status or what was done before submitting."
+                )
+                % {"codes": ", ".join(empty)}
+            ]
+        )
     return record_submission(report, user, now)
+
+
+def is_empty(item: ReportItem) -> bool:
+    """Nothing reported on the task: still "not started", no text, quantity or money."""
+    return (
+        item.status == ItemStatus.NOT_STARTED
+        and not (item.reason or item.done or item.results or item.quantities)
+        and item.spent is None
+    )
+
+
+def empty_items(report: AgencyReport) -> list[str]:
+    """The codes of the report's tasks on which nothing is reported, in plan order."""
+    items = report.items.select_related("task", "task__group").order_by(
+        "task__group__position", "task__position"
+    )
+    return [i.task.code for i in items if is_empty(i)]
 
 
 @transaction.atomic

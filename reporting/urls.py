@@ -17,6 +17,7 @@ urlpatterns = [
         name="period_due_date",
     ),
     path("reporting/<int:pk>/", views.report_page, name="report"),
+    path("reporting/<int:pk>/draft/", views.report_draft, name="draft"),
     path("reporting/<int:pk>/accept/", views.report_accept, name="accept"),
     path("reporting/<int:pk>/return/", views.report_return, name="return"),
     path("reporting/<int:pk>/remind/", views.report_remind, name="remind"),

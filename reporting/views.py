@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,6 +180,7 @@ def _items(report: AgencyReport) -> list[ReportItem]:
     for item in items:
         item.quantities_text = format_quantities(item.quantities)
         item.field_errors = {}
+        item.key = str(item.task_id)  # for the ids of its fields' messages
     return items
 
 
@@ -208,6 +209,7 @@ def _render_report(request, report, items=None, errors=(), status=200):
             "general_comments": by_field.get("", []),
             "field_comments": by_field,
             "statuses": ItemStatus.choices,
+            "text_fields": [("difficulties", _("Difficulties")), ("proposals", _("Proposals"))],
             "agency_label": current_names([report.agency], timezone.localdate())[report.agency_id],
         },
         status=status,
@@ -221,6 +223,19 @@ def report_page(request, pk: int):
     return _render_report(request, get_report_for_user(request.user, pk))
 
 
+def _save_form(report: AgencyReport, user, form: ReportForm, *, submit: bool) -> AgencyReport:
+    """Save a valid form's draft and indicator values and, with action=submit, send it:
+    they stand or fall together (ReportError, StaleRevision)."""
+    with transaction.atomic():
+        saved = services.save_draft(report, user, form.draft_data(), form.cleaned_data["revision"])
+        problems = indicator_reports.save_values(saved, form.indicator_values(), user)
+        if problems:
+            raise services.ReportError(problems)
+        if submit:
+            services.submit_report(saved, user)
+    return saved
+
+
 def _save_report(request, pk: int) -> HttpResponse:
     """Save the draft (autosave: htmx) and, with action=submit, send it."""
     report = get_editable_report_for_user(request.user, pk)
@@ -231,18 +246,7 @@ def _save_report(request, pk: int) -> HttpResponse:
     errors = form.messages() if not form.is_valid() else []
     if not errors:
         try:
-            # The draft, its indicator values and the submission stand or fall together.
-            with transaction.atomic():
-                saved = services.save_draft(
-                    report, request.user, form.draft_data(), form.cleaned_data["revision"]
-                )
-                problems = indicator_reports.save_values(
-                    saved, form.indicator_values(), request.user
-                )
-                if problems:
-                    raise services.ReportError(problems)
-                if form.submitting:
-                    services.submit_report(saved, request.user)
+            saved = _save_form(report, request.user, form, submit=form.submitting)
         except services.ReportError as exc:
             errors = exc.errors
     htmx = bool(request.headers.get("HX-Request"))
@@ -262,6 +266,37 @@ def _save_report(request, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Draft saved."))
     return redirect("reporting:report", pk=report.pk)
+
+
+@requires(C.EDIT_OWN_REPORT)
+@post_or_redirect("reporting:report", "pk")
+def report_draft(request, pk: int):
+    """The page's autosave of one field (a status with its reason, an indicator's
+    parts): JSON. 200 with the new revision; 400 with each message under its field,
+    nothing saved; 409 when someone saved in between (nothing overwritten); 401 and
+    403 come from the access layer as JSON too (planwatch.http.wants_json)."""
+    report = get_editable_report_for_user(request.user, pk)
+    form = ReportForm(
+        request.POST, items=_items(report), indicators=indicator_reports.indicators_for(report)
+    )
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "errors": form.field_errors()}, status=400)
+    try:
+        saved = _save_form(report, request.user, form, submit=False)  # submitting asks first
+    except services.StaleRevision as exc:
+        if not form.indicator_values() and services.already_saved(report, form.draft_data()):
+            report.refresh_from_db()
+            return JsonResponse({"ok": True, "revision": report.revision, "saved_at": _now_hm()})
+        return JsonResponse(
+            {"ok": False, "code": "stale_revision", "message": " ".join(exc.errors)}, status=409
+        )
+    except services.ReportError as exc:
+        return JsonResponse({"ok": False, "errors": {"__all__": exc.errors}}, status=400)
+    return JsonResponse({"ok": True, "revision": saved.revision, "saved_at": _now_hm()})
+
+
+def _now_hm() -> str:
+    return timezone.localtime().strftime("%H:%M")
 
 
 @requires(C.REVIEW_REPORTS)

@@ -27,6 +27,12 @@ def _report(period, code="qb-so-du-lich"):
     return AgencyReport.objects.get(period=period, agency__code=code)
 
 
+def _started(report):
+    """The report with its tasks under way: a report with nothing on any task is refused."""
+    report.items.update(status="in_progress")
+    return report
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_report_page_for_each_role(client, period, personas, role):
     client.force_login(personas[role])
@@ -165,7 +171,7 @@ def test_reporter_cannot_act_on_another_agencys_report(client, period, other_rep
 
 
 def test_reporter_cannot_accept_their_own_report(client, period, reporter):
-    report = _report(period)
+    report = _started(_report(period))
     submit_report(report, reporter)
     client.force_login(reporter)
     assert client.post(reverse("reporting:accept", args=[report.pk])).status_code == 403
@@ -175,7 +181,7 @@ def test_dashboard_counts_and_query_count(
     client, period, coordinator, reporter, django_assert_max_num_queries
 ):
     with time_machine.travel(dt.datetime(2022, 12, 1, tzinfo=TZ), tick=False):
-        submit_report(_report(period), reporter)
+        submit_report(_started(_report(period)), reporter)
     client.force_login(coordinator)
     with time_machine.travel(dt.datetime(2022, 12, 20, tzinfo=TZ), tick=False):
         with django_assert_max_num_queries(12):
@@ -211,7 +217,7 @@ def test_reminder_schedule(period, reporter, day, kind):
 
 
 def test_no_reminder_after_submission(period, reporter):
-    submit_report(_report(period), reporter)
+    submit_report(_started(_report(period)), reporter)
     call_command("send_reminders", "--date", "2022-12-10")
     assert not Reminder.objects.filter(report__agency=reporter.agency).exists()
 
@@ -315,7 +321,7 @@ def test_reminder_days_are_configurable(period, reporter, settings):
 
 
 def test_comments_on_difficulties_stand_beside_the_field(client, period, reporter, coordinator):
-    report = _report(period)
+    report = _started(_report(period))
     submit_report(report, reporter)
     client.force_login(coordinator)
     client.post(
