@@ -269,17 +269,22 @@ def return_report(
     if not workflow.can(user, workflow.RETURN, report):
         raise PermissionDenied
     comment = (comment or "").strip()
-    if not comment:
+    per_field = {f: t.strip() for f, t in (field_comments or {}).items() if t and t.strip()}
+    if not comment and not per_field:
         raise ReportError([_("Say what must change: a comment is required to return a report.")])
     version = report.versions.order_by("-number").first()
-    ReviewComment.objects.create(
-        report=report, version=version, field="", text=comment, author=user
+    if comment:
+        ReviewComment.objects.create(
+            report=report, version=version, field="", text=comment, author=user
+        )
+    for field, text in per_field.items():
+        ReviewComment.objects.create(
+            report=report, version=version, field=field[:64], text=text, author=user
+        )
+    # The e-mail carries every comment, each after the task or field it is about.
+    comment = "\n".join(
+        [comment] * bool(comment) + [f"- {_field_name(f)}: {t}" for f, t in per_field.items()]
     )
-    for field, text in (field_comments or {}).items():
-        if text and text.strip():
-            ReviewComment.objects.create(
-                report=report, version=version, field=field[:64], text=text.strip(), author=user
-            )
     report.state = workflow.target(workflow.RETURN, report)
     report.revision += 1
     report.updated_by = user
@@ -298,6 +303,15 @@ def return_report(
         )
     )
     return report
+
+
+def _field_name(field: str) -> str:
+    """A comment's field in words: "item-V.2" -> "Nhiệm vụ V.2"."""
+    if field.startswith("item-"):
+        return _("Task %(code)s") % {"code": field[5:]}
+    if field in ("difficulties", "proposals"):
+        return str(AgencyReport._meta.get_field(field).verbose_name).capitalize()
+    return field
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
 from planwatch.http import post_or_redirect
+from planwatch.money import dong
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
     DueDateForm,
@@ -344,15 +345,35 @@ def compare(request, pk: int):
         old = left_items.get(item["task"], {})
         for field in ("status", "reason", "done", "results", "quantities", "spent"):
             if old.get(field) != item.get(field):
-                rows.append((item["task"], field, old.get(field), item.get(field)))
+                rows.append((item["task"], *_compared(field, old.get(field), item.get(field))))
     for field in ("difficulties", "proposals"):
         if left.data.get(field) != right.data.get(field):
-            rows.append(("", field, left.data.get(field), right.data.get(field)))
+            rows.append(("", *_compared(field, left.data.get(field), right.data.get(field))))
     return render(
         request,
         "reporting/compare.html",
         {"report": report, "left": left, "right": right, "rows": rows},
     )
+
+
+def _compared(field: str, old, new) -> tuple[str, str | None, str | None]:
+    """A compared field in words: its label and both values as a person reads them."""
+    model = AgencyReport if field in ("difficulties", "proposals") else ReportItem
+    label = str(model._meta.get_field(field).verbose_name)
+    statuses = dict(ItemStatus.choices)
+
+    def shown(value):
+        if value in (None, "", []):
+            return None
+        if field == "status":
+            return str(statuses.get(value, value))
+        if field == "quantities":
+            return format_quantities(value)
+        if field == "spent":
+            return dong(value)
+        return value
+
+    return label[:1].upper() + label[1:], shown(old), shown(new)
 
 
 @requires(*READ_REPORTS)
