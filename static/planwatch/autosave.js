@@ -202,6 +202,7 @@
     sending = null;
     if (status === 200 && data.ok) {
       revisionInput.value = data.revision;
+      try { localStorage.setItem(storeKey + ".saved", String(data.revision)); } catch (e) { /* */ }
       lastSaved = data.saved_at;
       delete invalid[unit];
       clearErrors(unit);
@@ -306,8 +307,9 @@
   });
   window.addEventListener("beforeunload", function (event) {
     if (leaving) return;
-    flushAll(); // the first unit leaves at once (keepalive); the copy here keeps the rest
-    if (queue.length || blocked || held || Object.keys(invalid).length) {
+    // What is not sent yet stays in this browser and goes from the next page; a save
+    // already on its way arrives (keepalive).
+    if (pendingCount() || blocked || held || Object.keys(invalid).length) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -358,5 +360,21 @@
     held = false;
     pump();
   });
-  restore();
+  // A page drawn while a save from the page before it was still on its way shows
+  // the text without it: the confirmed revision is newer than the page's, so it is
+  // drawn again (once for that revision).
+  function stale() {
+    try {
+      var saved = Number(localStorage.getItem(storeKey + ".saved") || 0);
+      var onceKey = storeKey + ".redrawn";
+      if (saved > Number(revision()) && sessionStorage.getItem(onceKey) !== String(saved)) {
+        sessionStorage.setItem(onceKey, String(saved));
+        leaving = true;
+        window.location.reload();
+        return true;
+      }
+    } catch (e) { /* storage refused: nothing to compare */ }
+    return false;
+  }
+  if (!stale()) restore();
 })();
