@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from plans.importer.numbers import to_number
 from planwatch.forms import DateField, MoneyField, RevisionField
+from planwatch.forms import Form as PlanwatchForm
 from reporting.models import ItemStatus, PeriodStatus, ReportItem
 
 ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
@@ -183,7 +184,10 @@ class ReturnForm(forms.Form):
 
 
 class OpenPeriodForm(forms.Form):
+    """The year to open; without ``confirm`` the page first shows what opening does."""
+
     year = forms.IntegerField()
+    confirm = forms.BooleanField(required=False)
 
     def __init__(self, data, *, plan, **kwargs):
         super().__init__(data, **kwargs)
@@ -192,6 +196,12 @@ class OpenPeriodForm(forms.Form):
             "end": plan.period_end,
         }
         self.fields["year"].error_messages.update(invalid=message, required=message)
+
+
+class CancelPeriodForm(PlanwatchForm):
+    confirm = forms.BooleanField(
+        error_messages={"required": gettext_lazy("Confirm that the period is to be cancelled.")}
+    )
 
 
 class PeriodStatusForm(forms.Form):

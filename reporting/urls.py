@@ -16,6 +16,11 @@ urlpatterns = [
         views.period_due_date,
         name="period_due_date",
     ),
+    path(
+        "plans/<str:code>/reporting/<int:year>/cancel/",
+        views.period_cancel,
+        name="period_cancel",
+    ),
     path("reporting/<int:pk>/", views.report_page, name="report"),
     path("reporting/<int:pk>/draft/", views.report_draft, name="draft"),
     path("reporting/<int:pk>/accept/", views.report_accept, name="accept"),

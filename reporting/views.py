@@ -32,6 +32,7 @@ from planwatch.http import post_or_redirect
 from planwatch.money import dong
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
+    CancelPeriodForm,
     DueDateForm,
     EvidenceForm,
     OpenPeriodForm,
@@ -42,7 +43,15 @@ from reporting.forms import (
     format_quantities,
 )
 from reporting.models import AgencyReport, ItemStatus, ReportingPeriod, ReportItem
-from reporting.periods import PeriodError, open_period, set_due_date, set_period_status
+from reporting.periods import (
+    PeriodError,
+    cancel_period,
+    cancellation_problem,
+    open_period,
+    opening_preview,
+    set_due_date,
+    set_period_status,
+)
 
 READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
@@ -53,21 +62,28 @@ READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 @requires(*READ_REPORTS, post=C.MANAGE_REPORTING)
 def plan_periods(request, code: str):
     plan = get_plan_for_user(request.user, code)
-    error = None
+    error, preview = None, None
     if request.method == "POST":
         form = OpenPeriodForm(request.POST, plan=plan)
         try:
             year = form.cleaned_data["year"] if form.is_valid() else -1
-            period = open_period(plan, year, request.user)
+            # First what opening will do (who is asked, who is e-mailed), then, confirmed, do it.
+            preview = opening_preview(plan, year)
+            if form.cleaned_data.get("confirm"):
+                period = open_period(plan, year, request.user)
         except PeriodError as exc:
             error = str(exc)
         else:
-            messages.success(
-                request,
-                _("Reporting period %(year)s opened: %(n)s agency reports.")
-                % {"year": period.year, "n": period.reports.count()},
-            )
-            return redirect("reporting:year", code=plan.code, year=period.year)
+            if form.cleaned_data.get("confirm"):
+                messages.success(
+                    request,
+                    _(
+                        "Reporting period %(year)s opened: %(n)s agency reports; "
+                        "%(m)s agencies e-mailed."
+                    )
+                    % {"year": period.year, "n": period.reports.count(), "m": preview.emailed},
+                )
+                return redirect("reporting:year", code=plan.code, year=period.year)
     years, rows = dashboard.heat_map(plan, timezone.localdate())
     opened = set(years)
     return render(
@@ -78,6 +94,7 @@ def plan_periods(request, code: str):
             "years": years,
             "rows": rows,
             "error": error,
+            "preview": preview,
             "can_manage": rules.has(request.user, C.MANAGE_REPORTING),
             "openable": [y for y in plan.years if y not in opened],
             "periods": ReportingPeriod.objects.filter(plan=plan).order_by("-year"),
@@ -107,6 +124,7 @@ def year_dashboard(request, code: str, year: int):
             "period": period,
             "summary": summary,
             "can_manage": rules.has(request.user, C.MANAGE_REPORTING),
+            "cancellable": cancellation_problem(period) is None,
             "can_read_documents": rules.can_read_documents(request.user),
             "pdf_available": pdf_available(),
         },
@@ -152,6 +170,28 @@ def period_due_date(request, code: str, year: int):
         DueDateForm(request.POST),
         lambda period, data: set_due_date(period, data["due_date"], request.user),
     )
+
+
+@requires(C.MANAGE_REPORTING)
+@post_or_redirect("reporting:year", "code", "year")
+def period_cancel(request, code: str, year: int):
+    """Undo a year opened by mistake, while no agency has saved anything in it."""
+    plan = get_plan_for_user(request.user, code)
+    period = get_period_for_user(request.user, plan, year)
+    form = CancelPeriodForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise PeriodError(" ".join(form.messages()))
+        removed = cancel_period(period, request.user)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:year", code=plan.code, year=year)
+    messages.success(
+        request,
+        _("The reporting period %(year)s was cancelled: %(n)s empty agency reports removed.")
+        % {"year": year, "n": removed},
+    )
+    return redirect("reporting:plan", code=plan.code)
 
 
 @requires(C.MANAGE_REPORTING)
