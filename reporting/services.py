@@ -309,9 +309,8 @@ def _field_name(field: str) -> str:
     """A comment's field in words: "item-V.2" -> "Nhiệm vụ V.2"."""
     if field.startswith("item-"):
         return _("Task %(code)s") % {"code": field[5:]}
-    if field in ("difficulties", "proposals"):
-        return str(AgencyReport._meta.get_field(field).verbose_name).capitalize()
-    return field
+    names = {"difficulties": _("Difficulties"), "proposals": _("Proposals")}
+    return str(names.get(field, field))
 
 
 @transaction.atomic
