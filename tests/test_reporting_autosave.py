@@ -117,3 +117,20 @@ def test_a_report_with_nothing_on_any_task_is_not_submitted(client, report, repo
     submit_report(report, reporter)
     report.refresh_from_db()
     assert report.state == "submitted"
+
+
+def test_a_report_is_returned_with_comments_on_tasks_only(
+    report, reporter, coordinator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from reporting.services import return_report
+
+    report.items.update(status="in_progress")
+    submit_report(report, reporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        return_report(report, coordinator, "", {"item-V.2": "Ghi rõ tên cơ sở", "proposals": ""})
+    report.refresh_from_db()
+    assert report.state == "returned"
+    assert list(report.comments.values_list("field", "text")) == [("item-V.2", "Ghi rõ tên cơ sở")]
+    assert any("Nhiệm vụ V.2: Ghi rõ tên cơ sở" in m.body for m in mail.outbox)
