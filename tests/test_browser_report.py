@@ -39,7 +39,7 @@ def _item(report, code):
 
 
 def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_new_sign_in(
-    page,
+    page, browser
 ):
     report = _vhttdl_report()
     dialogs = []
@@ -108,6 +108,32 @@ def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_
     page.reload()
     assert page.locator("#f-proposals").input_value() == "Đề nghị bổ sung kinh phí năm sau"
     assert page.locator("#autosave-notice").is_hidden()
+
+    # Two editors: the second one's save is refused (409), kept, and only sent when
+    # that person has seen the other's change and chooses to.
+    second = browser.new_context(viewport={"width": 1280, "height": 900})
+    other = second.new_page()
+    other.base_url = page.base_url
+    _login(other, "demo-reporter-dulich")
+    other.wait_for_url("**/agencies/qt-so-vhttdl/")
+    other.goto(page.url)
+    page.fill("#f-proposals", "Bản của người thứ nhất")
+    page.locator("h1").click()
+    page.wait_for_selector("#autosave-state[data-state=saved]")
+    other.fill("#f-difficulties", "Bản của người thứ hai")
+    other.locator("h1").click()
+    other.wait_for_selector("#autosave-conflict:not([hidden])")
+    assert _vhttdl_report().difficulties == "Thiếu kinh phí cho tập huấn"  # not overwritten
+    other.reload()
+    assert other.locator("#f-proposals").input_value() == "Bản của người thứ nhất"
+    assert other.locator("#f-difficulties").input_value() == "Bản của người thứ hai"
+    other.click("#autosave-keep")
+    other.wait_for_selector("#autosave-state[data-state=saved]")
+    assert (_vhttdl_report().difficulties, _vhttdl_report().proposals) == (
+        "Bản của người thứ hai",
+        "Bản của người thứ nhất",
+    )
+    second.close()
 
 
 def _serious(page) -> list[str]:
