@@ -172,5 +172,32 @@ def test_axe_finds_no_serious_violation_on_the_first_page_of_each_role(page, bro
                 problems = _serious(other)
                 if problems:
                     found[f"{username} {width}px {url}"] = problems
+            if username == "demo-coordinator" and width == 1280:
+                _open_and_cancel_a_year(other)
+                problems = _serious(other)
+                if problems:
+                    found["the opening's preview"] = problems
             context.close()
     assert found == {}
+
+
+def _open_and_cancel_a_year(page):
+    """Opening 2026 says first how many agencies are asked and e-mailed; opened by
+    mistake, it is cancelled (confirmed), and the preview is shown again for axe."""
+    from reporting.models import ReportingPeriod
+
+    page.on("dialog", lambda d: d.accept())
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/reporting/")
+    page.select_option("#id_year", "2026")
+    page.click("#open-period-button")
+    page.wait_for_selector("#open-preview")
+    assert "cơ quan sẽ nhận thư" in page.locator("#preview-emailed").inner_text()
+    assert not ReportingPeriod.objects.filter(year=2026).exists()
+    page.click("#confirm-open")
+    page.wait_for_url("**/reporting/2026/")
+    page.click("#cancel-period button")
+    page.wait_for_url("**/plans/qb-sxtdbv-2021/reporting/")
+    assert not ReportingPeriod.objects.filter(year=2026).exists()
+    page.select_option("#id_year", "2026")
+    page.click("#open-period-button")
+    page.wait_for_selector("#open-preview")
