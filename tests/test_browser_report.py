@@ -19,10 +19,25 @@ _login = test_browser._login
 AXE = "/static/vendor/axe-core/axe.min.js"
 
 
+def _read(query):
+    """``query()`` on the database the live server writes: the tests' in-memory SQLite
+    refuses a read while a write is under way ("table is locked"), so try again."""
+    from django.db import OperationalError
+
+    for _attempt in range(50):
+        try:
+            return query()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.1)
+    return query()
+
+
 def _eventually(check, page, seconds=10):
     """Waits for ``check()`` (a look at the database the live server writes)."""
     end = time.monotonic() + seconds
-    while not check():
+    while not _read(check):
         assert time.monotonic() < end, "the server never got it"
         page.wait_for_timeout(200)
 
@@ -30,12 +45,12 @@ def _eventually(check, page, seconds=10):
 def _vhttdl_report():
     from reporting.models import AgencyReport
 
-    return AgencyReport.objects.get(period__year=2025, agency__code="qt-so-vhttdl")
+    return _read(lambda: AgencyReport.objects.get(period__year=2025, agency__code="qt-so-vhttdl"))
 
 
 def _item(report, code):
     group, number = code.split(".")
-    return report.items.get(task__group__number=group, task__number=number)
+    return _read(lambda: report.items.get(task__group__number=group, task__number=number))
 
 
 def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_new_sign_in(
@@ -79,7 +94,6 @@ def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_
     assert "beforeunload" in dialogs
     assert page.locator("#f-difficulties").input_value() == "Thiếu kinh phí cho tập huấn"
     assert spent.input_value() == "abc"
-    report.refresh_from_db()
     _eventually(lambda: _vhttdl_report().difficulties == "Thiếu kinh phí cho tập huấn", page)
     spent.fill("15.000.000")
     page.locator("h1").click()
@@ -97,7 +111,7 @@ def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_
     assert _item(report, "VIII.2").results == "Danh sách 31 cơ sở"
 
     # The session ends: no login page in the form; a dialog, then the text is sent.
-    Session.objects.all().delete()
+    _read(lambda: Session.objects.all().delete())
     page.fill("#f-proposals", "Đề nghị bổ sung kinh phí năm sau")
     page.wait_for_selector("#signin-dialog[open]")
     assert f"/reporting/{report.pk}/" in page.url and page.locator("#report-form").count() == 1
@@ -192,12 +206,12 @@ def _open_and_cancel_a_year(page):
     page.click("#open-period-button")
     page.wait_for_selector("#open-preview")
     assert "cơ quan sẽ nhận thư" in page.locator("#preview-emailed").inner_text()
-    assert not ReportingPeriod.objects.filter(year=2026).exists()
+    assert not _read(ReportingPeriod.objects.filter(year=2026).exists)
     page.click("#confirm-open")
     page.wait_for_url("**/reporting/2026/")
     page.click("#cancel-period button")
     page.wait_for_url("**/plans/qb-sxtdbv-2021/reporting/")
-    assert not ReportingPeriod.objects.filter(year=2026).exists()
+    assert not _read(ReportingPeriod.objects.filter(year=2026).exists)
     page.select_option("#id_year", "2026")
     page.click("#open-period-button")
     page.wait_for_selector("#open-preview")
