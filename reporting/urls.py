@@ -21,6 +21,16 @@ urlpatterns = [
         views.period_cancel,
         name="period_cancel",
     ),
+    path(
+        "plans/<str:code>/reporting/<int:year>/remind/",
+        views.remind_all,
+        name="remind_all",
+    ),
+    path(
+        "plans/<str:code>/reporting/<int:year>/accept/",
+        views.accept_many,
+        name="accept_many",
+    ),
     path("reporting/<int:pk>/", views.report_page, name="report"),
     path("reporting/<int:pk>/draft/", views.report_draft, name="draft"),
     path("reporting/<int:pk>/accept/", views.report_accept, name="accept"),

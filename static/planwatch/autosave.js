@@ -1,4 +1,4 @@
-// The agency report form saves itself (reporting.views.report_draft, decision 55 of
+// The agency report form saves itself (reporting.views.report_draft, decision 58 of
 // docs/decisions.md). Each "unit" (data-unit: one field, a status with its reason, an
 // indicator's parts) is sent on its own about a second after typing stops and at once
 // when the user leaves it, so one refused field never holds back the others; the
