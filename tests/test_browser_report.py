@@ -60,7 +60,7 @@ def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.type), d.accept()))
     _login(page, "demo-reporter-dulich")
-    page.wait_for_url("**/agencies/qt-so-vhttdl/")
+    page.wait_for_load_state()
     page.goto(f"{page.base_url}/reporting/{report.pk}/")
     card = page.locator(".report-item[data-task='VIII.2']")
     done = card.locator("textarea[name$='-done']")
@@ -129,7 +129,7 @@ def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_
     other = second.new_page()
     other.base_url = page.base_url
     _login(other, "demo-reporter-dulich")
-    other.wait_for_url("**/agencies/qt-so-vhttdl/")
+    other.wait_for_load_state()
     other.goto(page.url)
     page.fill("#f-proposals", "Bản của người thứ nhất")
     page.locator("h1").click()
@@ -196,22 +196,22 @@ def test_axe_finds_no_serious_violation_on_the_first_page_of_each_role(page, bro
 
 
 def _open_and_cancel_a_year(page):
-    """Opening 2026 says first how many agencies are asked and e-mailed; opened by
+    """Opening 2027 says first how many agencies are asked and e-mailed; opened by
     mistake, it is cancelled (confirmed), and the preview is shown again for axe."""
     from reporting.models import ReportingPeriod
 
     page.on("dialog", lambda d: d.accept())
     page.goto(page.base_url + "/plans/qb-sxtdbv-2021/reporting/")
-    page.select_option("#id_year", "2026")
+    page.select_option("#id_year", "2027")
     page.click("#open-period-button")
     page.wait_for_selector("#open-preview")
     assert "cơ quan sẽ nhận thư" in page.locator("#preview-emailed").inner_text()
-    assert not _read(ReportingPeriod.objects.filter(year=2026).exists)
+    assert not _read(ReportingPeriod.objects.filter(year=2027).exists)
     page.click("#confirm-open")
-    page.wait_for_url("**/reporting/2026/")
+    page.wait_for_url("**/reporting/2027/")
     page.click("#cancel-period button")
     page.wait_for_url("**/plans/qb-sxtdbv-2021/reporting/")
-    assert not _read(ReportingPeriod.objects.filter(year=2026).exists)
-    page.select_option("#id_year", "2026")
+    assert not _read(ReportingPeriod.objects.filter(year=2027).exists)
+    page.select_option("#id_year", "2027")
     page.click("#open-period-button")
     page.wait_for_selector("#open-preview")
