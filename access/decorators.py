@@ -32,6 +32,7 @@ from django.utils.http import urlencode
 
 from access.capabilities import Capability
 from access.rules import capabilities_of
+from planwatch.http import signed_out_response, wants_json
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -96,6 +97,8 @@ class Guarded:
     def __call__(self, request, *args, **kwargs):
         rule = self.access_rule
         if not rule.public and not request.user.is_authenticated:
+            if wants_json(request):
+                return signed_out_response(request)
             query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
             return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")
         if not rule.allows(request.user, request.method or "GET"):

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import Resolver404, resolve
 
 from access.decorators import is_public
+from planwatch.http import signed_out_response, wants_json
 
 # Served before or beside the views: the API answers 401 itself; static files.
 OPEN_PREFIXES = ("/api/", "/static/", "/favicon.ico")
@@ -27,5 +28,7 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request):
         if not request.user.is_authenticated and not is_open(request.path_info):
+            if wants_json(request):
+                return signed_out_response(request)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

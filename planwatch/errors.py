@@ -7,6 +7,12 @@ from django.utils.translation import gettext as _
 
 
 def forbidden(request, exception=None):
+    from planwatch.http import wants_json
+
+    if wants_json(request):  # a script's request: a status and a sentence, not a page
+        return JsonResponse(
+            {"code": "forbidden", "message": _("You may not do this now.")}, status=403
+        )
     return render(request, "errors/403.html", status=403)
 
 

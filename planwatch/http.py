@@ -45,3 +45,28 @@ def attachment(response: HttpResponse, name: str) -> HttpResponse:
     with the RFC 6266 ``filename*`` form for Vietnamese names)."""
     response["Content-Disposition"] = content_disposition_header(True, safe_filename(name)) or ""
     return response
+
+
+def wants_json(request) -> bool:
+    """A script's request (fetch with ``Accept: application/json``, or htmx): it is
+    answered with a status and JSON, never with a page to be injected into another."""
+    accept = request.headers.get("Accept", "")
+    return bool(request.headers.get("HX-Request")) or "application/json" in accept
+
+
+def signed_out_response(request):
+    """401 for a script whose session ended: the page keeps what was typed, asks the
+    user to sign in again (in a dialog or another tab) and sends it then."""
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.shortcuts import resolve_url
+    from django.utils.translation import gettext as _
+
+    return JsonResponse(
+        {
+            "code": "signed_out",
+            "message": _("Your session has ended. Sign in again: nothing you typed is lost."),
+            "login_url": resolve_url(settings.LOGIN_URL),
+        },
+        status=401,
+    )

@@ -96,7 +96,8 @@ class ReportForm(SafeInputMixin, forms.Form):
                     self.add_error(name, _('Quantities: write one a line as "label: number unit".'))
                 else:
                     data[name] = quantities
-            status = data.get(item_field(item, "status"))
+            status_key = item_field(item, "status")
+            status = data.get(status_key) if status_key in self.data else item.status
             reason = item_field(item, "reason")
             reason_given = data.get(reason) if reason in self.data else item.reason
             if status == ItemStatus.NOT_DONE and not reason_given:
@@ -111,13 +112,13 @@ class ReportForm(SafeInputMixin, forms.Form):
         """The ``save_draft`` data: the items and texts the POST carried."""
         items = {}
         for item in self.items:
-            if item_field(item, "status") not in self.data:
-                continue
-            items[str(item.task_id)] = {
+            posted = {
                 name: self.cleaned_data.get(item_field(item, name))
                 for name in ITEM_FIELDS
                 if item_field(item, name) in self.data
             }
+            if posted:
+                items[str(item.task_id)] = posted
         data: dict = {"items": items}
         for name in ("difficulties", "proposals"):
             if name in self.data:
@@ -125,14 +126,20 @@ class ReportForm(SafeInputMixin, forms.Form):
         return data
 
     def indicator_values(self) -> dict[int, dict[str, str]]:
-        """{indicator id: {"value"/"numerator"/"denominator": text}} as typed."""
+        """{indicator id: {"value"/"numerator"/"denominator": text}} as typed, for the
+        indicators the POST carried (an autosave of one field leaves the others)."""
         return {
             indicator.pk: {
                 name: self.cleaned_data.get(indicator_field(indicator, name)) or ""
                 for name in INDICATOR_FIELDS
             }
             for indicator in self.indicators
+            if any(indicator_field(indicator, name) in self.data for name in INDICATOR_FIELDS)
         }
+
+    def field_errors(self) -> dict[str, list[str]]:
+        """{field name: its messages}, for the autosave's answer (beside each field)."""
+        return {name: [str(e) for e in errors] for name, errors in self.errors.items()}
 
     def show_typed(self, report) -> None:
         """Put what was typed back on the report and its items (not saved), so that a
@@ -176,7 +183,10 @@ class ReturnForm(SafeInputMixin, forms.Form):
 
 
 class OpenPeriodForm(SafeInputMixin, forms.Form):
+    """The year to open; without ``confirm`` the page first shows what opening does."""
+
     year = forms.IntegerField()
+    confirm = forms.BooleanField(required=False)
 
     def __init__(self, data, *, plan, **kwargs):
         super().__init__(data, **kwargs)
@@ -185,6 +195,12 @@ class OpenPeriodForm(SafeInputMixin, forms.Form):
             "end": plan.period_end,
         }
         self.fields["year"].error_messages.update(invalid=message, required=message)
+
+
+class CancelPeriodForm(Form):
+    confirm = forms.BooleanField(
+        error_messages={"required": gettext_lazy("Confirm that the period is to be cancelled.")}
+    )
 
 
 class PeriodStatusForm(SafeInputMixin, forms.Form):

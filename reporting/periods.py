@@ -4,6 +4,7 @@ report per responsible agency listing the tasks it leads or partners that year."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +13,14 @@ from agencies.models import Agency
 from audit.log import record, snapshot
 from plans.answering import answering
 from plans.models import Plan, Role, Task
-from reporting.models import AgencyReport, PeriodStatus, ReportingPeriod, ReportItem
+from reporting.models import (
+    AgencyReport,
+    Evidence,
+    PeriodStatus,
+    ReportingPeriod,
+    ReportItem,
+    ReportState,
+)
 
 
 class PeriodError(ValueError):
@@ -132,3 +140,77 @@ def set_due_date(period: ReportingPeriod, due_date: dt.date, actor=None) -> Repo
     locked.save(update_fields=["due_date"])
     record(actor, "update", locked, before=before, after=snapshot(locked))
     return locked
+
+
+@dataclass(frozen=True)
+class OpeningPreview:
+    """What opening a year would do, shown before the coordinator confirms it."""
+
+    year: int
+    due_date: dt.date
+    agencies: list[Agency]  # every agency that will be asked to report
+    unreachable: list[Agency]  # no reporter account with an address, no agency address
+
+    @property
+    def emailed(self) -> int:
+        return len(self.agencies) - len(self.unreachable)
+
+
+def opening_preview(plan: Plan, year: int) -> OpeningPreview:
+    """The agencies ``open_period`` would create reports for, and those the opening
+    e-mail cannot reach (as ``reminders.recipients`` decides: an active account of the
+    agency that reports, with an address, or else the agency's own address)."""
+    from access import rules
+    from accounts.models import User
+
+    if not plan.period_start <= year <= plan.period_end:
+        raise PeriodError(
+            _("The year must be between %(start)s and %(end)s.")
+            % {"start": plan.period_start, "end": plan.period_end}
+        )
+    if ReportingPeriod.objects.filter(plan=plan, year=year).exists():
+        raise PeriodError(_("The reporting period %(year)s is already open.") % {"year": year})
+    due = default_due_date(plan, year)
+    agencies = sorted(responsibilities(plan, year, due), key=lambda a: a.name)
+    reached = {
+        user.agency_id
+        for user in User.objects.filter(agency__in=agencies, is_active=True).exclude(email="")
+        if rules.has(user, rules.C.EDIT_OWN_REPORT)
+    }
+    unreachable = [a for a in agencies if a.pk not in reached and not a.email]
+    return OpeningPreview(year, due, agencies, unreachable)
+
+
+def cancellation_problem(period: ReportingPeriod) -> str | None:
+    """Why the period can no longer be cancelled (an agency saved, attached or sent
+    something, or it is locked); None while it can."""
+    if period.status == PeriodStatus.LOCKED:
+        return _("The period is locked; nothing can change.")
+    touched = period.reports.exclude(revision=1, state=ReportState.DRAFT)  # saved or sent
+    if touched.exists() or Evidence.objects.filter(report__period=period).exists():
+        return _(
+            "An agency has already saved something in this period: it can no longer be "
+            "cancelled (close or lock it instead)."
+        )
+    return None
+
+
+@transaction.atomic
+def cancel_period(period: ReportingPeriod, actor=None) -> int:
+    """Undo a year opened by mistake, while no agency has saved anything in it: the
+    period and its empty reports go; the audit log keeps what was removed. Returns how
+    many reports were removed."""
+    locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    problem = cancellation_problem(locked)
+    if problem:
+        raise PeriodError(problem)
+    count = locked.reports.count()
+    record(
+        actor,
+        "delete",
+        locked,
+        before=snapshot(locked),
+        note=f"period cancelled: {count} agency reports removed",
+    )
+    locked.delete()
+    return count

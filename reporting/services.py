@@ -84,7 +84,7 @@ def _clean_item(item: ReportItem, data: dict, errors: list[str]) -> None:
     if status not in ItemStatus.values:
         errors.append(_("Task %(code)s: unknown status.") % {"code": code})
         return
-    reason = (data.get("reason") or "").strip()
+    reason = (data.get("reason", item.reason) or "").strip()
     if status == ItemStatus.NOT_DONE and not reason:
         errors.append(_("Task %(code)s: give the reason it will not be done.") % {"code": code})
     spent = data.get("spent", item.spent)
@@ -158,17 +158,67 @@ def save_draft(report: AgencyReport, user, data: dict, revision: int) -> AgencyR
     return report
 
 
+def already_saved(report: AgencyReport, data: dict) -> bool:
+    """Whether the draft already holds ``data`` (a ``save_draft`` payload): a save
+    sent again on a stale revision because a reload overtook its answer overwrites
+    nothing, so it is not a conflict."""
+    report = AgencyReport.objects.get(pk=report.pk)
+    items = {str(i.task_id): i for i in report.items.all()}
+    for task_id, values in (data.get("items") or {}).items():
+        item = items.get(str(task_id))
+        if item is None:
+            return False
+        for name, value in values.items():
+            if isinstance(value, str):
+                value = value.strip() or (None if name == "spent" else "")
+            if getattr(item, name) != value:
+                return False
+    return all(
+        (data[name] or "").strip() == getattr(report, name)
+        for name in ("difficulties", "proposals")
+        if name in data
+    )
+
+
 @transaction.atomic
 def submit_report(report: AgencyReport, user, now: dt.datetime | None = None) -> ReportVersion:
     """Send the report to the coordinator: a new immutable version."""
     report = _locked(report)
     if not workflow.can(user, workflow.SUBMIT, report):
         raise PermissionDenied
+    empty = empty_items(report)
+    if empty and len(empty) == report.items.count():
+        raise ReportError(
+            [
+                _(
+                    "Nothing is reported yet on any task (%(codes)s): give at least one "
+                    "task's status or what was done before submitting."
+                )
+                % {"codes": ", ".join(empty)}
+            ]
+        )
     version = record_submission(report, user, now)
     transaction.on_commit(
         lambda: reminders.announce_submitted(report, version.number, version.late)
     )
     return version
+
+
+def is_empty(item: ReportItem) -> bool:
+    """Nothing reported on the task: still "not started", no text, quantity or money."""
+    return (
+        item.status == ItemStatus.NOT_STARTED
+        and not (item.reason or item.done or item.results or item.quantities)
+        and item.spent is None
+    )
+
+
+def empty_items(report: AgencyReport) -> list[str]:
+    """The codes of the report's tasks on which nothing is reported, in plan order."""
+    items = report.items.select_related("task", "task__group").order_by(
+        "task__group__position", "task__position"
+    )
+    return [i.task.code for i in items if is_empty(i)]
 
 
 @transaction.atomic
@@ -223,17 +273,18 @@ def return_report(
     if not workflow.can(user, workflow.RETURN, report):
         raise PermissionDenied
     comment = (comment or "").strip()
-    if not comment:
+    per_field = {f: t.strip() for f, t in (field_comments or {}).items() if t and t.strip()}
+    if not comment and not per_field:
         raise ReportError([_("Say what must change: a comment is required to return a report.")])
     version = report.versions.order_by("-number").first()
-    ReviewComment.objects.create(
-        report=report, version=version, field="", text=comment, author=user
-    )
-    for field, text in (field_comments or {}).items():
-        if text and text.strip():
-            ReviewComment.objects.create(
-                report=report, version=version, field=field[:64], text=text.strip(), author=user
-            )
+    if comment:
+        ReviewComment.objects.create(
+            report=report, version=version, field="", text=comment, author=user
+        )
+    for field, text in per_field.items():
+        ReviewComment.objects.create(
+            report=report, version=version, field=field[:64], text=text, author=user
+        )
     report.state = workflow.target(workflow.RETURN, report)
     report.revision += 1
     report.updated_by = user
@@ -246,7 +297,7 @@ def return_report(
         after={"state": report.state, "comment": comment},
         note="return",
     )
-    everything = "\n".join([comment, *_field_comment_lines(field_comments or {})])
+    everything = "\n".join([comment, *_field_comment_lines(per_field)]).strip()
     transaction.on_commit(
         lambda: reminders.notify(
             report, ReminderKind.RETURNED, timezone.localdate(), {"comment": everything}

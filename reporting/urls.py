@@ -17,6 +17,11 @@ urlpatterns = [
         name="period_due_date",
     ),
     path(
+        "plans/<str:code>/reporting/<int:year>/cancel/",
+        views.period_cancel,
+        name="period_cancel",
+    ),
+    path(
         "plans/<str:code>/reporting/<int:year>/remind/",
         views.remind_all,
         name="remind_all",
@@ -27,6 +32,7 @@ urlpatterns = [
         name="accept_many",
     ),
     path("reporting/<int:pk>/", views.report_page, name="report"),
+    path("reporting/<int:pk>/draft/", views.report_draft, name="draft"),
     path("reporting/<int:pk>/accept/", views.report_accept, name="accept"),
     path("reporting/<int:pk>/return/", views.report_return, name="return"),
     path("reporting/<int:pk>/remind/", views.report_remind, name="remind"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,9 +31,11 @@ from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
 from notices.people import reach
 from planwatch.http import attachment, post_or_redirect
+from planwatch.money import dong
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
     AcceptManyForm,
+    CancelPeriodForm,
     DueDateForm,
     EvidenceForm,
     OpenPeriodForm,
@@ -44,7 +46,15 @@ from reporting.forms import (
     format_quantities,
 )
 from reporting.models import AgencyReport, ItemStatus, ReportingPeriod, ReportItem
-from reporting.periods import PeriodError, open_period, set_due_date, set_period_status
+from reporting.periods import (
+    PeriodError,
+    cancel_period,
+    cancellation_problem,
+    open_period,
+    opening_preview,
+    set_due_date,
+    set_period_status,
+)
 
 READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
@@ -55,32 +65,39 @@ READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 @requires(*READ_REPORTS, post=C.MANAGE_REPORTING)
 def plan_periods(request, code: str):
     plan = get_plan_for_user(request.user, code)
-    error = None
+    error, preview = None, None
     if request.method == "POST":
         form = OpenPeriodForm(request.POST, plan=plan)
         try:
             year = form.cleaned_data["year"] if form.is_valid() else -1
-            period = open_period(plan, year, request.user)
+            # First what opening will do (who is asked, who is e-mailed), then, confirmed, do it.
+            preview = opening_preview(plan, year)
+            if form.cleaned_data.get("confirm"):
+                period = open_period(plan, year, request.user)
         except PeriodError as exc:
             error = str(exc)
         else:
-            messages.success(
-                request,
-                _("Reporting period %(year)s opened: %(n)s agency reports.")
-                % {"year": period.year, "n": period.reports.count()},
-            )
-            missed = [
-                r
-                for r in reach(a.agency for a in period.reports.select_related("agency"))
-                if r.problem
-            ]
-            if missed:
-                messages.warning(
+            if form.cleaned_data.get("confirm"):
+                messages.success(
                     request,
-                    _("Not reached by e-mail: %(list)s.")
-                    % {"list": "; ".join(f"{r.agency.name} ({r.problem})" for r in missed)},
+                    _(
+                        "Reporting period %(year)s opened: %(n)s agency reports; "
+                        "%(m)s agencies e-mailed."
+                    )
+                    % {"year": period.year, "n": period.reports.count(), "m": preview.emailed},
                 )
-            return redirect("reporting:year", code=plan.code, year=period.year)
+                missed = [
+                    r
+                    for r in reach(a.agency for a in period.reports.select_related("agency"))
+                    if r.problem
+                ]
+                if missed:
+                    messages.warning(
+                        request,
+                        _("Not reached by e-mail: %(list)s.")
+                        % {"list": "; ".join(f"{r.agency.name} ({r.problem})" for r in missed)},
+                    )
+                return redirect("reporting:year", code=plan.code, year=period.year)
     years, rows = dashboard.heat_map(plan, timezone.localdate())
     opened = set(years)
     return render(
@@ -91,6 +108,7 @@ def plan_periods(request, code: str):
             "years": years,
             "rows": rows,
             "error": error,
+            "preview": preview,
             "can_manage": rules.has(request.user, C.MANAGE_REPORTING),
             "openable": [y for y in plan.years if y not in opened],
             "periods": ReportingPeriod.objects.filter(plan=plan).order_by("-year"),
@@ -120,6 +138,7 @@ def year_dashboard(request, code: str, year: int):
             "period": period,
             "summary": summary,
             "can_manage": rules.has(request.user, C.MANAGE_REPORTING),
+            "cancellable": cancellation_problem(period) is None,
             "can_read_documents": rules.can_read_documents(request.user),
             "pdf_available": pdf_available(),
         },
@@ -165,6 +184,28 @@ def period_due_date(request, code: str, year: int):
         DueDateForm(request.POST),
         lambda period, data: set_due_date(period, data["due_date"], request.user),
     )
+
+
+@requires(C.MANAGE_REPORTING)
+@post_or_redirect("reporting:year", "code", "year")
+def period_cancel(request, code: str, year: int):
+    """Undo a year opened by mistake, while no agency has saved anything in it."""
+    plan = get_plan_for_user(request.user, code)
+    period = get_period_for_user(request.user, plan, year)
+    form = CancelPeriodForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise PeriodError(" ".join(form.messages()))
+        removed = cancel_period(period, request.user)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:year", code=plan.code, year=year)
+    messages.success(
+        request,
+        _("The reporting period %(year)s was cancelled: %(n)s empty agency reports removed.")
+        % {"year": year, "n": removed},
+    )
+    return redirect("reporting:plan", code=plan.code)
 
 
 @requires(C.MANAGE_REPORTING)
@@ -238,6 +279,7 @@ def _items(report: AgencyReport) -> list[ReportItem]:
     for item in items:
         item.quantities_text = format_quantities(item.quantities)
         item.field_errors = {}
+        item.key = str(item.task_id)  # for the ids of its fields' messages
     return items
 
 
@@ -266,6 +308,7 @@ def _render_report(request, report, items=None, errors=(), status=200):
             "general_comments": by_field.get("", []),
             "field_comments": by_field,
             "statuses": ItemStatus.choices,
+            "text_fields": [("difficulties", _("Difficulties")), ("proposals", _("Proposals"))],
             "agency_label": current_names([report.agency], timezone.localdate())[report.agency_id],
         },
         status=status,
@@ -279,6 +322,19 @@ def report_page(request, pk: int):
     return _render_report(request, get_report_for_user(request.user, pk))
 
 
+def _save_form(report: AgencyReport, user, form: ReportForm, *, submit: bool) -> AgencyReport:
+    """Save a valid form's draft and indicator values and, with action=submit, send it:
+    they stand or fall together (ReportError, StaleRevision)."""
+    with transaction.atomic():
+        saved = services.save_draft(report, user, form.draft_data(), form.cleaned_data["revision"])
+        problems = indicator_reports.save_values(saved, form.indicator_values(), user)
+        if problems:
+            raise services.ReportError(problems)
+        if submit:
+            services.submit_report(saved, user)
+    return saved
+
+
 def _save_report(request, pk: int) -> HttpResponse:
     """Save the draft (autosave: htmx) and, with action=submit, send it."""
     report = get_editable_report_for_user(request.user, pk)
@@ -289,18 +345,7 @@ def _save_report(request, pk: int) -> HttpResponse:
     errors = form.messages() if not form.is_valid() else []
     if not errors:
         try:
-            # The draft, its indicator values and the submission stand or fall together.
-            with transaction.atomic():
-                saved = services.save_draft(
-                    report, request.user, form.draft_data(), form.cleaned_data["revision"]
-                )
-                problems = indicator_reports.save_values(
-                    saved, form.indicator_values(), request.user
-                )
-                if problems:
-                    raise services.ReportError(problems)
-                if form.submitting:
-                    services.submit_report(saved, request.user)
+            saved = _save_form(report, request.user, form, submit=form.submitting)
         except services.ReportError as exc:
             errors = exc.errors
     htmx = bool(request.headers.get("HX-Request"))
@@ -320,6 +365,37 @@ def _save_report(request, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Draft saved."))
     return redirect("reporting:report", pk=report.pk)
+
+
+@requires(C.EDIT_OWN_REPORT)
+@post_or_redirect("reporting:report", "pk")
+def report_draft(request, pk: int):
+    """The page's autosave of one field (a status with its reason, an indicator's
+    parts): JSON. 200 with the new revision; 400 with each message under its field,
+    nothing saved; 409 when someone saved in between (nothing overwritten); 401 and
+    403 come from the access layer as JSON too (planwatch.http.wants_json)."""
+    report = get_editable_report_for_user(request.user, pk)
+    form = ReportForm(
+        request.POST, items=_items(report), indicators=indicator_reports.indicators_for(report)
+    )
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "errors": form.field_errors()}, status=400)
+    try:
+        saved = _save_form(report, request.user, form, submit=False)  # submitting asks first
+    except services.StaleRevision as exc:
+        if not form.indicator_values() and services.already_saved(report, form.draft_data()):
+            report.refresh_from_db()
+            return JsonResponse({"ok": True, "revision": report.revision, "saved_at": _now_hm()})
+        return JsonResponse(
+            {"ok": False, "code": "stale_revision", "message": " ".join(exc.errors)}, status=409
+        )
+    except services.ReportError as exc:
+        return JsonResponse({"ok": False, "errors": {"__all__": exc.errors}}, status=400)
+    return JsonResponse({"ok": True, "revision": saved.revision, "saved_at": _now_hm()})
+
+
+def _now_hm() -> str:
+    return timezone.localtime().strftime("%H:%M")
 
 
 @requires(C.REVIEW_REPORTS)
@@ -367,15 +443,35 @@ def compare(request, pk: int):
         old = left_items.get(item["task"], {})
         for field in ("status", "reason", "done", "results", "quantities", "spent"):
             if old.get(field) != item.get(field):
-                rows.append((item["task"], field, old.get(field), item.get(field)))
+                rows.append((item["task"], *_compared(field, old.get(field), item.get(field))))
     for field in ("difficulties", "proposals"):
         if left.data.get(field) != right.data.get(field):
-            rows.append(("", field, left.data.get(field), right.data.get(field)))
+            rows.append(("", *_compared(field, left.data.get(field), right.data.get(field))))
     return render(
         request,
         "reporting/compare.html",
         {"report": report, "left": left, "right": right, "rows": rows},
     )
+
+
+def _compared(field: str, old, new) -> tuple[str, str | None, str | None]:
+    """A compared field in words: its label and both values as a person reads them."""
+    model = AgencyReport if field in ("difficulties", "proposals") else ReportItem
+    label = str(model._meta.get_field(field).verbose_name)
+    statuses = dict(ItemStatus.choices)
+
+    def shown(value):
+        if value in (None, "", []):
+            return None
+        if field == "status":
+            return str(statuses.get(value, value))
+        if field == "quantities":
+            return format_quantities(value)
+        if field == "spent":
+            return dong(value)
+        return value
+
+    return label[:1].upper() + label[1:], shown(old), shown(new)
 
 
 @requires(*READ_REPORTS)

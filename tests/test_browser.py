@@ -138,6 +138,8 @@ def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, b
     # with it and reports for the successor, which answers for task VIII.2 now.
     report = AgencyReport.objects.get(period__year=2025, agency__code="qt-so-vhttdl")
     url = f"{page.base_url}/reporting/{report.pk}/"
+    asked = []  # submit, return and accept ask first (data-confirm)
+    page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     _login(page, "demo-reporter-dulich")
     page.goto(url)
     card = page.locator(".report-item[data-task='VIII.2']")
@@ -145,31 +147,45 @@ def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, b
     card.locator("textarea[name$='-done']").fill("Hướng dẫn 30 cơ sở lưu trú áp dụng nhãn xanh")
     card.locator("input[name$='-spent']").fill("15.000.000")
     card.locator("input[name$='-spent']").blur()
-    page.wait_for_selector("#save-status:has-text('tự động')")  # autosaved by htmx
+    page.wait_for_selector("#autosave-state[data-state=saved]")  # saved as typed
     page.click("#submit-report")
     page.wait_for_selector("#report-state:has-text('đã gửi')")
+    assert asked and "Gửi báo cáo" in asked[-1]
 
     coordinator = browser.new_context(viewport={"width": 1280, "height": 900})
     other = coordinator.new_page()
     other.base_url = page.base_url
+    other.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     _login(other, "demo-coordinator")
     other.goto(url)
+    # The comments on a task and on a text field can be typed (not in the disabled form).
+    other.locator("input[name='comment-item-VIII.2']").fill("Ghi rõ tên 30 cơ sở")
+    other.locator("input[name='comment-difficulties']").fill("Nêu cụ thể khó khăn")
     other.fill("#return-comment", "Bổ sung danh sách cơ sở")
     other.click("#return-report")
     other.wait_for_selector("#report-state:has-text('trả lại')")
+    assert "Trả lại báo cáo" in asked[-1]
 
+    # The reporter sees each comment beside its task or field.
     page.goto(url)
-    assert "Bổ sung danh sách cơ sở" in page.content()
-    page.locator(".report-item[data-task='VIII.2'] textarea[name$='-results']").fill(
-        "Danh sách 30 cơ sở kèm theo"
-    )
-    page.click("#submit-report")
+    assert "Bổ sung danh sách cơ sở" in page.locator("#review-comments").inner_text()
+    assert "Ghi rõ tên 30 cơ sở" in card.locator(".review-comment").inner_text()
+    assert page.locator(".report-item[data-task='VIII.1'] .review-comment").count() == 0
+    difficulties = page.locator("[data-field=difficulties] .review-comment")
+    assert "Nêu cụ thể khó khăn" in difficulties.inner_text()
+    card.locator("textarea[name$='-results']").fill("Danh sách 30 cơ sở kèm theo")
+    page.click("#submit-report")  # what was typed is saved first, then submitted
     page.wait_for_selector("#report-state:has-text('đã gửi')")
 
     other.goto(url)
     other.click("#accept-report")
     other.wait_for_selector("#report-state:has-text('đã chấp nhận')")
+    assert "Chấp nhận báo cáo" in asked[-1]
     assert other.locator("#versions li").count() == 2
+    # The comparison names the fields in words.
+    other.click("text=so sánh với bản trước")
+    rows = other.locator("#compare-table tbody").inner_text()
+    assert "Kết quả" in rows and "Danh sách 30 cơ sở kèm theo" in rows and "results" not in rows
     coordinator.close()
 
 

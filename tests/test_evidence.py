@@ -78,6 +78,7 @@ def test_other_agency_and_submitted_reports_cannot_take_files(
 ):
     client.force_login(other_reporter)
     assert _upload(client, report, "a.pdf", PDF).status_code == 403
+    report.items.update(status="in_progress")  # a report with nothing on any task is refused
     submit_report(report, reporter)
     client.force_login(reporter)
     assert _upload(client, report, "a.pdf", PDF).status_code == 403

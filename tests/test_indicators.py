@@ -233,6 +233,7 @@ def test_an_agency_answers_in_its_report_and_it_counts_once_accepted(client, dem
             "revision": str(report.revision),
             "action": "submit",
             f"indicator-{question.pk}-value": "0",
+            f"item-{report.items.first().task_id}-status": "in_progress",
         },
     )
     assert response.status_code == 302

@@ -35,6 +35,14 @@ def _report(period, code):
     return AgencyReport.objects.get(period=period, agency__code=code)
 
 
+def _started(report):
+    """The report with one task under way: a report with nothing on any task is refused."""
+    item = report.items.order_by("pk").first()
+    item.status = "in_progress"
+    item.save()
+    return report
+
+
 def test_opening_a_period_creates_a_report_per_responsible_agency(period):
     assert period.due_date == dt.date(2022, 12, 10)
     assert (period.cutoff_start, period.cutoff_end) == (
@@ -192,7 +200,7 @@ def test_full_cycle_with_time_frozen(period, reporter, coordinator):
 
 
 def test_a_first_submission_after_the_due_date_is_late(period, reporter):
-    report = _report(period, "qb-so-du-lich")
+    report = _started(_report(period, "qb-so-du-lich"))
     with time_machine.travel(dt.datetime(2022, 12, 11, 0, 30, tzinfo=TZ), tick=False):
         submit_report(report, reporter)
     report.refresh_from_db()
@@ -200,7 +208,7 @@ def test_a_first_submission_after_the_due_date_is_late(period, reporter):
 
 
 def test_submitting_on_the_due_date_is_on_time(period, reporter):
-    report = _report(period, "qb-so-du-lich")
+    report = _started(_report(period, "qb-so-du-lich"))
     with time_machine.travel(dt.datetime(2022, 12, 10, 23, 59, tzinfo=TZ), tick=False):
         submit_report(report, reporter)
     report.refresh_from_db()
@@ -209,7 +217,7 @@ def test_submitting_on_the_due_date_is_on_time(period, reporter):
 
 def test_a_closed_period_accepts_reports_but_marks_them_late(period, reporter, coordinator):
     set_period_status(period, "closed", coordinator)
-    report = _report(period, "qb-so-du-lich")
+    report = _started(_report(period, "qb-so-du-lich"))
     with time_machine.travel(dt.datetime(2022, 11, 1, tzinfo=TZ), tick=False):
         version = submit_report(report, reporter)
     assert version.late is True
@@ -223,7 +231,7 @@ def test_a_moved_due_date_is_audited_and_decides_who_is_late(period, reporter, c
         object_type="reporting.reportingperiod", action="update", actor=coordinator
     )
     assert (entry.before["due_date"], entry.after["due_date"]) == ("2022-12-10", "2022-12-20")
-    report = _report(period, "qb-so-du-lich")
+    report = _started(_report(period, "qb-so-du-lich"))
     with time_machine.travel(dt.datetime(2022, 12, 15, 9, tzinfo=TZ), tick=False):
         submit_report(report, reporter)  # after the plan's 10/12, before the new date
     report.refresh_from_db()
@@ -290,7 +298,7 @@ def test_other_agency_cannot_save_or_submit(period, other_reporter, reporter):
 
 
 def test_a_submitted_report_cannot_be_edited(period, reporter):
-    report = _report(period, "qb-so-du-lich")
+    report = _started(_report(period, "qb-so-du-lich"))
     submit_report(report, reporter)
     with pytest.raises(PermissionDenied):
         save_draft(report, reporter, {"difficulties": "x"}, revision=report.revision + 1)

@@ -27,6 +27,12 @@ def _report(period, code="qb-so-du-lich"):
     return AgencyReport.objects.get(period=period, agency__code=code)
 
 
+def _started(report):
+    """The report with its tasks under way: a report with nothing on any task is refused."""
+    report.items.update(status="in_progress")
+    return report
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_report_page_for_each_role(client, period, personas, role):
     client.force_login(personas[role])
@@ -52,7 +58,8 @@ def test_year_dashboard_for_each_role(client, period, personas, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_coordinators_open_periods(client, plan, personas, role):
     client.force_login(personas[role])
-    response = client.post(reverse("reporting:plan", args=[CODE]), {"year": "2023"})
+    url = reverse("reporting:plan", args=[CODE])
+    response = client.post(url, {"year": "2023", "confirm": "1"})
     assert response.status_code == (302 if role in ("admin", "coordinator") else 403)
 
 
@@ -61,9 +68,64 @@ def test_opening_a_period_emails_the_agencies(
 ):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reporting:plan", args=[CODE]), {"year": "2023"})
+        client.post(reverse("reporting:plan", args=[CODE]), {"year": "2023", "confirm": "1"})
     to_reporter = [m for m in mail.outbox if reporter.email in m.to]
     assert len(to_reporter) == 1 and "Mở kỳ báo cáo năm 2023" in to_reporter[0].subject
+
+
+def test_opening_a_year_asks_first_and_says_who_is_asked_and_e_mailed(
+    client, plan, coordinator, reporter, django_capture_on_commit_callbacks
+):
+    from agencies.models import Agency
+    from reporting.models import ReportingPeriod
+    from reporting.periods import opening_preview
+
+    preview = opening_preview(plan, 2023)
+    silent = next(a for a in preview.agencies if a.pk != reporter.agency_id)
+    Agency.objects.filter(pk=silent.pk).update(email="")
+    preview = opening_preview(plan, 2023)
+    assert silent in preview.unreachable and reporter.agency not in preview.unreachable
+    client.force_login(coordinator)
+    url = reverse("reporting:plan", args=[CODE])
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(url, {"year": "2023"})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and not ReportingPeriod.objects.filter(year=2023).exists()
+    assert f"{len(preview.agencies)} cơ quan" in page and f"{preview.emailed} cơ quan" in page
+    assert silent.name in page and 'name="confirm"' in page and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = client.post(url, {"year": "2023", "confirm": "1"}, follow=True)
+    assert ReportingPeriod.objects.filter(year=2023).exists()
+    assert f"{preview.emailed} cơ quan" in opened.content.decode() and mail.outbox
+
+
+def test_a_year_opened_by_mistake_is_cancelled_while_nobody_saved(
+    client, plan, coordinator, reporter
+):
+    from audit.models import AuditEntry
+    from reporting.models import ReportingPeriod
+
+    client.force_login(coordinator)
+    period = open_period(plan, 2023, coordinator, announce=False)
+    year_url = reverse("reporting:year", args=[CODE, 2023])
+    assert 'id="cancel-period"' in client.get(year_url).content.decode()
+    cancel = reverse("reporting:period_cancel", args=[CODE, 2023])
+    assert client.post(cancel, {}).status_code == 302  # not confirmed: nothing happens
+    assert ReportingPeriod.objects.filter(pk=period.pk).exists()
+    response = client.post(cancel, {"confirm": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("/reporting/")
+    assert not ReportingPeriod.objects.filter(pk=period.pk).exists()
+    entry = AuditEntry.objects.get(object_type="reporting.reportingperiod", action="delete")
+    assert entry.actor == coordinator and "removed" in entry.note
+    # Once an agency saved something, it can only be closed or locked.
+    period = open_period(plan, 2023, coordinator, announce=False)
+    report = period.reports.get(agency=reporter.agency)
+    from reporting.services import save_draft
+
+    save_draft(report, reporter, {"difficulties": "Đã nhập"}, revision=1)
+    assert 'id="cancel-period"' not in client.get(year_url).content.decode()
+    client.post(cancel, {"confirm": "1"})
+    assert ReportingPeriod.objects.filter(pk=period.pk).exists()
 
 
 def test_the_cycle_through_the_forms(
@@ -165,7 +227,7 @@ def test_reporter_cannot_act_on_another_agencys_report(client, period, other_rep
 
 
 def test_reporter_cannot_accept_their_own_report(client, period, reporter):
-    report = _report(period)
+    report = _started(_report(period))
     submit_report(report, reporter)
     client.force_login(reporter)
     assert client.post(reverse("reporting:accept", args=[report.pk])).status_code == 403
@@ -175,7 +237,7 @@ def test_dashboard_counts_and_query_count(
     client, period, coordinator, reporter, django_assert_max_num_queries
 ):
     with time_machine.travel(dt.datetime(2022, 12, 1, tzinfo=TZ), tick=False):
-        submit_report(_report(period), reporter)
+        submit_report(_started(_report(period)), reporter)
     client.force_login(coordinator)
     with time_machine.travel(dt.datetime(2022, 12, 20, tzinfo=TZ), tick=False):
         with django_assert_max_num_queries(12):
@@ -211,7 +273,7 @@ def test_reminder_schedule(period, reporter, day, kind):
 
 
 def test_no_reminder_after_submission(period, reporter):
-    submit_report(_report(period), reporter)
+    submit_report(_started(_report(period)), reporter)
     call_command("send_reminders", "--date", "2022-12-10")
     assert not Reminder.objects.filter(report__agency=reporter.agency).exists()
 
@@ -316,7 +378,7 @@ def test_reminder_days_are_configurable(period, reporter, settings):
 
 
 def test_comments_on_difficulties_stand_beside_the_field(client, period, reporter, coordinator):
-    report = _report(period)
+    report = _started(_report(period))
     submit_report(report, reporter)
     client.force_login(coordinator)
     client.post(
