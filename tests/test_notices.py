@@ -76,12 +76,21 @@ def test_an_agency_without_account_is_emailed_at_its_own_address(
     assert len(mail.outbox) == 1
 
 
+def _started(report):
+    """One task under way: a report with nothing on any task cannot be submitted."""
+    item = report.items.order_by("pk").first()
+    item.status = "in_progress"
+    item.save()
+    return report
+
+
 def test_submitted_returned_accepted_reach_their_people(
     opened, personas, django_capture_on_commit_callbacks
 ):
     reporter, coordinator = personas["reporter"], personas["coordinator"]
     report = opened.reports.get(agency__code=OWNER)
     item = report.items.select_related("task").first()
+    _started(report)
     mail.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_report(report, reporter)
@@ -190,7 +199,7 @@ def test_opening_a_year_tells_the_coordinator_on_the_page_who_was_not_reached(
 ):
     client.force_login(personas["coordinator"])
     response = client.post(
-        reverse("reporting:plan", args=[plan.code]), {"year": "2026"}, follow=True
+        reverse("reporting:plan", args=[plan.code]), {"year": "2026", "confirm": "1"}, follow=True
     )
     html = response.content.decode()
     assert "Chưa báo được qua e-mail" in html and "chưa có tài khoản" in html

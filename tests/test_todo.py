@@ -37,8 +37,16 @@ def test_the_reporter_lands_on_the_reports_due_with_days_left(client, year, pers
     assert "còn 8 ngày" in html
 
 
+def _started(report):
+    """One task under way: a report with nothing on any task cannot be submitted."""
+    item = report.items.order_by("pk").first()
+    item.status = "in_progress"
+    item.save()
+    return report
+
+
 def test_a_returned_report_shows_its_comments_on_the_first_page(client, year, personas):
-    report = year.reports.get(agency__code=OWNER)
+    report = _started(year.reports.get(agency__code=OWNER))
     services.submit_report(report, personas["reporter"])
     services.return_report(
         report, personas["coordinator"], "Thiếu số liệu quý IV.", {"proposals": "Ghi rõ kiến nghị."}
@@ -49,7 +57,7 @@ def test_a_returned_report_shows_its_comments_on_the_first_page(client, year, pe
 
 
 def test_the_coordinator_sees_missing_review_and_unreached(client, year, personas):
-    report = year.reports.get(agency__code=OWNER)
+    report = _started(year.reports.get(agency__code=OWNER))
     services.submit_report(report, personas["reporter"])
     client.force_login(personas["coordinator"])
     html = client.get(reverse("home")).content.decode()
