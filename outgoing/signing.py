@@ -30,6 +30,7 @@ FIELD_NAME = "Signature1"
 # Points from the top right corner of an A4 page (595 x 842): 70 mm x 22 mm.
 BOX_WIDTH, BOX_HEIGHT, MARGIN = 200, 62, 28
 DEMO_DIR = "demo-signing"
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 class SigningError(RuntimeError):
@@ -84,12 +85,31 @@ def demo_password() -> str:
 
 
 def font_file() -> str | None:
-    """An OpenType font with the Vietnamese letters: DejaVu Sans (fonts-dejavu-core)."""
+    """An OpenType font with the Vietnamese letters: DejaVu Sans (fonts-dejavu-core),
+    scaled to 1000 units per em (pyHanko writes the font's widths unscaled, which a
+    PDF reads per 1000: a 2048-unit font would be set twice too wide)."""
     configured = getattr(settings, "PLANWATCH_SIGN_FONT", "")
-    for candidate in (configured, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+    for candidate in (configured, DEJAVU):
         if candidate and Path(candidate).exists():
-            return candidate
+            return _per_thousand(Path(candidate))
     return None
+
+
+def _per_thousand(source: Path) -> str:
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(str(source))
+    if font["head"].unitsPerEm == 1000:
+        return str(source)
+    target = Path(settings.VAR_DIR) / "fonts" / f"{source.stem}-1000{source.suffix}"
+    if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scale_upem(font, 1000)
+        partial = target.with_suffix(".part")
+        font.save(str(partial))
+        partial.replace(target)
+    return str(target)
 
 
 # --- signing --------------------------------------------------------------------
@@ -169,10 +189,13 @@ def stamp_style(organisation: str) -> Any:
         )
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
-    text = _("Signed by: %(who)s") % {"who": "%(signer)s"}
-    lines = [text, organisation.replace("%", "%%"), _("Time: %(ts)s") % {"ts": "%(ts)s"}]
+    # The signature's text is the document's, in Vietnamese whatever the interface.
+    lines = ["Ký bởi: %(signer)s", organisation.replace("%", "%%"), "Thời gian ký: %(ts)s"]
+    size = 7
     return _IsoStampStyle.get()(
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=7), leading=9),
+        text_box_style=TextBoxStyle(
+            font=GlyphAccumulatorFactory(font, font_size=size), font_size=size, leading=size + 2
+        ),
         stamp_text="\n".join(lines),
         timestamp_format="%Y-%m-%dT%H:%M:%S%z",
         border_width=1,
