@@ -8,7 +8,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 TEST_WORKERS ?= auto
 
-.PHONY: install install-runtime run test test-fast lint format messages browser office deploy-tools lock clean
+.PHONY: install install-runtime run test test-fast lint format messages browser office signing deploy-tools lock clean
 
 install: $(STAMP)
 
@@ -33,7 +33,7 @@ run: install
 
 # Every test: unit, views, API, and the browser tests in Debian's chromium, on the
 # machine's cores (pytest-xdist), with branch coverage and its floor (pyproject.toml).
-test: install browser office deploy-tools
+test: install browser office signing deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -49,6 +49,10 @@ browser:
 # LibreOffice Writer for the PDF of the consolidated report (only where it is missing).
 office:
 	@sh scripts/ensure-libreoffice
+
+# SoftHSM2 (a PKCS#11 token) and DejaVu Sans for the signature tests (only where missing).
+signing:
+	@sh scripts/ensure-softhsm
 
 # nginx for `nginx -t` of deploy/nginx (only where it is missing; not started).
 deploy-tools:
