@@ -11,6 +11,7 @@ made at once, a locked SQLite database) is tried again."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 from typing import Any
 
@@ -22,7 +23,7 @@ from audit.log import record, snapshot
 from outgoing.models import RegisterCounter, RegisterEntry
 from planwatch.text import fold
 
-ATTEMPTS = 8
+ATTEMPTS = 60  # a shared-cache SQLite database answers 'locked' at once
 
 
 def symbol_of(kind: str, agency: Agency) -> str:
@@ -32,7 +33,9 @@ def symbol_of(kind: str, agency: Agency) -> str:
     return f"{kind}-{initials(agency.name)}"
 
 
-def _take(agency: Agency, year: int, kind: str, fields: dict[str, Any]) -> RegisterEntry:
+def _take(
+    agency: Agency, year: int, kind: str, fields: dict[str, Any], actor: Any
+) -> RegisterEntry:
     with transaction.atomic():
         counter, _created = RegisterCounter.objects.select_for_update().get_or_create(
             agency=agency, year=year, kind=kind
@@ -42,6 +45,7 @@ def _take(agency: Agency, year: int, kind: str, fields: dict[str, Any]) -> Regis
         entry = RegisterEntry(agency=agency, year=year, kind=kind, number=number, **fields)
         entry.search_text = fold(f"{entry.symbol} {entry.summary} {entry.signer_name}")
         entry.save()
+        record(actor, "create", entry, after=snapshot(entry), note="outgoing register")
         return entry
 
 
@@ -72,14 +76,11 @@ def allocate(
     }
     for attempt in range(ATTEMPTS):
         try:
-            entry = _take(agency, issued_on.year, kind, fields)
+            return _take(agency, issued_on.year, kind, fields, actor)
         except (IntegrityError, OperationalError):
             if attempt == ATTEMPTS - 1 or transaction.get_connection().needs_rollback:
                 raise
-            time.sleep(0.05 * (attempt + 1))
-            continue
-        record(actor, "create", entry, after=snapshot(entry), note="outgoing register")
-        return entry
+            time.sleep(random.uniform(0.005, 0.02) * min(attempt + 1, 10))
     raise RuntimeError("unreachable")  # pragma: no cover
 
 

@@ -229,6 +229,12 @@ def set_recipients(
     return current
 
 
+def vietnamese_name(user: Any) -> str:
+    """ "Nguyễn Văn An": the family name (``last_name``) first, as Vietnamese names go."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
+
+
 # --- approval -----------------------------------------------------------------------
 
 
@@ -260,7 +266,7 @@ def approve(
     before = snapshot(current)
     current.state = State.APPROVED
     current.signer = actor
-    current.signer_name = actor.get_full_name() or actor.get_username()
+    current.signer_name = vietnamese_name(actor)
     current.signer_title = approval.title.strip()[:150]
     current.signer_authority = approval.authority.strip()[:80]
     current.comment = approval.comment.strip()
