@@ -19,6 +19,7 @@ from access import rules
 from accounts.models import User
 from budget.models import BudgetLine, BudgetYear
 from documents.models import DocumentJob
+from outgoing.models import OutgoingDocument, Version
 from plans.models import Plan, PlanImport
 from reporting import workflow
 from reporting.models import AgencyReport, Evidence, ReportingPeriod
@@ -167,3 +168,27 @@ def get_manageable_user_for(actor: Any, pk: int) -> User:
     if target is None or not rules.can_manage_user(actor, target):
         raise PermissionDenied
     return target
+
+
+# --- outgoing documents -----------------------------------------------------------------
+
+
+def can_read_outgoing(user: Any) -> bool:
+    """The coordinator's office and the leaders who sign read outgoing documents."""
+    return rules.has_any(user, (rules.C.READ_DOCUMENTS, rules.C.SIGN_DOCUMENTS))
+
+
+def get_outgoing_for_user(user: Any, pk: int) -> OutgoingDocument:
+    _require(can_read_outgoing(user))
+    found = OutgoingDocument.objects.select_related("agency", "plan").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such document."))
+    return found
+
+
+def get_outgoing_version_for_user(user: Any, pk: int) -> Version:
+    _require(can_read_outgoing(user))
+    found = Version.objects.select_related("document").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such document."))
+    return found
