@@ -87,7 +87,9 @@ class VersionKind(models.TextChoices):
 class Version(models.Model):
     """A version of a document: never changed once made."""
 
-    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="versions")
+    document = models.ForeignKey(
+        OutgoingDocument, on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=VersionKind.choices)
     docx = models.BinaryField()
@@ -224,9 +226,7 @@ class SignatureStatus(models.TextChoices):
 class SignedReport(models.Model):
     """The signed PDF of an agency's own formal report (every upload kept)."""
 
-    report = models.ForeignKey(
-        AgencyReport, on_delete=models.CASCADE, related_name="signed_files"
-    )
+    report = models.ForeignKey(AgencyReport, on_delete=models.CASCADE, related_name="signed_files")
     revision = models.PositiveIntegerField()  # the report's revision it was attached to
     filename = models.CharField(max_length=200)
     pdf = models.BinaryField()

@@ -108,8 +108,12 @@ def attach_signed(report: AgencyReport, actor: Any, name: str, data: bytes) -> S
         actor,
         "create",
         signed,
-        after={"report": report.pk, "status": signed.status, "signer": signed.signer,
-               "sha256": signed.sha256},  # fmt: skip
+        after={
+            "report": report.pk,
+            "status": signed.status,
+            "signer": signed.signer,
+            "sha256": signed.sha256,
+        },  # fmt: skip
         note="signed report attached",
     )
     return signed

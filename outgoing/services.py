@@ -400,7 +400,9 @@ def _message(document: OutgoingDocument, version: Version, to: list[str]) -> Ema
         "Văn bản điện tử có chữ ký số kèm theo thư này."
     )
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach(f"{document.symbol}-{document.number}.pdf", bytes(version.pdf), "application/pdf")
+    message.attach(
+        f"{document.symbol}-{document.number}.pdf", bytes(version.pdf), "application/pdf"
+    )
     return message
 
 

@@ -185,7 +185,9 @@ def stamp_style(organisation: str) -> Any:
     font = font_file()
     if font is None:
         raise SigningError(
-            _("No font with Vietnamese letters for the visible signature: install fonts-dejavu-core.")
+            _(
+                "No font with Vietnamese letters for the visible signature: install fonts-dejavu-core."
+            )
         )
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 

@@ -217,7 +217,9 @@ def version_download(request, pk: int):
     if request.GET.get("format") == "pdf":
         if not version.pdf:
             raise Http404(_("The PDF is not made yet."))
-        return _file(version.filename.replace(".docx", ".pdf"), "application/pdf", bytes(version.pdf))
+        return _file(
+            version.filename.replace(".docx", ".pdf"), "application/pdf", bytes(version.pdf)
+        )
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return _file(version.filename, docx, bytes(version.docx))
 
@@ -323,6 +325,7 @@ def report_signed(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, _("The signed PDF is attached: %(status)s.") % {"status": signed.get_status_display()}
+            request,
+            _("The signed PDF is attached: %(status)s.") % {"status": signed.get_status_display()},
         )
     return redirect("outgoing:report_formal", pk=report.pk)

@@ -102,6 +102,7 @@ def django_db_reset_sequences(_data_state, django_db_reset_sequences):
 def django_db_serialized_rollback(_data_state, django_db_serialized_rollback):
     pass
 
+
 # The personas, one per role (two reporters: Sở Du lịch's and another agency's); every
 # test of "each role" runs over these. A new role adds its persona here and below.
 ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer", "signer"]

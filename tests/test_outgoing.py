@@ -102,7 +102,9 @@ def test_the_whole_flow_from_draft_to_sent(demo_reports, coordinator, signer, ke
     assert document.versions.count() == 3  # generated, uploaded, issued: all kept
 
     notes = list(
-        AuditEntry.objects.filter(object_type="outgoing.outgoingdocument", object_id=str(document.pk))
+        AuditEntry.objects.filter(
+            object_type="outgoing.outgoingdocument", object_id=str(document.pk)
+        )
         .order_by("id")
         .values_list("note", flat=True)
     )
@@ -134,7 +136,9 @@ def test_steps_out_of_order_and_stale_revisions(demo_reports, coordinator, signe
     with pytest.raises(services.OutgoingError):
         services.issue(document, coordinator, document.revision)  # not approved
     with pytest.raises(services.StaleDocument):
-        services.submit(document, coordinator, document.revision - 1 if document.revision > 1 else 99)
+        services.submit(
+            document, coordinator, document.revision - 1 if document.revision > 1 else 99
+        )
     services.submit(document, coordinator, document.revision)
     with pytest.raises(services.OutgoingError):
         services.return_for_changes(document, signer, None, "  ")  # a comment is required

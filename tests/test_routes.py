@@ -246,6 +246,7 @@ BODIES = {
     "allocate": {"number": "1/QĐ-UBND", "date": "2022-12-01"},
     "put_report": {"revision": 1},
     "return_": {"comment": "x"},
+    "outgoing_create": {"plan": "none", "year": 2024},
 }
 
 

@@ -62,7 +62,9 @@ def p12(pki, tmp_path):
 
 def test_a_pdf_signed_with_a_pkcs12_key_verifies(pki, p12, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    signed = signing.sign_pdf(blank_pdf(), organisation=ORG, signer_name="Nguyễn Văn An", config=p12)
+    signed = signing.sign_pdf(
+        blank_pdf(), organisation=ORG, signer_name="Nguyễn Văn An", config=p12
+    )
     result = signing.verify(signed, [asn1(pki[0])])
     assert result.status == "valid"
     [check] = result.signatures
@@ -121,7 +123,9 @@ def test_unsigned_and_not_a_pdf(settings, tmp_path):
 
 def test_the_visible_signature_is_at_the_top_right_with_the_iso_time(p12, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    signed = signing.sign_pdf(blank_pdf(), organisation=ORG, signer_name="Nguyễn Văn An", config=p12)
+    signed = signing.sign_pdf(
+        blank_pdf(), organisation=ORG, signer_name="Nguyễn Văn An", config=p12
+    )
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     reader = PdfFileReader(io.BytesIO(signed))
@@ -266,9 +270,9 @@ def _write_certificate(issued, pin: str) -> None:
                 Attribute.VALUE: issued.der(),
                 Attribute.SUBJECT: issued.cert.subject.public_bytes(),
                 Attribute.ISSUER: issued.cert.issuer.public_bytes(),
-                Attribute.SERIAL_NUMBER: asn1(issued).serial_number.to_bytes(20, "big").lstrip(
-                    b"\0"
-                ),
+                Attribute.SERIAL_NUMBER: asn1(issued)
+                .serial_number.to_bytes(20, "big")
+                .lstrip(b"\0"),
             }
         )
 
@@ -288,6 +292,8 @@ def test_a_pdf_signed_through_softhsm2_verifies(pki, token, settings, tmp_path):
 
 def test_a_wrong_token_pin_is_a_clear_error(token, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    wrong = signing.KeyConfig(module=token.module, token=token.token, pin="0000", key_label="signer")
+    wrong = signing.KeyConfig(
+        module=token.module, token=token.token, pin="0000", key_label="signer"
+    )
     with pytest.raises(signing.SigningError):
         signing.sign_pdf(blank_pdf(), organisation=ORG, config=wrong)
