@@ -70,7 +70,7 @@ class DocumentOut(Schema):
                     "signed": v.signed,
                     "sha256": v.sha256,
                     "created_at": v.created_at,
-                }  # fmt: skip
+                }
                 for v in d.versions.defer("docx", "pdf")
             ],
         }
@@ -221,7 +221,7 @@ def outgoing_register(request, query: Query[RegisterQuery]):
             "summary": e.summary,
             "signer_name": e.signer_name,
             "document": e.document_id,
-        }  # fmt: skip
+        }
         for e in entries[:1000]
     ]
 
@@ -244,7 +244,7 @@ def verify_signature(request, file: File[UploadedFile]):
                 "valid": s.valid,
                 "trusted": s.trusted,
                 "modified": s.modified,
-            }  # fmt: skip
+            }
             for s in result.signatures
         ],
     }

@@ -18,7 +18,7 @@ from documents.formatting import initials, nd30_date, safe_text, upper_vi
 from reporting.models import AgencyReport, ItemStatus
 
 FONT = "Times New Roman"
-STATUS = {
+STATUS: dict[str, str] = {
     ItemStatus.NOT_STARTED: "Chưa triển khai",
     ItemStatus.IN_PROGRESS: "Đang thực hiện",
     ItemStatus.DONE: "Hoàn thành",
@@ -54,11 +54,17 @@ def _items(report: AgencyReport) -> list[dict[str, Any]]:
     version = report.versions.order_by("-number").first() if hasattr(report, "versions") else None
     data = getattr(version, "data", None)
     if isinstance(data, dict) and data.get("items"):
-        return list(data["items"])
+        from plans.models import Task
+
+        items = list(data["items"])
+        codes = {str(i.get("task", "")) for i in items}
+        tasks = Task.objects.filter(plan=report.period.plan).select_related("group")
+        titles = {t.code: t.content for t in tasks if t.code in codes}
+        return [{**i, "title": titles.get(str(i.get("task", "")), "")} for i in items]
     return [
         {
             "task": item.task.code,
-            "title": item.task.title,
+            "title": item.task.content,
             "status": item.status,
             "done": item.done,
             "results": item.results,
@@ -120,7 +126,7 @@ def build_docx(report: AgencyReport, signature: Signature, today: dt.date) -> by
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
     _line(doc, "I. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", align=justify, bold=True)
     for n, item in enumerate(_items(report), start=1):
-        status = STATUS.get(item.get("status"), item.get("status", ""))
+        status = STATUS.get(str(item.get("status", "")), str(item.get("status", "")))
         _line(doc, f"{n}. {item.get('task', '')} {safe_text(item.get('title', ''))}: {status}.",
               align=justify, bold=True)  # fmt: skip
         for key in ("done", "results"):

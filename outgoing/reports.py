@@ -113,7 +113,7 @@ def attach_signed(report: AgencyReport, actor: Any, name: str, data: bytes) -> S
             "status": signed.status,
             "signer": signed.signer,
             "sha256": signed.sha256,
-        },  # fmt: skip
+        },
         note="signed report attached",
     )
     return signed

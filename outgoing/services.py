@@ -135,7 +135,8 @@ def _add_version(
 
 
 def _generated(plan: Any, year: int) -> tuple[bytes, Any]:
-    from documents.content import DocumentError, Kind as ReportKind
+    from documents.content import DocumentError
+    from documents.content import Kind as ReportKind
     from documents.generate import build, report_for
 
     try:
@@ -400,9 +401,8 @@ def _message(document: OutgoingDocument, version: Version, to: list[str]) -> Ema
         "Văn bản điện tử có chữ ký số kèm theo thư này."
     )
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach(
-        f"{document.symbol}-{document.number}.pdf", bytes(version.pdf), "application/pdf"
-    )
+    pdf = bytes(version.pdf or b"")
+    message.attach(f"{document.symbol}-{document.number}.pdf", pdf, "application/pdf")
     return message
 
 

@@ -96,8 +96,8 @@ def font_file() -> str | None:
 
 
 def _per_thousand(source: Path) -> str:
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.scaleUpem import scale_upem
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from fontTools.ttLib.scaleUpem import scale_upem  # type: ignore[import-untyped]
 
     font = TTFont(str(source))
     if font["head"].unitsPerEm == 1000:
@@ -290,7 +290,7 @@ def _context(roots: list[Any] | None, signer: Any = None) -> Any:
 
 
 def _read_certs(path: Path) -> list[Any]:
-    from asn1crypto import pem, x509
+    from asn1crypto import pem, x509  # type: ignore[import-untyped]
 
     data = path.read_bytes()
     if pem.detect(data):

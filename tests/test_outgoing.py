@@ -184,7 +184,7 @@ def test_concurrent_issuing_never_shares_a_number(transactional_db, registry):
             start.wait()
             for _ in range(5):
                 register.allocate(agency, "BC", day, summary="đồng thời", actor=None)
-        except Exception as exc:  # noqa: BLE001 (reported below)
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

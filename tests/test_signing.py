@@ -130,7 +130,7 @@ def test_the_visible_signature_is_at_the_top_right_with_the_iso_time(p12, settin
 
     reader = PdfFileReader(io.BytesIO(signed))
     annot = reader.root["/Pages"]["/Kids"][0]["/Annots"][0].get_object()
-    x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    x1, _y1, _x2, y2 = (float(v) for v in annot["/Rect"])
     assert x1 > 595 / 2 and y2 > 842 - 60  # top right of page 1
     rendered, fonts = _render_text(signed)
     assert "Nguyễn Văn An" in rendered and ORG in rendered
