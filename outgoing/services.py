@@ -147,16 +147,30 @@ def _generated(plan: Any, year: int) -> tuple[bytes, Any]:
     return output.data, report
 
 
+def issuing_agency(plan: Any, today: dt.date | None = None) -> Any:
+    """Who coordinates the plan today: its coordinator, or the successor of a merged one
+    (Sở Công Thương of Quảng Trị since 1/7/2025 for the seed), as documents.sections."""
+    from agencies.succession import Graph
+
+    coordinator = plan.coordinator
+    today = today or timezone.localdate()
+    if coordinator is not None and not coordinator.is_valid_on(today):
+        now = Graph.load().resolve(coordinator, today)
+        coordinator = now[0] if now else coordinator
+    return coordinator
+
+
 @transaction.atomic
 def create_draft(plan: Any, year: int, actor: Any) -> OutgoingDocument:
     """A draft of the consolidated annual report of ``year``, generated from the
     accepted reports, issued by the plan's coordinating agency."""
     _require(actor, "draft")
-    if plan.coordinator_id is None:
+    issuer = issuing_agency(plan)
+    if issuer is None:
         raise OutgoingError(_("The plan has no coordinating agency to issue its reports."))
     docx, report = _generated(plan, year)
     document = OutgoingDocument.objects.create(
-        agency_id=plan.coordinator_id,
+        agency=issuer,
         plan=plan,
         year=year,
         kind=Kind.BC,

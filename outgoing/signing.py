@@ -27,8 +27,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 FIELD_NAME = "Signature1"
-# Points from the top right corner of an A4 page (595 x 842): 70 mm x 22 mm.
-BOX_WIDTH, BOX_HEIGHT, MARGIN = 200, 62, 28
+# In points, from the top right corner of page 1 (A4: 595 x 842): 70 x 15.5 mm, in the
+# 20 mm top margin of Nghị định 30's layout, right-aligned with the 20 mm right margin.
+BOX_WIDTH, BOX_HEIGHT, RIGHT, TOP = 200, 44, 57, 6
 DEMO_DIR = "demo-signing"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -211,7 +212,7 @@ def _page_box(pdf: bytes) -> tuple[int, int, int, int]:
     page = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"][0].get_object()
     box = page.get("/MediaBox") or [0, 0, 595, 842]
     right, top = float(box[2]), float(box[3])
-    x2, y2 = int(right - MARGIN), int(top - MARGIN + 8)
+    x2, y2 = int(right - RIGHT), int(top - TOP)
     return (x2 - BOX_WIDTH, y2 - BOX_HEIGHT, x2, y2)
 
 

@@ -16,6 +16,7 @@ from accounts.demo import (
 from agencies.importing import import_agencies, read_rows
 from budget.demo import load_budget_demo
 from indicators.demo import load_indicator_demo
+from outgoing.demo import LEADER, load_outgoing_demo
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
 from reporting.demo import load_reporting_demo, reassign_demo_locality
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 years = load_reporting_demo(result[1])
                 indicators = load_indicator_demo(result[1])
                 budgets = load_budget_demo(result[1])
+                issued = load_outgoing_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
@@ -57,10 +59,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới. "
-            f"Dự toán mẫu: {budgets} năm mới."
+            f"Dự toán mẫu: {budgets} năm mới. Văn bản đi mẫu: {issued} mới ban hành "
+            "(khóa ký số mẫu trong var/demo-signing, không có giá trị pháp lý)."
         )
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
         for spec in accounts:
             self.stdout.write(f"  {spec.username:<24} {spec.role:<12} mật khẩu: {DEMO_PASSWORD}")
+        self.stdout.write(f"  {LEADER:<24} {'signer':<12} mật khẩu: {DEMO_PASSWORD}")
         self.stdout.write(f"Mở {settings.SITE_URL}/ (open in a browser).")
