@@ -226,7 +226,7 @@ def outgoing_register(request, query: Query[RegisterQuery]):
     ]
 
 
-@router.post("/signatures/verify", response=responses(VerificationOut), url_name="verify")
+@router.post("/signatures/verify", response=responses(VerificationOut, 403), url_name="verify")
 @signed_in
 def verify_signature(request, file: File[UploadedFile]):
     """Who signed a PDF, when, whether it changed since, whether the chain is trusted."""
