@@ -31,6 +31,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -83,6 +84,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class PreciseEncoder(DjangoJSONEncoder):
+    """Django's encoder keeps milliseconds only; a backup keeps every microsecond."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _dump(target: Path) -> dict[str, int]:
     """Every table into ``target`` (gzip'd JSON lines) in one consistent snapshot."""
     counts = {}
@@ -99,6 +112,7 @@ def _dump(target: Path) -> dict[str, int]:
                 "jsonl",
                 queryset.iterator(chunk_size=2000),
                 stream=out,
+                cls=PreciseEncoder,
                 use_natural_foreign_keys=True,
                 use_natural_primary_keys=natural,
             )

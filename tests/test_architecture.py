@@ -61,6 +61,7 @@ ALLOWED = {
 TOP_LAYER = {
     "views.py",
     "import_views.py",
+    "health.py",  # planwatch.health: the /healthz view
     "lookups.py",  # access.lookups: permission-checked fetching for views and the API
     "urls.py",
     "admin.py",

@@ -41,8 +41,7 @@ print(json.dumps(run_until_empty()))
 TABLES = """
 import hashlib, json
 from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
-from planwatch.backup import MIGRATE_MADE, models_in_order
+from planwatch.backup import MIGRATE_MADE, PreciseEncoder, models_in_order
 
 tables = {}
 for model in models_in_order():
@@ -59,7 +58,7 @@ for model in models_in_order():
         for key, value in row["fields"].items():
             if isinstance(value, (bytes, memoryview)):
                 row["fields"][key] = "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
-    tables[model._meta.label_lower] = json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+    tables[model._meta.label_lower] = json.loads(json.dumps(rows, cls=PreciseEncoder))  # every microsecond
 print(json.dumps(tables))
 """
 

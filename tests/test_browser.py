@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
 
@@ -68,7 +69,7 @@ def test_login_filter_tasks_and_open_an_agency_page(page):
     # Filter: Sở Du lịch as lead; htmx replaces the results without a reload.
     page.select_option("#id_agency", "qb-so-du-lich")
     page.select_option("#id_role", "lead")
-    page.wait_for_function("document.querySelectorAll('tr[data-task]').length === 2")
+    expect(page.locator("tr[data-task]")).to_have_count(2)
     assert page.locator("tr[data-task]").evaluate_all("rows => rows.map(r => r.dataset.task)") == [
         "V.2",
         "VIII.2",
@@ -78,7 +79,7 @@ def test_login_filter_tasks_and_open_an_agency_page(page):
     # Search that ignores diacritics.
     page.goto(page.base_url + "/plans/qb-sxtdbv-2021/tasks/")
     page.fill("#id_q", "diem ban hang viet")
-    page.wait_for_function("document.querySelectorAll('tr[data-task]').length === 1")
+    expect(page.locator("tr[data-task]")).to_have_count(1)
     assert page.locator("tr[data-task]").first.get_attribute("data-task") == "IV.2"
 
     # Open the agency page from the lead column.
@@ -189,7 +190,7 @@ def test_a_leader_reads_progress_on_a_phone(page):
     assert width <= 400  # no sideways scrolling on a phone
     cards.first.click()
     page.wait_for_url("**/progress/*/**")
-    page.wait_for_function("document.querySelectorAll('#series-rows tr').length > 3")
+    expect(page.locator("#series-rows tr").nth(3)).to_be_attached()  # more than 3 rows
     assert page.evaluate("typeof Chart !== 'undefined' && !!Chart.getChart('chart')")
 
 

@@ -448,9 +448,13 @@ def _year_url(year=2022):
     return reverse("budget:year", args=[CODE, year])
 
 
+def _step_url(step, year=2022, line=None):
+    args = [CODE, year] if line is None else [CODE, year, line]
+    return reverse(f"budget:{step}", args=args)
+
+
 def _add(client, plan, task, amount, agency=None, revision=None, content="Lớp tập huấn"):
     data = {
-        "action": "add",
         "task": _task(plan, task).pk,
         "source": "provincial",
         "amount": amount,
@@ -460,7 +464,7 @@ def _add(client, plan, task, amount, agency=None, revision=None, content="Lớp 
         data["agency"] = agency
     if revision is not None:
         data["revision"] = revision
-    return client.post(_year_url(), data)
+    return client.post(_step_url("line_add"), data)
 
 
 def test_the_whole_cycle_through_the_year_page(client, funded, personas):
@@ -478,8 +482,6 @@ def test_the_whole_cycle_through_the_year_page(client, funded, personas):
     other, extra = BudgetLine.objects.filter(budget=funded).exclude(pk=mine.pk).order_by("pk")
     funded.refresh_from_db()
     edit = {
-        "action": "edit",
-        "line": other.pk,
         "revision": funded.revision,
         "task": other.task_id,
         "agency": sct,
@@ -487,54 +489,51 @@ def test_the_whole_cycle_through_the_year_page(client, funded, personas):
         "content": "Hội nghị tập huấn",
         "amount": "100.000.000",
     }
-    assert client.post(_year_url(), edit).status_code == 302
+    assert client.post(_step_url("line_edit", line=other.pk), edit).status_code == 302
     other.refresh_from_db()
     assert (other.amount, other.source, other.content) == (
         100_000_000,
         Source.CENTRAL,
         "Hội nghị tập huấn",
     )
-    assert client.post(_year_url(), {"action": "delete", "line": extra.pk}).status_code == 302
+    assert client.post(_step_url("line_delete", line=extra.pk)).status_code == 302
     assert not BudgetLine.objects.filter(pk=extra.pk).exists()
     funded.refresh_from_db()
-    response = client.post(_year_url(), {"action": "submit", "revision": funded.revision})
+    response = client.post(_step_url("submit"), {"revision": funded.revision})
     assert response.status_code == 302
     assert "Đã gửi dự toán đến Sở Tài chính" in client.get(_year_url()).content.decode()
 
     client.force_login(personas["finance"])
-    appraise = {"action": "appraise", "line": mine.pk, "decision": "accepted"}
-    assert client.post(_year_url(), appraise).status_code == 302
+    appraise = {"decision": "accepted"}
+    assert client.post(_step_url("appraise", line=mine.pk), appraise).status_code == 302
     reduce = {
-        "action": "appraise",
-        "line": other.pk,
         "decision": "reduced",
         "appraised": "80.000.000",
         "reason": "Theo định mức",
     }
-    assert client.post(_year_url(), reduce).status_code == 302
-    assert client.post(_year_url(), {"action": "return", "reason": ""}).status_code == 400
-    back = client.post(_year_url(), {"action": "return", "reason": "Bổ sung thuyết minh"})
+    assert client.post(_step_url("appraise", line=other.pk), reduce).status_code == 302
+    assert client.post(_step_url("return"), {"reason": ""}).status_code == 400
+    back = client.post(_step_url("return"), {"reason": "Bổ sung thuyết minh"})
     assert back.status_code == 302
     funded.refresh_from_db()
     assert funded.state == BudgetState.RETURNED and funded.return_reason == "Bổ sung thuyết minh"
 
     client.force_login(personas["coordinator"])
-    client.post(_year_url(), {"action": "submit", "revision": funded.revision})
+    client.post(_step_url("submit"), {"revision": funded.revision})
     client.force_login(personas["finance"])
-    response = client.post(_year_url(), {"action": "complete"})
+    response = client.post(_step_url("complete"))
     assert response.status_code == 400 and "Còn 2 dòng chưa thẩm định" in response.content.decode()
-    client.post(_year_url(), appraise)
-    client.post(_year_url(), reduce)
-    assert client.post(_year_url(), {"action": "complete"}).status_code == 302
+    client.post(_step_url("appraise", line=mine.pk), appraise)
+    client.post(_step_url("appraise", line=other.pk), reduce)
+    assert client.post(_step_url("complete")).status_code == 302
     funded.refresh_from_db()
     assert funded.state == BudgetState.APPRAISED
     allocation = {
-        "action": "allocate",
         "allocation_number": "123/QĐ-UBND",
         "allocation_date": "20/12/2021",
         f"allocated-{other.pk}": "75.000.000",
     }
-    assert client.post(_year_url(), allocation).status_code == 302
+    assert client.post(_step_url("allocate"), allocation).status_code == 302
     funded.refresh_from_db()
     assert funded.state == BudgetState.ALLOCATED
     assert (funded.allocation_number, funded.allocation_date) == (
@@ -548,18 +547,22 @@ def test_the_whole_cycle_through_the_year_page(client, funded, personas):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("step", "line", "data", "message"),
     [
-        ({"action": "dance"}, "Thao tác không hợp lệ"),
-        ({"action": "delete", "line": "abc"}, "Không có dòng dự toán này"),
-        ({"action": "edit", "line": "999999999"}, "Không có dòng dự toán này"),
-        ({"action": "add", "task": "x", "amount": "1.000", "content": "x"}, "Nhiệm vụ"),
-        ({"action": "add", "task": "VIII.2", "amount": "mười triệu", "content": "x"}, "số tiền"),
-        ({"action": "add", "task": "VIII.2", "amount": "1", "revision": "0"}, "người khác"),
+        ("line_delete", 999999999, {}, None),
+        ("line_edit", 999999999, {}, None),
+        ("line_add", None, {"task": "x", "amount": "1.000", "content": "x"}, "Nhiệm vụ"),
+        ("line_add", None, {"task": "VIII.2", "amount": "mười triệu", "content": "x"}, "số tiền"),
+        (
+            "line_add",
+            None,
+            {"task": "VIII.2", "amount": "1", "content": "x", "revision": "0"},
+            "người khác",
+        ),
     ],
 )
 def test_a_bad_step_on_the_year_page_saves_nothing_and_says_why(
-    client, funded, personas, data, message
+    client, funded, personas, step, line, data, message
 ):
     _line(funded, personas["reporter"])
     funded.refresh_from_db()
@@ -567,10 +570,13 @@ def test_a_bad_step_on_the_year_page_saves_nothing_and_says_why(
         data = {**data, "task": _task(funded.plan, "VIII.2").pk, "source": "provincial"}
     before = list(BudgetLine.objects.values_list("pk", "amount")), funded.revision
     client.force_login(personas["reporter"])
-    response = client.post(_year_url(), data)
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert 'id="errors"' in html and message in html
+    response = client.post(_step_url(step, line=line), data)
+    if message is None:  # a line that is not there (or not the user's)
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert 'id="errors"' in html and message in html
     funded.refresh_from_db()
     assert (list(BudgetLine.objects.values_list("pk", "amount")), funded.revision) == before
 
@@ -590,9 +596,8 @@ def test_allocation_with_a_bad_date_or_amount_changes_nothing(client, funded, pe
     services.complete_appraisal(funded, personas["finance"])
     client.force_login(personas["finance"])
     response = client.post(
-        _year_url(),
+        _step_url("allocate"),
         {
-            "action": "allocate",
             "allocation_number": "",
             "allocation_date": "31/02/2021",
             f"allocated-{line.pk}": "-5",
@@ -600,7 +605,7 @@ def test_allocation_with_a_bad_date_or_amount_changes_nothing(client, funded, pe
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "số quyết định" in html and "ngày quyết định" in html and "không được âm" in html
+    assert "số quyết định" in html and "Ngày không hợp lệ" in html and "không thể âm" in html
     funded.refresh_from_db()
     line.refresh_from_db()
     assert funded.state == BudgetState.APPRAISED and line.allocated_amount is None
@@ -621,7 +626,7 @@ def test_funding_overview_for_each_role(client, funded, personas, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_coordinators_open_a_funding_year(client, plan, personas, role):
     client.force_login(personas[role])
-    response = client.post(reverse("budget:overview", args=[CODE]), {"year": "2023"})
+    response = client.post(reverse("budget:open", args=[CODE]), {"year": "2023"})
     opened = services.budget_for(plan, 2023) is not None
     if role in ("admin", "coordinator"):
         assert response.status_code == 302 and response["Location"] == _year_url(2023)
@@ -634,13 +639,13 @@ def test_only_coordinators_open_a_funding_year(client, plan, personas, role):
 def test_opening_a_wrong_funding_year_says_why(client, plan, coordinator, year, message):
     client.force_login(coordinator)
     url = reverse("budget:overview", args=[CODE])
-    response = client.post(url, {"year": year}, follow=True)
+    response = client.post(reverse("budget:open", args=[CODE]), {"year": year}, follow=True)
     assert response.redirect_chain[-1][0] == url
     assert message in response.content.decode()
     assert not plan.budgets.exists()
 
 
-def test_a_year_without_funding_is_not_found(client, plan, viewer):
+def test_a_year_without_funding_is_not_found(client, plan, viewer, personas):
     client.force_login(viewer)
     for url in (
         _year_url(2023),
@@ -649,6 +654,8 @@ def test_a_year_without_funding_is_not_found(client, plan, viewer):
     ):
         assert client.get(url).status_code == 404, url
     upload = reverse("budget:excel_upload", args=[CODE, 2023])
+    assert client.post(upload).status_code == 403  # a viewer may not upload at all
+    client.force_login(personas["reporter"])
     assert client.post(upload).status_code == 404
     client.logout()
     assert client.get(_year_url(2023)).status_code == 302  # to the login page
@@ -697,6 +704,8 @@ def test_excel_upload_through_the_page(client, funded, personas, monkeypatch):
     workbook.save(out)
     assert "Đã đọc 1 dòng dự toán từ tệp" in post(out.getvalue())
     assert BudgetLine.objects.get(budget=funded).amount == 35_000_000
-    monkeypatch.setattr(excel, "MAX_BYTES", 10)
+    monkeypatch.setattr("budget.forms.MAX_BYTES", 10)
     assert "Tệp quá lớn" in post(out.getvalue())
-    assert client.get(reverse("budget:excel_upload", args=[CODE, 2022])).status_code == 405
+    # A reload of the upload's address goes back to the year's page.
+    reload = client.get(reverse("budget:excel_upload", args=[CODE, 2022]))
+    assert reload.status_code == 302 and reload["Location"] == page
