@@ -17,6 +17,7 @@ class RevisionForm(Form):
 
 
 class DraftForm(Form):
+    plan = forms.CharField(label=_("Plan"), max_length=64)
     year = forms.IntegerField(label=_("Report year"), min_value=2000, max_value=2100)
 
 

@@ -61,11 +61,10 @@ def index(request):
 @post_or_redirect("outgoing:index")
 def create(request):
     form = DraftForm(request.POST)
-    code = request.POST.get("plan", "")  # a select of plan codes; the lookup checks it
     try:
-        plan = get_plan_for_user(request.user, code)
         if not form.is_valid():
             raise services.OutgoingError(" ".join(form.messages()))
+        plan = get_plan_for_user(request.user, form.cleaned_data["plan"])
         document = services.create_draft(plan, form.cleaned_data["year"], request.user)
     except Http404:
         messages.error(request, _("Choose a plan."))
