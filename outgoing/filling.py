@@ -32,6 +32,7 @@ class Filling:
     authority: str  # "KT. GIÁM ĐỐC" or ""
     title: str  # "PHÓ GIÁM ĐỐC"
     name: str  # "Nguyễn Văn An"
+    recipients: tuple[str, ...] = ()  # Nơi nhận, as the document's list has them
 
 
 def _paragraphs(doc: Any) -> Iterator[Any]:
@@ -101,6 +102,8 @@ def fill(data: bytes, filling: Filling) -> bytes:
     if not all(seen.values()):
         raise FillProblem(", ".join(k for k, v in seen.items() if not v))
     _signature_block(block, filling)
+    if filling.recipients:
+        _recipients(list(_paragraphs(doc)), filling.recipients)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -116,3 +119,32 @@ def _signature_block(block: list[Any], filling: Filling) -> None:
         _set(title, filling.title)
     else:
         _set(block[-1], filling.title)
+
+
+def _recipients(paragraphs: list[Any], names: tuple[str, ...]) -> None:
+    """The "- …;" lines after "Nơi nhận:" become the document's recipients (the last
+    one ending with a full stop), in the first line's formatting."""
+    import copy
+
+    start = next((i for i, p in enumerate(paragraphs) if p.text.strip() == "Nơi nhận:"), None)
+    if start is None:
+        return
+    lines = []
+    for p in paragraphs[start + 1 :]:
+        if not p.text.strip().startswith("-"):
+            break
+        lines.append(p)
+    if not lines:
+        return
+    texts = [f"- {n};" for n in names[:-1]] + [f"- {names[-1]}."]
+    template = lines[0]._p
+    while len(lines) < len(texts):
+        clone = copy.deepcopy(template)
+        lines[-1]._p.addnext(clone)
+        from docx.text.paragraph import Paragraph
+
+        lines.append(Paragraph(clone, lines[-1]._parent))
+    for p, text in zip(lines, texts, strict=False):
+        _set(p, text)
+    for extra in lines[len(texts) :]:
+        extra._p.getparent().remove(extra._p)

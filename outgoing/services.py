@@ -316,6 +316,7 @@ def _filling(document: OutgoingDocument) -> filling.Filling:
         authority=document.signer_authority,
         title=document.signer_title,
         name=document.signer_name,
+        recipients=tuple(r.name for r in document.recipients.all()),
     )
 
 

@@ -82,6 +82,7 @@ def test_the_whole_flow_from_draft_to_sent(demo_reports, coordinator, signer, ke
     assert "ngày 02 tháng 12 năm 2026" in text
     assert "Nguyễn Văn An" in text and "[Họ và tên]" not in text
     assert "Đoạn văn do chuyên viên bổ sung." in text  # the edited version was issued
+    assert "- UBND tỉnh (để báo cáo);" in text and "- Lưu: VT, QLCN." in text  # Nơi nhận
     entry = RegisterEntry.objects.get(document=document)
     assert (entry.number, entry.year, entry.kind) == (1, 2026, "BC")
 
@@ -111,6 +112,23 @@ def test_the_whole_flow_from_draft_to_sent(demo_reports, coordinator, signer, ke
     for step in ("drafted", "uploaded", "sent for approval", "returned", "approved", "issued",
                  "PDF made", "sent"):  # fmt: skip
         assert any(step in note for note in notes), step
+
+
+def test_the_recipients_are_written_into_nơi_nhận(demo_reports, coordinator, signer):
+    document = services.create_draft(demo_reports, YEAR, coordinator)
+    lines = [("UBND tỉnh Quảng Trị (để báo cáo)", "ubnd@quangtri.gov.vn")] + [
+        (f"Sở thứ {n}", "") for n in range(1, 8)
+    ]
+    services.set_recipients(document, coordinator, document.revision, lines)
+    document.refresh_from_db()
+    services.submit(document, coordinator, document.revision)
+    document.refresh_from_db()
+    services.approve(document, signer, document.revision, services.Approval())
+    document.refresh_from_db()
+    services.issue(document, coordinator, document.revision)
+    text = _text(bytes(services.issued_version(document).docx))
+    assert "- UBND tỉnh Quảng Trị (để báo cáo);" in text and "- Sở thứ 7." in text
+    assert "Bộ Công Thương (để báo cáo)" not in text  # the template's lines replaced
 
 
 def test_who_may_take_each_step(demo_reports, coordinator, signer, reporter, viewer):
