@@ -217,3 +217,27 @@ def test_concurrent_issuing_never_shares_a_number(transactional_db, registry):
     numbers = sorted(RegisterEntry.objects.filter(agency=agency).values_list("number", flat=True))
     assert numbers == list(range(1, 31))
     assert OutgoingDocument.objects.count() == 0
+
+
+def test_the_pdf_task_gives_up_with_the_reason(demo_reports, coordinator, signer, settings):
+    """No LibreOffice: the task gives up (retrying cannot help) and the document's
+    page shows why; the number stays with the document."""
+    from outgoing.tasks import _failed, make_issued_pdf
+    from worker.registry import Failure, GiveUp
+
+    document = services.create_draft(demo_reports, YEAR, coordinator)
+    for step in ("submit", "approve", "issue"):
+        document.refresh_from_db()
+        if step == "approve":
+            services.approve(document, signer, document.revision, services.Approval())
+        else:
+            getattr(services, step)(document, coordinator, document.revision)
+    settings.PLANWATCH_SOFFICE = "/nonexistent/soffice"
+    with pytest.raises(GiveUp):
+        make_issued_pdf.call(document.pk)
+    document.refresh_from_db()
+    assert "LibreOffice" in document.pdf_error and document.number == 1
+    OutgoingDocument.objects.filter(pk=document.pk).update(pdf_error="")
+    _failed(Failure("t", [document.pk], {}, "final", "hỏng", 2, 2, True))
+    document.refresh_from_db()
+    assert document.pdf_error == "hỏng"
