@@ -150,9 +150,11 @@ def _generated(plan: Any, year: int) -> tuple[bytes, Any]:
 def issuing_agency(plan: Any, today: dt.date | None = None) -> Any:
     """Who coordinates the plan today: its coordinator, or the successor of a merged one
     (Sở Công Thương of Quảng Trị since 1/7/2025 for the seed), as documents.sections."""
+    from agencies.models import Agency
     from agencies.succession import Graph
 
-    coordinator = plan.coordinator
+    # read again: a plan loaded before a reorganisation holds its coordinator as it was
+    coordinator = Agency.objects.filter(pk=plan.coordinator_id).first()
     today = today or timezone.localdate()
     if coordinator is not None and not coordinator.is_valid_on(today):
         now = Graph.load().resolve(coordinator, today)
@@ -160,15 +162,23 @@ def issuing_agency(plan: Any, today: dt.date | None = None) -> Any:
     return coordinator
 
 
-@transaction.atomic
 def create_draft(plan: Any, year: int, actor: Any) -> OutgoingDocument:
     """A draft of the consolidated annual report of ``year``, generated from the
-    accepted reports, issued by the plan's coordinating agency."""
+    accepted reports, issued by the plan's coordinating agency. The Word file is made
+    before the transaction, which then only writes (a database is not held while the
+    report is assembled)."""
     _require(actor, "draft")
     issuer = issuing_agency(plan)
     if issuer is None:
         raise OutgoingError(_("The plan has no coordinating agency to issue its reports."))
     docx, report = _generated(plan, year)
+    with transaction.atomic():
+        return _save_draft(plan, year, actor, issuer, docx, report)
+
+
+def _save_draft(
+    plan: Any, year: int, actor: Any, issuer: Any, docx: bytes, report: Any
+) -> OutgoingDocument:
     document = OutgoingDocument.objects.create(
         agency=issuer,
         plan=plan,
