@@ -29,7 +29,24 @@ class CommentForm(RevisionForm):
     comment = forms.CharField(label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ApproveForm(RevisionForm):
+class Bootstrap:
+    """Bootstrap's classes on the visible fields (the page renders them as they are)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.visible_fields():
+            widget = field.field.widget
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else "form-select"
+                if isinstance(widget, forms.Select)
+                else "form-control mb-2"
+            )
+            widget.attrs.setdefault("class", css)
+
+
+class ApproveForm(Bootstrap, RevisionForm):
     authority = forms.CharField(label=_("Signing authority"), max_length=80, required=False,
                                 initial="KT. GIÁM ĐỐC")  # fmt: skip
     title = forms.CharField(label=_("Title"), max_length=150, initial="PHÓ GIÁM ĐỐC")
@@ -82,7 +99,7 @@ class VerifyForm(Form):
         return upload
 
 
-class FormalReportForm(Form):
+class FormalReportForm(Bootstrap, Form):
     number = forms.CharField(label=_("Number"), max_length=20, required=False,
                              help_text=_("Typed in, or left empty for a blank to fill by hand."))  # fmt: skip
     from_register = forms.BooleanField(
