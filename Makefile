@@ -19,11 +19,14 @@ $(STAMP): requirements-dev.txt requirements-uv.txt
 	$(BIN)/uv pip sync --quiet --require-hashes --compile-bytecode --python $(BIN)/python requirements-dev.txt
 	touch $(STAMP)
 
-# Production (docs/deployment.md): the runtime dependencies only, bytecode compiled.
+# Production (docs/deployment.md): the runtime dependencies only, bytecode compiled,
+# the project's own too (the services run with the code read-only, ProtectSystem=strict,
+# and would otherwise recompile it at every start).
 install-runtime:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
 	$(BIN)/uv pip sync --quiet --require-hashes --compile-bytecode --python $(BIN)/python requirements.txt
+	$(BIN)/python -m compileall -q -j 0 -x '/(\.venv|\.cache|\.git|var)/' .
 
 # The web server and the task worker together; Ctrl-C stops both.
 run: install

@@ -19,6 +19,7 @@ from access import rules
 from accounts.models import User
 from budget.models import BudgetLine, BudgetYear
 from documents.models import DocumentJob
+from notices.models import Notice
 from outgoing.models import OutgoingDocument, Version
 from plans.models import Plan, PlanImport
 from reporting import workflow
@@ -168,6 +169,14 @@ def get_manageable_user_for(actor: Any, pk: int) -> User:
     if target is None or not rules.can_manage_user(actor, target):
         raise PermissionDenied
     return target
+
+
+def get_notice_for_user(user: Any, pk: int) -> Notice:
+    """A notice of the user's own; 404 for anyone else's (nobody reads another's)."""
+    found = Notice.objects.filter(pk=pk, user_id=getattr(user, "pk", None) or 0).first()
+    if found is None:
+        raise Http404(_("There is no such notice."))
+    return found
 
 
 # --- outgoing documents -----------------------------------------------------------------

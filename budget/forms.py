@@ -69,6 +69,13 @@ class AppraisalForm(Form):
     appraised = MoneyField(required=False, label_in_message=gettext_lazy("Appraised amount"))
     reason = forms.CharField(required=False, max_length=2000)
 
+    def __init__(self, data=None, *args, **kwargs):
+        # The row's own "Accept" button: the amount and the chosen decision do not count.
+        if data is not None and data.get("accept"):
+            data = data.copy()
+            data["decision"], data["appraised"] = Decision.ACCEPTED, ""
+        super().__init__(data, *args, **kwargs)
+
 
 class ReasonForm(Form):
     reason = forms.CharField(required=False, max_length=2000)

@@ -29,6 +29,7 @@ from access import rules
 from accounts.models import User
 from agencies.models import Agency
 from audit.log import record
+from budget import notify
 from budget.models import BudgetLine, BudgetState, BudgetVersion, BudgetYear, Decision, Source
 from plans.answering import answering
 from plans.models import Plan, Task
@@ -402,6 +403,17 @@ def appraise_line(
 
 
 @transaction.atomic
+def accept_all(budget: BudgetYear, actor: User) -> int:
+    """Accept, as estimated, every line not yet appraised; returns how many."""
+    budget = _locked(budget)
+    require(actor, APPRAISE, budget)
+    pending = list(budget.lines.filter(decision=Decision.PENDING).select_related("budget"))
+    for line in pending:
+        appraise_line(line, actor, Decision.ACCEPTED)
+    return len(pending)
+
+
+@transaction.atomic
 def return_budget(budget: BudgetYear, actor: User, reason: str) -> BudgetYear:
     budget = _locked(budget)
     require(actor, RETURN, budget)
@@ -435,6 +447,7 @@ def complete_appraisal(budget: BudgetYear, actor: User) -> BudgetYear:
     _bump(budget, ["state", "appraised_at"])
     version = _version(budget, BudgetVersion.Kind.APPRAISAL, actor)
     record(actor, "event", budget, after={"version": version.number}, note="appraisal completed")
+    transaction.on_commit(lambda: notify.appraisal_done(budget, version.number))
     return budget
 
 

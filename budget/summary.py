@@ -66,6 +66,11 @@ class YearFigures:
     unbudgeted_spent: int = 0  # reported spending on tasks with no line
 
     @property
+    def pending(self) -> int:
+        """Lines not yet appraised."""
+        return sum(lf.line.decision == "pending" for lf in self.lines)
+
+    @property
     def over(self) -> list[LineFigures]:
         return [lf for lf in self.lines if lf.over]
 

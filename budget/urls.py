@@ -14,6 +14,7 @@ urlpatterns = [
     path(LINE, views.line_edit, name="line_edit"),
     path(LINE + "delete/", views.line_delete, name="line_delete"),
     path(LINE + "appraise/", views.appraise, name="appraise"),
+    path(YEAR + "accept-all/", views.accept_all, name="accept_all"),
     path(YEAR + "submit/", views.submit, name="submit"),
     path(YEAR + "return/", views.return_budget, name="return"),
     path(YEAR + "complete/", views.complete, name="complete"),

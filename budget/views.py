@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access import rules
 from access.capabilities import Capability as C
@@ -35,6 +36,7 @@ from budget.models import BudgetState, Decision, Source
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from planwatch.http import post_or_redirect
+from planwatch.money import dong
 from planwatch.text import vi_sorted
 
 READ = (C.READ_ALL_BUDGET, C.READ_OWN_BUDGET)
@@ -210,21 +212,69 @@ def submit(request, code: str, year: int):
 @requires(C.APPRAISE_BUDGET)
 @post_or_redirect("budget:year", "code", "year")
 def appraise(request, code: str, year: int, line_id: int):
+    """One line's appraisal; with htmx, only its row, the totals and a message change."""
     budget = get_budget_for_user(request.user, code, year)
     line = get_budget_line_for_user(request.user, budget, line_id)
     form = AppraisalForm(request.POST)
-    return _step(
-        request,
-        budget,
-        form,
-        lambda: services.appraise_line(
-            line,
-            request.user,
-            form.cleaned_data["decision"],
-            form.cleaned_data["appraised"],
-            form.cleaned_data["reason"],
-        ),
+    save = lambda: services.appraise_line(  # noqa: E731
+        line,
+        request.user,
+        form.cleaned_data["decision"],
+        form.cleaned_data["appraised"],
+        form.cleaned_data["reason"],
     )
+    if not request.headers.get("HX-Request"):
+        return _step(request, budget, form, save)
+    errors: list[str] = []
+    try:
+        if not form.is_valid():
+            raise services.BudgetError(form.messages())
+        saved = save()
+    except services.BudgetError as exc:
+        errors = exc.errors
+    budget.refresh_from_db()
+    context = _year_context(request.user, budget)
+    lf = next(f for f in context["figures"].lines if f.line.pk == line.pk)
+    if errors:
+        message = _("Line %(code)s not saved: %(e)s") % {
+            "code": line.task.code,
+            "e": " ".join(errors),
+        }
+    else:
+        decision = saved.get_decision_display()
+        if saved.decision == Decision.REDUCED:
+            decision = f"{decision} {dong(saved.appraised_amount)}"
+        message = _("Line %(code)s (%(agency)s): %(decision)s.") % {
+            "code": line.task.code,
+            "agency": line.agency.name,
+            "decision": decision,
+        }
+    level = "danger" if errors else "success"
+    context.update(lf=lf, line=lf.line, row_errors=errors, row_saved=not errors, oob=True)
+    context.update(status_message=message, status_level=level)
+    return render(request, "budget/_appraise_response.html", context)
+
+
+@requires(C.APPRAISE_BUDGET)
+@post_or_redirect("budget:year", "code", "year")
+def accept_all(request, code: str, year: int):
+    """Accept every line not yet appraised, as estimated."""
+    budget = get_budget_for_user(request.user, code, year)
+    try:
+        count = services.accept_all(budget, request.user)
+    except services.BudgetError as exc:
+        messages.error(request, " ".join(exc.errors))
+        return redirect("budget:year", code=budget.plan.code, year=budget.year)
+    message = ngettext(
+        "%(n)s line accepted as estimated.", "%(n)s lines accepted as estimated.", count
+    ) % {"n": count}
+    if not request.headers.get("HX-Request"):
+        messages.success(request, message)
+        return redirect("budget:year", code=budget.plan.code, year=budget.year)
+    budget.refresh_from_db()
+    context = _year_context(request.user, budget)
+    context.update(oob=True, status_message=message, status_level="success")
+    return render(request, "budget/_accept_all_response.html", context)
 
 
 @requires(C.APPRAISE_BUDGET)

@@ -4,12 +4,23 @@ better than a table. PNG bytes, 150 dpi, sized for an A4 page."""
 from __future__ import annotations
 
 import io
+import os
+
+from django.conf import settings
+
+# matplotlib keeps its font cache in $HOME/.config, which a service cannot write
+# (ProtectSystem=strict): it would warn and rebuild the cache for every document.
+os.environ.setdefault("MPLCONFIGDIR", str(settings.VAR_DIR / "cache" / "matplotlib"))
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from functools import cache
+
+from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.ft2font import FT2Font
 
 from documents.content import STATUS_COLOURS, Chart, ConsolidatedReport
 from indicators.progress import LABELS, Status
@@ -25,8 +36,38 @@ def _png(fig) -> bytes:
     return out.getvalue()
 
 
+VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+
+
+def _covers_vietnamese(path: str) -> bool:
+    try:
+        charmap = FT2Font(path).get_charmap()
+    except (OSError, RuntimeError):
+        return False
+    return all(ord(c) in charmap for c in VIETNAMESE + VIETNAMESE.upper())
+
+
+@cache
+def chart_fonts() -> tuple[str, ...]:
+    """FONT's families, each drawn from a file that has every Vietnamese letter.
+    Where two packages give one family (Debian's fonts-liberation 1.x has no
+    Vietnamese, fonts-liberation2 has), matplotlib could pick either: the file
+    without is forgotten. A family with no such file is skipped."""
+    manager = font_manager.fontManager
+    families = []
+    for family in FONT[:-1]:
+        entries = [f for f in manager.ttflist if f.name == family]
+        good = [f for f in entries if _covers_vietnamese(f.fname)]
+        if good:
+            manager.ttflist = [f for f in manager.ttflist if f.name != family or f in good]
+            families.append(family)
+    return (*families, FONT[-1])
+
+
 def _style():
-    plt.rcParams.update({"font.family": "serif", "font.serif": FONT, "font.size": 10})
+    plt.rcParams.update(
+        {"font.family": "serif", "font.serif": list(chart_fonts()), "font.size": 10}
+    )
 
 
 def targets_chart(report: ConsolidatedReport) -> Chart | None:

@@ -73,6 +73,39 @@ NUMBER_LABELS = {
     "expected": gettext_lazy("Expected by now"),
 }
 
+METHOD_LABELS = {
+    "linear": gettext_lazy("straight line (the baseline is zero)"),
+    "linear-count": gettext_lazy("count against a straight line from zero"),
+}
+RATES = {"cagr_observed", "cagr_required", "rate_observed", "rate_required"}
+
+
+def describe_numbers(numbers: Numbers) -> list[tuple[str, str]]:
+    """The figures of an assessment as a reader sees them: named in words, years
+    without separators, growth rates in % a year, the method in words; a figure
+    without a name is left out rather than shown by its key."""
+    from django.utils.formats import number_format
+
+    out = []
+    for key, value in numbers.items():
+        label = NUMBER_LABELS.get(key)
+        if label is None or value is None:
+            continue
+        if key == "method":
+            text = str(METHOD_LABELS.get(str(value), value))
+        elif key.endswith("year") and isinstance(value, int | float):
+            text = str(int(value))
+        elif key in RATES and isinstance(value, int | float):
+            text = _("%(rate)s %% a year") % {"rate": number_format(value * 100, 1)}
+        elif key == "ratio" and isinstance(value, int | float):
+            text = _("%(pct)s %% of the pace needed") % {"pct": number_format(value * 100, 0)}
+        elif isinstance(value, float):
+            text = number_format(value, 2 if abs(value) < 100 else 1)
+        else:
+            text = str(value)
+        out.append((str(label), text))
+    return out
+
 
 @dataclass
 class Assessment:

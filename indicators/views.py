@@ -23,7 +23,7 @@ from indicators import values as value_service
 from indicators.forms import BaselineForm, RegistryForm, ValueForm
 from indicators.models import Category, IndicatorValue, RegistryEntry
 from indicators.overview import chart_legend, plan_progress
-from indicators.progress import LABELS, NUMBER_LABELS, Status
+from indicators.progress import LABELS, Status, describe_numbers
 from plans.models import Target
 from planwatch.http import post_or_redirect
 from planwatch.text import vi_sorted
@@ -162,7 +162,7 @@ def _render_target(request, code: str, target_id: int, errors=(), status=200):
             "year": year,
             "problem": problem,
             "colours": COLOURS,
-            "number_labels": NUMBER_LABELS,
+            "numbers": describe_numbers(row.assessment.numbers),
             "chart": _chart(plan, target, indicator, row),
             "values": values,
             "errors": list(errors),

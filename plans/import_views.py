@@ -25,7 +25,7 @@ from plans.importing import (
     save_import,
     unknown_names,
 )
-from plans.models import PlanImport
+from plans.models import Measure, PlanImport
 
 
 @requires(C.IMPORT_PLANS)
@@ -133,7 +133,7 @@ def review(request, pk: int):
         "changes": changes,
         "unchanged": changes is not None and versions.is_empty(changes),
         "new_names": unknown_names(data) if not errors else [],
-        "measures": import_forms.MEASURES,
+        "measures": [(m, dict(Measure.choices).get(m, m)) for m in import_forms.MEASURES],
         "recurrences": import_forms.RECURRENCES,
     }
     return render(request, "plans/import_review.html", context, status=400 if errors else 200)

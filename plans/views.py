@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from access import rules
 from access.capabilities import Capability as C
-from access.decorators import requires, signed_in
+from access.decorators import requires
 from access.lookups import get_plan_for_user
 from plans.answering import answering
 from plans.format import export_plan, plan_queryset
@@ -23,17 +23,6 @@ from plans.models import Plan, Recurrence, Role
 from plans.queries import agency_choices, filter_tasks, parse_filter
 from plans.territory import TerritoryError, set_territory, territory_of
 from planwatch.forms import parse_date
-
-
-@signed_in
-def home(request):
-    """Who reports for an agency starts at its tasks; others at the plan (or the list)."""
-    if rules.has(request.user, C.EDIT_OWN_REPORT) and request.user.agency_id:
-        return redirect("my_tasks")
-    plans = list(Plan.objects.order_by("-period_start", "code")[:2])
-    if len(plans) == 1:
-        return redirect("plans:overview", code=plans[0].code)
-    return redirect("plans:list")
 
 
 @requires(C.READ_PLANS)

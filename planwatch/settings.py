@@ -63,12 +63,14 @@ INSTALLED_APPS = [
     "audit",
     "agencies",
     "accounts",
+    "notices",
     "plans",
     "reporting",
     "indicators",
     "budget",
     "documents",
     "outgoing",
+    "todo",
     "api",
 ]
 
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
                 "access.context_processors.capabilities",
+                "notices.context_processors.unread",
             ],
         },
     }
@@ -170,6 +173,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; served only through views
 FILE_UPLOAD_PERMISSIONS = 0o640  # evidence is read through planwatch's views only
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Static files are public and nginx (www-data) serves them from disk: readable by
+    # all, whatever the umask (the units' 0027) or the upload modes above say.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+}
 BACKUP_DIR = Path(env_str("PLANWATCH_BACKUP_DIR", str(VAR_DIR / "backups")))
 BACKUP_KEEP_DAYS = env_int("PLANWATCH_BACKUP_KEEP_DAYS", 30, minimum=1)
 
@@ -226,6 +238,13 @@ LOGGING = {
         "planwatch": {
             "handlers": ["console", "mail_admins"],
             "level": env_str("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # A request naming a host not in ALLOWED_HOSTS (scanners, a probe by IP) is
+        # answered 400 and logged, not e-mailed to ADMINS with the whole settings.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "level": "ERROR",
             "propagate": False,
         },
         "planwatch.request": {

@@ -6,11 +6,11 @@ from access.decorators import public
 from accounts.urls import auth_urlpatterns
 from agencies import views as agency_views
 from api.api import api
-from plans import views as plan_views
 from planwatch.health import healthz
+from todo import views as todo_views
 
 urlpatterns = [
-    path("", plan_views.home, name="home"),
+    path("", todo_views.home, name="home"),
     path("my-tasks/", agency_views.my_tasks, name="my_tasks"),
     path("", include("reporting.urls")),
     path("", include("indicators.urls")),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("outgoing.urls")),
     path("plans/", include("plans.urls")),
     path("agencies/", include("agencies.urls")),
+    path("notices/", include("notices.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -200,3 +200,60 @@ def reassign_demo_locality() -> None:
         user.agency = ward
         user.save(update_fields=["agency"])
         record(None, "update", user, after={"agency": ward.pk}, note="demo: cấp huyện chấm dứt")
+
+
+# This year's cycle (December 2026): open, a few days before the due date. Sở Nông
+# nghiệp và Môi trường has sent its report (the coordinator is told), Sở Văn hóa, Thể
+# thao và Du lịch's was returned with comments, phường Đồng Hới was reminded, some
+# agencies without an account have sent theirs on paper (entered for them).
+CURRENT_YEAR = 2026
+SUBMITTED_2026 = "qt-so-nnmt"
+RETURNED_2026 = "qt-so-vhttdl"
+REMINDED_2026 = "qt-phuong-dong-hoi"
+
+
+def _demo_user(username: str):
+    from accounts.models import User
+
+    return User.objects.filter(username=username, is_demo=True).first()
+
+
+@transaction.atomic
+def load_current_year_demo(plan: Plan) -> bool:
+    """Open 2026 as the coordinator would (every agency told, in the app and by
+    e-mail), with some of its work done; False when 2026 is already there."""
+    from reporting import services
+
+    coordinator = _demo_user("demo-coordinator")
+    if coordinator is None or ReportingPeriod.objects.filter(plan=plan, year=CURRENT_YEAR):
+        return False
+    period = open_period(plan, CURRENT_YEAR, coordinator)
+    reports = {r.agency.code: r for r in period.reports.select_related("agency", "period")}
+    for code in (SUBMITTED_2026, RETURNED_2026):
+        report = reports.get(code)
+        reporter = (
+            next((u for u in report.agency.users.all() if u.is_demo), None) if report else None
+        )
+        if report is None or reporter is None:
+            continue
+        _fill(report, random.Random(f"{CURRENT_YEAR}-{code}"))
+        services.submit_report(report, reporter)
+        if code == RETURNED_2026:
+            item = report.items.select_related("task").order_by("task__position").first()
+            services.return_report(
+                report,
+                coordinator,
+                "Đề nghị bổ sung số liệu đến hết tháng 11 và kết quả cụ thể của từng nhiệm vụ.",
+                {f"item-{item.task.code}": "Ghi rõ số cơ sở lưu trú được hướng dẫn."}
+                if item
+                else {},
+            )
+    for code, report in sorted(reports.items()):
+        rng = random.Random(f"{CURRENT_YEAR}-{code}")
+        if code not in (SUBMITTED_2026, RETURNED_2026) and not report.agency.users.exists():
+            if rng.random() < 0.3:  # sent on paper, entered for the agency
+                _fill(report, rng)
+                record_submission(report, None)
+    if REMINDED_2026 in reports:
+        services.remind(reports[REMINDED_2026], coordinator)
+    return True

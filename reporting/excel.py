@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from reporting.forms import format_quantities, parse_quantities
 from reporting.models import AgencyReport, ItemStatus
-from reporting.services import ReportError
+from reporting.services import ReportError, check_draft
 
 SHEET, META = "Báo cáo", "_meta"
 HEADER = [
@@ -196,9 +196,13 @@ def read_workbook(report: AgencyReport, data: bytes) -> dict:
             texts["difficulties"] = str(ws.cell(row=r, column=2).value or "")
         elif label == PROPOSALS:
             texts["proposals"] = str(ws.cell(row=r, column=2).value or "")
+    draft = {"items": result, **texts}
+    # Every problem in one round: what the services would refuse too (a task "will not
+    # be done" without its reason, money with a fraction), not only after a second upload.
+    errors += [e for e in check_draft(report, draft) if e not in errors]
     if errors:
         raise ReportError(errors)
-    return {"items": result, **texts}
+    return draft
 
 
 def _report_sheet(report: AgencyReport, data: bytes):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.importer.numbers import to_number
-from planwatch.forms import DateField, MoneyField, RevisionField
-from reporting.models import ItemStatus, PeriodStatus, ReportItem
+from planwatch.forms import DateField, Form, MoneyField, RevisionField
+from reporting.models import AgencyReport, ItemStatus, PeriodStatus, ReportItem
 
 ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
 INDICATOR_FIELDS = ("value", "numerator", "denominator")
@@ -225,3 +225,20 @@ class WorkbookForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Choose the report's Excel workbook (.xlsx)."))
         return upload
+
+
+class AcceptManyForm(Form):
+    """Several submitted reports of one year, ticked on the year's page."""
+
+    reports = forms.ModelMultipleChoiceField(
+        queryset=AgencyReport.objects.none(),
+        error_messages={"required": _("Tick the reports to accept.")},
+    )
+
+    def __init__(self, data, *, period, **kwargs):
+        super().__init__(data, **kwargs)
+        field = self.fields["reports"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = period.reports.select_related("agency", "period", "period__plan")
+        field.error_messages["invalid_pk_value"] = _("This report is not of this year.")
+        field.error_messages["invalid_choice"] = _("This report is not of this year.")

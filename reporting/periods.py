@@ -93,14 +93,12 @@ def open_period(
 
 
 def _announce(period: ReportingPeriod) -> None:
-    """E-mail every agency of a newly opened period."""
+    """Tell every agency of a newly opened period (and the coordinators who was missed)."""
     from django.utils import timezone
 
-    from reporting.models import ReminderKind
-    from reporting.reminders import notify
+    from reporting.reminders import announce_opened
 
-    for report in period.reports.select_related("agency", "period", "period__plan"):
-        notify(report, ReminderKind.OPENED, timezone.localdate())
+    announce_opened(period, timezone.localdate())
 
 
 @transaction.atomic

@@ -164,7 +164,11 @@ def submit_report(report: AgencyReport, user, now: dt.datetime | None = None) ->
     report = _locked(report)
     if not workflow.can(user, workflow.SUBMIT, report):
         raise PermissionDenied
-    return record_submission(report, user, now)
+    version = record_submission(report, user, now)
+    transaction.on_commit(
+        lambda: reminders.announce_submitted(report, version.number, version.late)
+    )
+    return version
 
 
 @transaction.atomic
@@ -242,12 +246,25 @@ def return_report(
         after={"state": report.state, "comment": comment},
         note="return",
     )
+    everything = "\n".join([comment, *_field_comment_lines(field_comments or {})])
     transaction.on_commit(
         lambda: reminders.notify(
-            report, ReminderKind.RETURNED, timezone.localdate(), {"comment": comment}
+            report, ReminderKind.RETURNED, timezone.localdate(), {"comment": everything}
         )
     )
     return report
+
+
+def _field_comment_lines(field_comments: dict[str, str]) -> list[str]:
+    """The per-item comments as lines of the notice ("- Nhiệm vụ I.2: ...")."""
+    lines = []
+    for field, text in field_comments.items():
+        if text and text.strip():
+            where = field.removeprefix("item-")
+            label = f"Nhiệm vụ {where}" if field.startswith("item-") else field
+            label = {"difficulties": "Khó khăn", "proposals": "Kiến nghị"}.get(field, label)
+            lines.append(f"- {label}: {text.strip()}")
+    return lines
 
 
 @transaction.atomic
@@ -282,3 +299,45 @@ def remind(report: AgencyReport, user) -> bool:
     sent = reminders.notify(report, ReminderKind.MANUAL, timezone.localdate())
     record(user, "event", report, note="reminder sent" if sent else "reminder not sent")
     return sent
+
+
+def remind_all(period, user) -> tuple[list[AgencyReport], list[AgencyReport]]:
+    """Remind every agency of ``period`` that has not sent its report (draft or
+    returned): (reminded, not reached or already reminded today)."""
+    if not rules.has(user, rules.C.MANAGE_REPORTING):
+        raise PermissionDenied
+    today = timezone.localdate()
+    pending = period.reports.filter(
+        state__in=[ReportState.DRAFT, ReportState.RETURNED]
+    ).select_related("agency", "period", "period__plan")
+    sent: list[AgencyReport] = []
+    missed: list[AgencyReport] = []
+    for report in pending:
+        (sent if reminders.notify(report, ReminderKind.MANUAL, today) else missed).append(report)
+    record(
+        user,
+        "event",
+        period,
+        after={"reminded": len(sent), "not_reminded": len(missed)},
+        note="reminders sent to every agency not reported",
+    )
+    return sent, missed
+
+
+def accept_many(reports: list[AgencyReport], user) -> tuple[list[AgencyReport], list[str]]:
+    """Accept each report in its own step (each checked as one accepted alone);
+    (accepted, problems) — one refused report does not stop the others."""
+    accepted, problems = [], []
+    for report in reports:
+        try:
+            accept_report(report, user)
+        except PermissionDenied:
+            problems.append(
+                _("%(agency)s: this report cannot be accepted now (state: %(state)s).")
+                % {"agency": report.agency.name, "state": report.get_state_display()}
+            )
+        except ReportError as exc:
+            problems.extend(f"{report.agency.name}: {e}" for e in exc.errors)
+        else:
+            accepted.append(report)
+    return accepted, problems

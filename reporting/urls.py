@@ -16,6 +16,16 @@ urlpatterns = [
         views.period_due_date,
         name="period_due_date",
     ),
+    path(
+        "plans/<str:code>/reporting/<int:year>/remind/",
+        views.remind_all,
+        name="remind_all",
+    ),
+    path(
+        "plans/<str:code>/reporting/<int:year>/accept/",
+        views.accept_many,
+        name="accept_many",
+    ),
     path("reporting/<int:pk>/", views.report_page, name="report"),
     path("reporting/<int:pk>/accept/", views.report_accept, name="accept"),
     path("reporting/<int:pk>/return/", views.report_return, name="return"),

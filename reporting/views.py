@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access import rules
 from access.capabilities import Capability as C
@@ -28,9 +29,11 @@ from access.lookups import (
 from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
+from notices.people import reach
 from planwatch.http import post_or_redirect
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
+    AcceptManyForm,
     DueDateForm,
     EvidenceForm,
     OpenPeriodForm,
@@ -66,6 +69,17 @@ def plan_periods(request, code: str):
                 _("Reporting period %(year)s opened: %(n)s agency reports.")
                 % {"year": period.year, "n": period.reports.count()},
             )
+            missed = [
+                r
+                for r in reach(a.agency for a in period.reports.select_related("agency"))
+                if r.problem
+            ]
+            if missed:
+                messages.warning(
+                    request,
+                    _("Not reached by e-mail: %(list)s.")
+                    % {"list": "; ".join(f"{r.agency.name} ({r.problem})" for r in missed)},
+                )
             return redirect("reporting:year", code=plan.code, year=period.year)
     years, rows = dashboard.heat_map(plan, timezone.localdate())
     opened = set(years)
@@ -161,6 +175,50 @@ def period_due_date(request, code: str, year: int):
         DueDateForm(request.POST),
         lambda period, data: set_due_date(period, data["due_date"], request.user),
     )
+
+
+@requires(C.MANAGE_REPORTING)
+@post_or_redirect("reporting:year", "code", "year")
+def remind_all(request, code: str, year: int):
+    """One click: remind every agency of the year that has not sent its report."""
+    plan = get_plan_for_user(request.user, code)
+    period = get_period_for_user(request.user, plan, year)
+    sent, missed = services.remind_all(period, request.user)
+    messages.success(
+        request,
+        ngettext("Reminder sent to %(n)s agency.", "Reminders sent to %(n)s agencies.", len(sent))
+        % {"n": len(sent)},
+    )
+    if missed:
+        messages.warning(
+            request,
+            _("Not reminded (already reminded today, or no account and no e-mail address): %(a)s.")
+            % {"a": ", ".join(r.agency.name for r in missed)},
+        )
+    return redirect("reporting:year", code=plan.code, year=year)
+
+
+@requires(C.REVIEW_REPORTS)
+@post_or_redirect("reporting:year", "code", "year")
+def accept_many(request, code: str, year: int):
+    """Accept the ticked reports, each checked on its own."""
+    plan = get_plan_for_user(request.user, code)
+    period = get_period_for_user(request.user, plan, year)
+    form = AcceptManyForm(request.POST, period=period)
+    if not form.is_valid():
+        for error in form.messages():
+            messages.error(request, error)
+    else:
+        accepted, problems = services.accept_many(list(form.cleaned_data["reports"]), request.user)
+        if accepted:
+            messages.success(
+                request,
+                ngettext("%(n)s report accepted.", "%(n)s reports accepted.", len(accepted))
+                % {"n": len(accepted)},
+            )
+        for problem in problems:
+            messages.error(request, problem)
+    return redirect("reporting:year", code=plan.code, year=year)
 
 
 @requires(C.MANAGE_REPORTING)

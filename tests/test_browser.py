@@ -29,13 +29,16 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
 @pytest.fixture(scope="module")
 def browser():
     # Playwright's sync API runs an event loop; Django refuses ORM calls inside one.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+    if before is None:  # not left behind for the other tests of this process
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -55,11 +58,12 @@ def _login(page, username):
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("#login-submit")
+    page.wait_for_selector("#todo-page")  # every role lands on its "Việc cần làm"
 
 
 def test_login_filter_tasks_and_open_an_agency_page(page):
     _login(page, "demo-coordinator")
-    page.wait_for_url("**/plans/qb-sxtdbv-2021/")
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/")
     assert "Mục tiêu tổng quát" in page.content()  # Vietnamese first, even for en-US
 
     page.click("text=Nhiệm vụ")
@@ -95,6 +99,7 @@ def test_login_filter_tasks_and_open_an_agency_page(page):
 def test_reporter_finds_their_agencys_tasks_and_switches_to_english(page):
     _login(page, "demo-reporter-dulich")
     # The account moved with Sở Du lịch into Sở Văn hóa, Thể thao và Du lịch (2025).
+    page.goto(page.base_url + "/my-tasks/")
     page.wait_for_url("**/agencies/qt-so-vhttdl/")
     assert page.locator("tr[data-task]").count() > 0
     assert page.locator("tr[data-task='VIII.2']").count() == 1  # inherited from Sở Du lịch
@@ -111,7 +116,7 @@ def test_reporter_finds_their_agencys_tasks_and_switches_to_english(page):
 def test_coordinator_imports_a_word_document_reviews_and_saves(page):
     docs = Path(__file__).resolve().parent / "documents"
     _login(page, "demo-coordinator")
-    page.wait_for_url("**/plans/qb-sxtdbv-2021/")
+    page.goto(page.base_url + "/plans/qb-sxtdbv-2021/")
     page.goto(page.base_url + "/plans/import/")
     page.set_input_files("#id_document", str(docs / "ha-tinh-57-kh-ubnd-2021.docx"))
     page.click("#import-submit")
@@ -134,7 +139,6 @@ def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, b
     report = AgencyReport.objects.get(period__year=2025, agency__code="qt-so-vhttdl")
     url = f"{page.base_url}/reporting/{report.pk}/"
     _login(page, "demo-reporter-dulich")
-    page.wait_for_url("**/agencies/qt-so-vhttdl/")
     page.goto(url)
     card = page.locator(".report-item[data-task='VIII.2']")
     card.locator("select").select_option("done")
@@ -149,7 +153,6 @@ def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, b
     other = coordinator.new_page()
     other.base_url = page.base_url
     _login(other, "demo-coordinator")
-    other.wait_for_url("**/plans/**")
     other.goto(url)
     other.fill("#return-comment", "Bổ sung danh sách cơ sở")
     other.click("#return-report")
@@ -172,7 +175,6 @@ def test_report_filled_autosaved_submitted_returned_resubmitted_accepted(page, b
 
 def test_a_leader_reads_progress_on_a_phone(page):
     _login(page, "demo-viewer")
-    page.wait_for_url("**/plans/**")
     page.goto(page.base_url + "/plans/qb-sxtdbv-2021/progress/?year=2025")
     cards = page.locator("#progress-cards a[data-status]")
     assert cards.count() == 17
@@ -224,7 +226,6 @@ def test_a_leader_makes_the_years_word_report_on_a_phone(page):
 
 def test_a_coordinator_sees_who_answers_now_and_records_a_change(page):
     _login(page, "demo-coordinator")
-    page.wait_for_url("**/plans/**")
     # The task table as issued, then as of today's agencies.
     page.goto(page.base_url + "/plans/qb-sxtdbv-2021/tasks/")
     row = page.locator("tr[data-task='VII.2']")
@@ -253,14 +254,13 @@ def test_a_coordinator_sees_who_answers_now_and_records_a_change(page):
 def test_funding_appraised_returned_and_resent_in_the_browser(page, browser):
     url = page.base_url + "/plans/qb-sxtdbv-2021/budget/2025/"
     _login(page, "demo-finance")
-    page.wait_for_url("**/")
     page.goto(url)
     assert "đã gửi Sở Tài chính" in page.locator("#budget-state").inner_text()
     form = page.locator("#lines tr[data-line] form.appraise").first
     form.locator("select[name=decision]").select_option("reduced")
     form.locator("input[name=appraised]").fill("1.000.000")
     form.locator("input[name=reason]").fill("Theo định mức chi")
-    form.locator("button").click()
+    form.locator("button.save-line").click()
     page.wait_for_selector("#lines tr[data-line] >> text=Theo định mức chi")
     page.fill("#return-reason", "Bổ sung thuyết minh")
     page.click("#return-budget")
@@ -270,7 +270,6 @@ def test_funding_appraised_returned_and_resent_in_the_browser(page, browser):
     other = coordinator.new_page()
     other.base_url = page.base_url
     _login(other, "demo-coordinator")
-    other.wait_for_url("**/plans/**")
     other.goto(url)
     assert "Bổ sung thuyết minh" in other.content()
     other.click("#submit-budget")
@@ -288,7 +287,6 @@ def test_pages_work_under_the_content_security_policy(page):
     )
     page.on("pageerror", lambda e: violations.append(str(e)))
     _login(page, "demo-coordinator")
-    page.wait_for_url("**/plans/**")
     for path in (
         "/plans/qb-sxtdbv-2021/budget/",
         "/plans/qb-sxtdbv-2021/progress/",

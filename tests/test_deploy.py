@@ -172,6 +172,9 @@ def test_postgresql_settings_are_known_to_the_server(db):
 
 
 def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    # The browser tests' Playwright needs DJANGO_ALLOW_ASYNC_UNSAFE in their process;
+    # a production server never has it.
+    env = {k: v for k, v in env.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -209,3 +212,61 @@ def test_console_email_is_accepted_when_explicitly_allowed(tmp_path):
         "ALLOW_CONSOLE_EMAIL": "1",
     }
     assert _manage(env, "check").returncode == 0
+
+
+def test_collected_static_files_are_readable_by_nginx(tmp_path):
+    """nginx (www-data) serves /static/ from disk: collectstatic under the units'
+    umask 0027 must still leave the files readable by others (uploads stay 0640)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path / "staticfiles"
+    old = os.umask(0o027)
+    try:
+        with override_settings(STATIC_ROOT=root):
+            call_command("collectstatic", "--no-input", verbosity=0)
+    finally:
+        os.umask(old)
+    files = [p for p in root.rglob("*") if p.is_file()]
+    folders = [p for p in root.rglob("*") if p.is_dir()]
+    assert files and folders
+    assert {p.stat().st_mode & 0o777 for p in files} == {0o644}
+    assert {p.stat().st_mode & 0o777 for p in folders} == {0o755}
+
+
+def test_a_disallowed_host_is_logged_not_mailed_to_admins():
+    """Scanners and probes by IP send hosts outside ALLOWED_HOSTS: every one of them
+    would otherwise e-mail ADMINS a traceback with the settings (seen when
+    docs/deployment.md was followed)."""
+    import logging
+
+    from django.utils.log import AdminEmailHandler
+
+    logger: logging.Logger | None = logging.getLogger("django.security.DisallowedHost")
+    reached = []
+    while logger is not None:
+        reached += logger.handlers
+        logger = logger.parent if logger.propagate else None
+    assert reached, "a disallowed host must still be logged"
+    assert not [h for h in reached if isinstance(h, AdminEmailHandler)], reached
+
+
+def test_matplotlib_keeps_its_cache_in_the_data_directory(tmp_path):
+    """The services' home (/srv/planwatch) is read-only: matplotlib's font cache goes
+    to PLANWATCH_VAR_DIR, not $HOME/.config or a new temporary folder per document."""
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path / "read-only-home"),
+        "PLANWATCH_VAR_DIR": str(tmp_path / "var"),
+    }
+    env.pop("MPLCONFIGDIR", None)
+    code = (
+        "import django; django.setup(); import documents.charts, matplotlib; "
+        "print(matplotlib.get_configdir())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "planwatch.settings"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stdout.strip() == str(tmp_path / "var" / "cache" / "matplotlib"), done.stdout

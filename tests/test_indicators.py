@@ -133,7 +133,7 @@ def test_dashboard_explains_every_status_by_its_numbers(client, demo, viewer):
         "Chưa đánh giá được",
     ]:
         assert label in page
-    assert "R = 0,79" in page and "giảm 6,5%" in page
+    assert "R = " not in page and "đạt 79 % nhịp độ cần thiết" in page and "giảm 6,5%" in page
 
 
 def test_dashboard_query_count_does_not_grow(client, demo, viewer, django_assert_max_num_queries):

@@ -139,3 +139,23 @@ def test_other_agency_cannot_upload(client, period, other_reporter):
         ).status_code
         == 403
     )
+
+
+def test_every_problem_of_an_upload_comes_in_one_round(period):
+    """A status not in the list (read from the workbook) and a task that "will not be
+    done" without its reason and money with a fraction (what saving would refuse)
+    are all named at the first upload, not one kind after another."""
+    report = _report(period)
+    codes = [i.task.code for i in report.items.select_related("task", "task__group")]
+    filled = _fill(
+        build_workbook(report),
+        {
+            codes[0]: {4: "Gần xong"},
+            codes[1]: {4: "Không thực hiện", 5: None},
+            codes[2]: {9: 1.5},
+        },
+    )
+    with pytest.raises(ReportError) as raised:
+        read_workbook(report, filled)
+    text = " ".join(raised.value.errors)
+    assert "không có trong danh sách" in text and "lý do" in text and "phần lẻ" in text

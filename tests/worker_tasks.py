@@ -42,6 +42,13 @@ def sleepy(seconds: float, marker: str = "") -> str:
     return "slept"
 
 
+@background(time_limit=120, attempts=2, on_failure=remember)
+def patient(seconds: float) -> str:
+    """Runs long enough to be caught running on a busy machine."""
+    time.sleep(seconds)
+    return "slept"
+
+
 class FlakySMTPBackend(EmailBackend):
     """Refuses the first message it is given (an SMTP server that is down)."""
 

@@ -29,7 +29,7 @@
       datasets.push({label: legend.high, data: high, borderColor: "#20c997", backgroundColor: "#20c997", pointStyle: "rectRot", pointRadius: 8, showLine: false});
     }
   }
-  new Chart(document.getElementById("chart"), {type: "line", data: {labels: data.years, datasets: datasets},
+  new Chart(document.getElementById("chart"), {type: "line", data: {labels: data.years.map(String), datasets: datasets},
     options: {responsive: true, plugins: {legend: {position: "bottom"}}, scales: {y: {title: {display: true, text: data.unit}}}}});
   var breakdown = document.getElementById("breakdown");
   if (breakdown && Object.keys(data.breakdown).length) {

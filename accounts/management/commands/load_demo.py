@@ -19,7 +19,7 @@ from indicators.demo import load_indicator_demo
 from outgoing.demo import LEADER, load_outgoing_demo
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
-from reporting.demo import load_reporting_demo, reassign_demo_locality
+from reporting.demo import load_current_year_demo, load_reporting_demo, reassign_demo_locality
 from reporting.restructuring import load_succession
 
 COMMUNES = Path(__file__).resolve().parents[3] / "agencies" / "data" / "quang-tri-2025-cap-xa.csv"
@@ -47,6 +47,8 @@ class Command(BaseCommand):
                 years = load_reporting_demo(result[1])
                 indicators = load_indicator_demo(result[1])
                 budgets = load_budget_demo(result[1])
+                # This year's cycle, opened as the coordinator would: notices to everyone.
+                current = load_current_year_demo(result[1])
                 issued = load_outgoing_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
@@ -61,6 +63,7 @@ class Command(BaseCommand):
             f"Báo cáo mẫu: {years} năm mới (2021–2025). Chỉ số mẫu: {indicators} mới. "
             f"Dự toán mẫu: {budgets} năm mới. Văn bản đi mẫu: {issued} mới ban hành "
             "(khóa ký số mẫu trong var/demo-signing, không có giá trị pháp lý)."
+            + (" Kỳ báo cáo 2026 đang mở, có thông báo mẫu." if current else "")
         )
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")

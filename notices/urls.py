@@ -1,0 +1,10 @@
+from django.urls import path
+
+from notices import views
+
+app_name = "notices"
+urlpatterns = [
+    path("", views.notice_list, name="list"),
+    path("<int:pk>/", views.notice_open, name="open"),
+    path("settings/", views.preferences, name="preferences"),
+]
