@@ -60,8 +60,10 @@ def load_outgoing_demo(plan: Any) -> int:
         return 0
     coordinator = User.objects.filter(username="demo-coordinator").first()
     year = (
-        ReportingPeriod.objects.filter(plan=plan).order_by("-year").values_list("year", flat=True)
-    ).first()
+        ReportingPeriod.objects.filter(plan=plan, reports__state="accepted")
+        .order_by("-year")
+        .values_list("year", flat=True)
+    ).first()  # the latest year with accepted reports (not this year's open cycle)
     if coordinator is None or year is None:
         return 0
     document = services.create_draft(plan, year, coordinator)
