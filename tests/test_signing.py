@@ -218,7 +218,7 @@ def test_no_key_configured(settings, tmp_path):
 def test_a_wrong_pkcs12_password_is_a_clear_error(p12, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     wrong = signing.KeyConfig(pkcs12=p12.pkcs12, password="sai")
-    with pytest.raises(signing.SigningError, match="password"):
+    with pytest.raises(signing.SigningError, match="PKCS#12"):
         signing.sign_pdf(blank_pdf(), organisation=ORG, config=wrong)
 
 
