@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from access import rules
-from accounts.models import User
+from accounts.models import ApiToken, User
 from budget.models import BudgetLine, BudgetYear
 from documents.models import DocumentJob
 from notices.models import Notice
@@ -176,6 +176,25 @@ def get_notice_for_user(user: Any, pk: int) -> Notice:
     found = Notice.objects.filter(pk=pk, user_id=getattr(user, "pk", None) or 0).first()
     if found is None:
         raise Http404(_("There is no such notice."))
+    return found
+
+
+def tokens_for_user(actor: Any, owner: User) -> QuerySet[ApiToken]:
+    """The API tokens of ``owner`` that ``actor`` sees: their own, or anyone's for an
+    administrator (MANAGE_ADMINISTRATORS); none otherwise."""
+    if actor.pk != owner.pk and not rules.has(actor, rules.C.MANAGE_ADMINISTRATORS):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=owner).order_by("-created_at")
+
+
+def get_token_for_user(actor: Any, pk: int) -> ApiToken:
+    """An API token that ``actor`` may revoke (their own, or any for an administrator);
+    404 otherwise, so that the tokens of others are not revealed."""
+    found = ApiToken.objects.select_related("user").filter(pk=pk).first()
+    if found is None or (
+        found.user_id != actor.pk and not rules.has(actor, rules.C.MANAGE_ADMINISTRATORS)
+    ):
+        raise Http404(_("No such API token."))
     return found
 
 

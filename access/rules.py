@@ -238,15 +238,20 @@ def may_act_on_outgoing(user: Any, action: str, document: Any) -> bool:
 # --- accounts ---------------------------------------------------------------------
 
 
+# Separation of duties (issue 15): an account whose role manages accounts or appraises
+# the funding (coordinator, finance, administrator) is created and changed (e-mail,
+# role, password) by an administrator only, so that a coordinator cannot take over the
+# finance department's account, nor another coordinator's.
+PRIVILEGED = frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_ADMINISTRATORS, C.APPRAISE_BUDGET})
+
+
 def manageable_roles(user: Any) -> set[str]:
     """The roles whose accounts ``user`` creates and edits: MANAGE_ACCOUNTS covers every
-    role whose row does not itself hold MANAGE_ADMINISTRATORS; that one covers all."""
+    role whose row holds none of PRIVILEGED; MANAGE_ADMINISTRATORS covers all."""
     if has(user, C.MANAGE_ADMINISTRATORS):
         return set(ROLE_CAPABILITIES)
     if has(user, C.MANAGE_ACCOUNTS):
-        return {
-            role for role, caps in ROLE_CAPABILITIES.items() if C.MANAGE_ADMINISTRATORS not in caps
-        }
+        return {role for role, caps in ROLE_CAPABILITIES.items() if not caps & PRIVILEGED}
     return set()
 
 

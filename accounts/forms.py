@@ -7,20 +7,24 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from access.capabilities import Capability as C
 from access.capabilities import role_needs_agency
-from access.rules import manageable_roles
+from access.rules import has, manageable_roles
 from accounts.models import User, UserRole
 from agencies.models import Agency
+from planwatch.forms import SafeInputMixin
 from planwatch.text import vi_sorted
 
 
-class UserForm(forms.ModelForm):
+class UserForm(SafeInputMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "role", "agency", "is_active"]
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.email_on_record = self.instance.email if self.instance.pk else ""
         allowed = manageable_roles(actor)
         cast(forms.ChoiceField, self.fields["role"]).choices = [
             c for c in UserRole.choices if c[0] in allowed
@@ -40,4 +44,23 @@ class UserForm(forms.ModelForm):
         email = data.get("email")
         if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             self.add_error("email", _("Another account already uses this e-mail address."))
+        elif self._takes_over_the_address(email):
+            self.add_error(
+                "email",
+                _(
+                    "The account is in use: only the administrator changes its e-mail "
+                    "address (invitations and password resets go to the address on record)."
+                ),
+            )
         return data
+
+    def _takes_over_the_address(self, email: str | None) -> bool:
+        """A new address for an account that already has a password, typed by someone
+        who is not an administrator: refused, so that no one but the administrator can
+        send an account's invitation or reset link somewhere else."""
+        return (
+            bool(self.instance.pk and email)
+            and (email or "").lower() != self.email_on_record.lower()
+            and self.instance.has_usable_password()
+            and not has(self.actor, C.MANAGE_ADMINISTRATORS)
+        )

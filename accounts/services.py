@@ -14,7 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from access.rules import can_manage_user, manageable_roles
-from accounts.models import User
+from accounts.models import ApiToken, User
 from audit.log import record, snapshot
 
 
@@ -94,3 +94,27 @@ def update_user(actor: User, target: User, **changes) -> User:
     locked.save()
     record(actor, "update", locked, before=before, after=snapshot(locked))
     return locked
+
+
+@transaction.atomic
+def revoke_token(actor: User, token: ApiToken) -> None:
+    """Revoke (delete) an API token; the audit log keeps when and by whom."""
+    record(
+        actor,
+        "delete",
+        None,
+        object_type="accounts.apitoken",
+        object_id=str(token.pk),
+        object_repr=str(token),
+        note="API token revoked",
+        before={"user": token.user.username, "expires_at": token.expires_at.isoformat()},
+    )
+    token.delete()
+
+
+def revoke_all_tokens(user: User, reason: str) -> int:
+    """Revoke every API token of ``user`` (a password change, a deactivation)."""
+    count, _rows = ApiToken.objects.filter(user=user).delete()
+    if count:
+        record(None, "event", user, note=f"API tokens revoked: {reason}", after={"tokens": count})
+    return count

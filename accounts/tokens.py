@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
+from audit.log import record
 
 MAX_TOKEN_LENGTH = 200  # issued tokens have 43 characters; longer is not one of ours
 
@@ -18,7 +19,9 @@ def issue_for_credentials(request, username: str, password: str) -> dict | None:
     if user is None or not user.is_active:
         return None
     days = settings.API_TOKEN_DAYS
-    return {"token": ApiToken.issue(user, days), "expires_in_days": days}
+    token = ApiToken.issue(user, days)
+    record(user, "login", user, note="API sign-in (token issued)", after={"days": days})
+    return {"token": token, "expires_in_days": days}
 
 
 def user_for_token(token: str) -> User | None:

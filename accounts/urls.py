@@ -10,6 +10,9 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/invite/", views.user_invite, name="user_invite"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit_log, name="audit"),
 ]
 

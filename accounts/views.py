@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.capabilities import Capability as C
-from access.decorators import requires
-from access.lookups import get_manageable_user_for
-from access.rules import manageable_roles
-from accounts import services
+from access.decorators import requires, signed_in
+from access.lookups import get_manageable_user_for, get_token_for_user, tokens_for_user
+from access.rules import has, manageable_roles
+from accounts import lockout, services
 from accounts.forms import UserForm
 from accounts.models import User
 from audit.log import record
@@ -82,7 +82,16 @@ def user_edit(request, pk: int):
         messages.success(request, _("Account %(u)s saved.") % {"u": changes["username"]})
         return redirect("accounts:users")
     return render(
-        request, "accounts/user_form.html", {"form": form, "creating": False, "target": target}
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "creating": False,
+            "target": target,
+            "locked": lockout.is_locked(target),
+            "can_unlock": has(request.user, C.MANAGE_ADMINISTRATORS),
+            "tokens": tokens_for_user(request.user, target),
+        },
     )
 
 
@@ -112,3 +121,35 @@ def audit_log(request):
         "accounts/audit_log.html",
         {"page": page, "types": types, "object_type": object_type},
     )
+
+
+@signed_in
+def tokens(request):
+    """The signed-in user's API tokens, each revocable."""
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": tokens_for_user(request.user, request.user), "owner": request.user},
+    )
+
+
+@signed_in
+@post_or_redirect("accounts:tokens")
+def token_revoke(request, pk: int):
+    """Revoke an API token: its owner's, or anyone's for an administrator."""
+    token = get_token_for_user(request.user, pk)
+    services.revoke_token(request.user, token)
+    messages.success(request, _("The API token was revoked."))
+    if token.user_id != request.user.pk:
+        return redirect("accounts:user_edit", pk=token.user_id)
+    return redirect("accounts:tokens")
+
+
+@requires(C.MANAGE_ADMINISTRATORS)
+@post_or_redirect("accounts:user_edit", "pk")
+def user_unlock(request, pk: int):
+    """Lift the sign-in lock of an account after too many wrong passwords."""
+    target = get_manageable_user_for(request.user, pk)
+    lockout.unlock(request.user, target)
+    messages.success(request, _("Account %(u)s can sign in again.") % {"u": target.username})
+    return redirect("accounts:user_edit", pk=target.pk)

@@ -11,13 +11,13 @@ from agencies.importing import MAX_BYTES
 from agencies.models import Agency, AgencyKind, SuccessionEvent, SuccessionKind
 from agencies.registry import province_of
 from agencies.succession import EventSpec, LinkSpec, NewAgency
-from planwatch.forms import DateField
+from planwatch.forms import DateField, SafeInputMixin
 
 SUCCESSOR_ROWS = 3
 EFFECTIVE_MESSAGE = gettext_lazy("The effective date is not valid: write it as day/month/year.")
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(SafeInputMixin, forms.Form):
     """The change itself: kind, date, act, the agencies before it."""
 
     action = forms.ChoiceField(
@@ -44,7 +44,7 @@ class ChangeForm(forms.Form):
         return self.cleaned_data.get("action") == "apply"
 
 
-class SuccessorForm(forms.Form):
+class SuccessorForm(SafeInputMixin, forms.Form):
     """One row after the change: an existing agency or a new one, and for a split or a
     transfer the function it takes and the words of its tasks."""
 
@@ -124,11 +124,11 @@ def form_errors(*forms_: forms.Form | forms.BaseFormSet) -> list[str]:
     return out
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(SafeInputMixin, forms.Form):
     event = forms.ModelChoiceField(queryset=SuccessionEvent.objects.all())
 
 
-class AgencyFileForm(forms.Form):
+class AgencyFileForm(SafeInputMixin, forms.Form):
     file = forms.FileField(
         allow_empty_file=True,  # the reader names the problem of an empty file
         error_messages={"required": gettext_lazy("Choose a .csv or .xlsx file.")},

@@ -112,6 +112,12 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     if name.endswith(".xlsx"):
         if not data.startswith(b"PK"):
             raise AgencyImportError([_("The .xlsx file is not valid.")])
+        from planwatch import uploads
+
+        try:
+            uploads.check_workbook(data)  # size, parts, rows and cells before parsing
+        except uploads.UploadRefused as exc:
+            raise AgencyImportError([str(exc)]) from None
         from openpyxl import load_workbook
 
         try:

@@ -32,10 +32,11 @@ AUTH = [TokenAuth(), django_auth]
 router = Router(tags=["auth"])
 
 
-@router.post("/auth/token", auth=None, response=responses(TokenOut, 401, public=True))
+@router.post("/auth/token", auth=None, response=responses(TokenOut, 401, 429, public=True))
 @public
 def issue_token(request, body: TokenIn):
-    """Exchange a username and password for a bearer token (401 when they are wrong)."""
+    """Exchange a username and password for a bearer token (401 when they are wrong,
+    429 when the username is locked after too many wrong passwords)."""
     issued = tokens.issue_for_credentials(request, body.username, body.password)
     if issued is None:
         raise Unauthorized(_("Wrong username or password."), code="invalid_credentials")

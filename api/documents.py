@@ -23,6 +23,7 @@ from api.fields import PlanCode, Year
 from documents import formats, generate
 from documents.content import Kind
 from documents.models import DocumentJob, JobStatus
+from planwatch.http import attachment
 
 router = Router(tags=["documents"])
 MAX_WAIT = 60
@@ -94,7 +95,7 @@ def _job_out(job: DocumentJob) -> dict:
 def _file(job: DocumentJob) -> HttpResponse:
     data = DocumentJob.objects.filter(pk=job.pk).values_list("result", flat=True).first()
     response = HttpResponse(bytes(data), content_type=formats.FORMATS[job.format].content_type)
-    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    attachment(response, job.filename)
     return response
 
 

@@ -99,7 +99,10 @@ def list_plans(request):
 @requires(C.IMPORT_PLANS)
 def import_plan(
     request,
-    document: UploadedFile = File(..., description=".docx, .txt, .md or a text .pdf"),
+    document: UploadedFile = File(
+        ...,
+        description=".docx, .doc, .txt, .md or .pdf (text or scan; read in the request, a scan about 6 s a page)",
+    ),
     dry_run: bool = Form(False),
 ):
     """Read a plan document (multipart field ``document``, coordinators and

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from access import rules
 from agencies.models import Agency
+from audit.log import record, snapshot
 from budget import services
 from budget.models import BudgetLine, BudgetYear, Source
 from plans.models import Task
+from planwatch import uploads
 from planwatch.i18n import in_vietnamese
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -163,27 +165,48 @@ def _source(value) -> str | None:
     return None
 
 
-@transaction.atomic
-def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[str]]:
-    """Replace, for each agency in the file that ``actor`` may edit, its lines with the
-    file's rows. Returns (lines, warnings); BudgetError and nothing saved otherwise."""
+def _sheet(data: bytes):
+    """The first sheet of ``data`` in openpyxl's streaming (read-only) mode, once the
+    file is known to be a workbook of a bounded size; BudgetError otherwise."""
+    try:
+        uploads.check_workbook(data)
+    except uploads.UploadRefused as exc:
+        raise services.BudgetError([str(exc)]) from None
     from openpyxl import load_workbook
 
-    if not data.startswith(b"PK"):
-        raise services.BudgetError([_("The file is not an Excel file (.xlsx).")])
     try:
-        ws = load_workbook(io.BytesIO(data), data_only=True).active
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     except Exception as exc:
         raise services.BudgetError(
             [_("The Excel file cannot be read: %(error)s") % {"error": exc}]
         ) from exc
+
+
+@transaction.atomic
+def apply_workbook(budget: BudgetYear, actor, data: bytes) -> tuple[int, list[str]]:
+    """Replace, for each agency in the file that ``actor`` may edit, its lines with the
+    file's rows. Returns (lines, warnings); BudgetError and nothing saved otherwise.
+    The actor's right comes first, then the file's size and shape, then its rows."""
+    services.require(actor, services.EDIT, budget)
+    if not data.startswith(b"PK"):
+        raise services.BudgetError([_("The file is not an Excel file (.xlsx).")])
+    ws = _sheet(data)
     rows = _read_rows(ws, budget, actor)
     touched = {data["agency"].pk for _w, data in rows}
-    services.require(actor, services.EDIT, budget)
     own = rules.estimating_agency(actor)  # None: the actor estimates for any agency
     if own is not None and touched != {own}:
         raise services.BudgetError([_("An agency uploads only its own estimate.")])
-    BudgetLine.objects.filter(budget=budget, agency_id__in=touched).delete()
+    replaced = BudgetLine.objects.filter(budget=budget, agency_id__in=touched)
+    old_lines = [snapshot(line) for line in replaced]
+    replaced.delete()
+    if old_lines:
+        record(
+            actor,
+            "delete",
+            budget,
+            before={"lines": old_lines},
+            note="estimate lines replaced by an Excel upload",
+        )
     errors: list[str] = []
     warnings: list[str] = []
     responsible = services.answering_agencies(budget.plan, budget.year)

@@ -35,7 +35,7 @@ from budget.forms import (
 from budget.models import BudgetState, Decision, Source
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
-from planwatch.http import post_or_redirect
+from planwatch.http import attachment, post_or_redirect
 from planwatch.money import dong
 from planwatch.text import vi_sorted
 
@@ -326,7 +326,7 @@ def excel_download(request, code: str, year: int):
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     name = f"du-toan-{budget.plan.code}-{year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    attachment(response, name)
     return response
 
 

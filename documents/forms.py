@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy
 
 from documents import formats, word
 from documents.content import Kind
+from planwatch.forms import SafeInputMixin
 
 CHOOSE_A_YEAR = gettext_lazy("Choose a year.")
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(SafeInputMixin, forms.Form):
     """The consolidated report of a year (``year``) or a review, in one format."""
 
     kind = forms.ChoiceField(
@@ -42,7 +43,7 @@ class GenerateForm(forms.Form):
         return " ".join(str(e) for errors in self.errors.values() for e in errors)
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(SafeInputMixin, forms.Form):
     template = forms.FileField(
         allow_empty_file=True,  # the reader names the problem of an empty file
         error_messages={"required": gettext_lazy("Choose a Word template (.docx).")},

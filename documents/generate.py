@@ -29,6 +29,7 @@ from documents.content import (
 from documents.formats import Progress, WriteContext
 from documents.models import DocumentJob, DocumentKind, DocumentTemplate, JobStatus
 from plans.models import Plan
+from planwatch.http import safe_filename
 from reporting.models import ReportingPeriod
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,16 @@ def sample_report(plan: Plan) -> ConsolidatedReport:
     return report_for(plan, Kind.ANNUAL, [year])
 
 
+def other_years(plan: Plan):
+    """The annual report of every other year with a period, without charts (made one
+    at a time, as the check goes): a template is tried on the data of every year."""
+    years = list(
+        ReportingPeriod.objects.filter(plan=plan).order_by("-year").values_list("year", flat=True)
+    )
+    today = timezone.localdate()
+    return (assemble(plan, [year], Kind.ANNUAL, today) for year in years[1:])
+
+
 @transaction.atomic
 def upload_template(plan: Plan, name: str, data: bytes, actor) -> DocumentTemplate:
     """Check and put a template in use (raises word.TemplateProblem, nothing saved)."""
@@ -120,12 +131,12 @@ def upload_template(plan: Plan, name: str, data: bytes, actor) -> DocumentTempla
 
     if not name.lower().endswith(".docx"):
         raise word.TemplateProblem("Chỉ nhận tệp mẫu Word .docx.")
-    warnings = word.check_template(data, sample_report(plan))
+    warnings = word.check_template(data, sample_report(plan), other_years(plan))
     previous = active_template(plan)
     DocumentTemplate.objects.filter(plan=plan, active=True).update(active=False)
     tpl = DocumentTemplate.objects.create(
         plan=plan,
-        name=name[:255],
+        name=safe_filename(name, "mau-bao-cao.docx")[:255],
         content=data,
         size=len(data),
         active=True,

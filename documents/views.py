@@ -20,7 +20,7 @@ from documents import formats, generate, pdf, word
 from documents.content import DocumentError, Kind, periods_of, review_years
 from documents.forms import GenerateForm, TemplateForm
 from documents.models import DocumentJob, DocumentTemplate, JobStatus
-from planwatch.http import post_or_redirect
+from planwatch.http import attachment, post_or_redirect
 
 DOCX = formats.FORMATS["docx"].content_type
 
@@ -100,7 +100,7 @@ def job_download(request, pk: int):
         raise Http404
     data = DocumentJob.objects.filter(pk=job.pk).values_list("result", flat=True).first()
     response = HttpResponse(bytes(data), content_type=formats.FORMATS[job.format].content_type)
-    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    attachment(response, job.filename)
     return response
 
 
@@ -129,7 +129,7 @@ def template_download(request, code: str):
     data = bytes(tpl.content) if tpl else generate.bundled_template()
     name = tpl.name if tpl else f"mau-bao-cao-{plan.code}.docx"
     response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    attachment(response, name)
     return response
 
 

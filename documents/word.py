@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from documents.content import ConsolidatedReport, Kind
+from planwatch import uploads
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -38,9 +40,9 @@ class TemplateProblem(ValueError):
 
 
 def _environment() -> SandboxedEnvironment:
-    from jinja2.sandbox import SandboxedEnvironment
+    from documents import sandbox
 
-    return SandboxedEnvironment(autoescape=False)
+    return sandbox.environment()
 
 
 def context(report: ConsolidatedReport, tpl: DocxTemplate | None = None) -> dict:
@@ -104,10 +106,13 @@ def _open(template: bytes) -> DocxTemplate:
                 raise TemplateProblem(
                     _("The template has macros; only .docx files without macros are accepted.")
                 )
+        uploads.check_document(template)
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.init_docx()
     except TemplateProblem:
         raise
+    except uploads.UploadRefused as exc:
+        raise TemplateProblem(str(exc)) from None
     except Exception as exc:
         raise TemplateProblem(
             _("The template cannot be opened as a Word file: %(error)s") % {"error": exc}
@@ -115,9 +120,12 @@ def _open(template: bytes) -> DocxTemplate:
     return tpl
 
 
-def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
+def check_template(
+    template: bytes, sample: ConsolidatedReport, others: Iterable[ConsolidatedReport] = ()
+) -> list[str]:
     """Refuse a broken template (raise TemplateProblem with the reason); return
-    warnings for a usable one. The template is rendered once with ``sample``."""
+    warnings for a usable one. The template is rendered once with ``sample`` and
+    once with each of ``others`` (the other years' data), each within the bounds."""
     from jinja2 import TemplateError
 
     tpl = _open(template)
@@ -142,7 +150,8 @@ def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
             )
             % {"fields": ", ".join("{{ %s }}" % u for u in unknown)}
         )
-    render(sample, template)
+    for report in (sample, *others):
+        render(report, template)
     warnings = []
     for needed in ("issuer", "title"):
         if needed not in used:
@@ -153,11 +162,31 @@ def check_template(template: bytes, sample: ConsolidatedReport) -> list[str]:
 
 
 def render(report: ConsolidatedReport, template: bytes) -> bytes:
-    """The report as .docx bytes, in ``template``."""
+    """The report as .docx bytes, in ``template``, filled within the bounds of
+    documents.sandbox (loops, size, time: a child process killed when it is up)."""
+    from documents import sandbox
+
+    tpl = _open(template)
+    try:
+        data = sandbox.run_bounded(lambda: _fill(report, tpl))
+    except sandbox.TemplateBound as exc:
+        raise TemplateProblem(str(exc)) from None
+    except TemplateProblem:
+        raise
+    except Exception as exc:
+        raise TemplateProblem(
+            _("The template cannot be filled: %(error)s") % {"error": exc}
+        ) from exc
+    return data
+
+
+def _fill(report: ConsolidatedReport, tpl: DocxTemplate) -> bytes:
+    """In the child process: fill ``tpl``, save it, check that it opens."""
     from docx import Document
     from jinja2 import TemplateError
 
-    tpl = _open(template)
+    from documents import sandbox
+
     try:
         tpl.render(context(report, tpl), _environment(), autoescape=True)
         out = io.BytesIO()
@@ -165,20 +194,16 @@ def render(report: ConsolidatedReport, template: bytes) -> bytes:
     except TemplateError as exc:
         raise TemplateProblem(
             _("The template cannot be filled: %(error)s") % {"error": exc.message or exc}
-        ) from exc
-    except TemplateProblem:
-        raise
-    except Exception as exc:
-        raise TemplateProblem(
-            _("The template cannot be filled: %(error)s") % {"error": exc}
-        ) from exc
+        ) from None
     data = out.getvalue()
+    if len(data) > sandbox._limits()[1]:
+        raise sandbox.too_large()
     try:
         Document(io.BytesIO(data))
     except Exception as exc:
         raise TemplateProblem(
             _("The document made from the template does not open: %(error)s") % {"error": exc}
-        ) from exc
+        ) from None
     return data
 
 

@@ -25,7 +25,7 @@ from indicators.models import Category, IndicatorValue, RegistryEntry
 from indicators.overview import chart_legend, plan_progress
 from indicators.progress import LABELS, Status, describe_numbers
 from plans.models import Target
-from planwatch.http import post_or_redirect
+from planwatch.http import attachment, post_or_redirect
 from planwatch.text import vi_sorted
 
 COLOURS = {
@@ -90,7 +90,7 @@ def progress_csv(request, code: str):
     plan = _plan(request.user, code)
     year, _problem = _year(request, plan)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tien-do-{plan.code}-{year}.csv"'
+    attachment(response, f"tien-do-{plan.code}-{year}.csv")
     response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
     writer = csv.writer(response)
     writer.writerow(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from plans.territory import AREA_KINDS
+from planwatch.forms import SafeInputMixin
 from planwatch.text import vi_sort_key
 
 
@@ -16,7 +17,7 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}{until}"
 
 
-class TerritoryForm(forms.Form):
+class TerritoryForm(SafeInputMixin, forms.Form):
     """Which provinces or district-level units, as they were, the plan applies to."""
 
     areas = AreaChoiceField(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from plans.importer.document import EXTENSIONS, MAX_BYTES
 from plans.importer.numbers import to_number
-from planwatch.forms import parse_date
+from planwatch.forms import SafeInputMixin, parse_date
 
 MEASURES = ("reduction", "share", "count", "qualitative")
 RECURRENCES = ("annual", "period", "once")
@@ -33,10 +33,12 @@ TASK_FIELDS: tuple[str, ...] = (
 TASK_FIELDS += ("tf_recurrence",)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(SafeInputMixin, forms.Form):
     document = forms.FileField(
         allow_empty_file=True,  # the reader names the problem of an empty file
-        error_messages={"required": gettext_lazy("Choose a file (.docx, .txt, .md or .pdf).")},
+        error_messages={
+            "required": gettext_lazy("Choose a file (.docx, .doc, .txt, .md or .pdf).")
+        },
     )
 
     def clean_document(self):
@@ -47,7 +49,9 @@ class DocumentForm(forms.Form):
                 % {"mb": upload.size // (1024 * 1024), "limit": MAX_BYTES // (1024 * 1024)}
             )
         if not upload.name.lower().endswith(EXTENSIONS):
-            raise forms.ValidationError(_("Only .docx, .txt, .md and .pdf files are accepted."))
+            raise forms.ValidationError(
+                _("Only .docx, .doc, .txt, .md and .pdf files are accepted.")
+            )
         return upload
 
 
@@ -55,7 +59,7 @@ def _names(value: str) -> list[str]:
     return [n.strip() for n in re.split(r"[;\n]", value or "") if n.strip()]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SafeInputMixin, forms.Form):
     """The reviewer's corrections to ``base`` (the plan in planwatch.plan/1). A field
     the POST does not carry keeps the importer's value. ``corrected`` is the plan
     with the corrections once the form is valid."""

@@ -19,6 +19,7 @@ from plans.importer import DocumentError, ImportFailure
 from plans.importer.document import MAX_BYTES
 from plans.importing import (
     import_document,
+    import_fields,
     preview_changes,
     queue_import,
     reads_in_background,
@@ -50,14 +51,7 @@ def upload(request):
                 error = f"{upload.name}: {exc}"
             else:
                 item = PlanImport.objects.create(
-                    created_by=request.user,
-                    filename=upload.name[:255],
-                    data=result.plan,
-                    warnings=[w.as_json() for w in result.warnings],
-                    roles=result.roles,
-                    wordings=result.wordings,
-                    proposed=[[n.canonical, n.is_group] for n in result.proposed],
-                    source_lines=result.source_lines,
+                    created_by=request.user, filename=upload.name[:255], **import_fields(result)
                 )
                 url = reverse("plans:import_review", kwargs={"pk": item.pk})
                 if request.headers.get("HX-Request"):
@@ -92,6 +86,31 @@ def _save(request, item: PlanImport, data: dict) -> tuple[HttpResponse | None, l
     return redirect("plans:overview", code=plan.code), []
 
 
+# Below this OCR confidence (0-100) a line is highlighted as doubtful on the review screen.
+DOUBTFUL = 80
+
+
+def _source_lines(item: PlanImport) -> list[dict]:
+    """The document's lines for the review: what each became, whether it is warned, and
+    for a scan the OCR confidence (a doubtful line is highlighted like a warned one)."""
+    warned = {w["where"] for w in item.warnings}
+    confidence = (item.reading.get("ocr") or {}).get("lines", {})
+    lines = []
+    for where, text in item.source_lines:
+        conf = confidence.get(where)
+        lines.append(
+            {
+                "where": where,
+                "text": text,
+                "role": item.roles.get(where, ""),
+                "warned": where in warned,
+                "conf": conf,
+                "doubtful": conf is not None and conf < DOUBTFUL,
+            }
+        )
+    return lines
+
+
 @requires(C.IMPORT_PLANS)
 def review(request, pk: int):
     item = get_import_for_user(request.user, pk)
@@ -116,11 +135,7 @@ def review(request, pk: int):
             response, errors = _save(request, item, data)
             if response is not None:
                 return response
-    warned = {w["where"] for w in item.warnings}
-    source = [
-        {"where": where, "text": text, "role": item.roles.get(where, ""), "warned": where in warned}
-        for where, text in item.source_lines
-    ]
+    source = _source_lines(item)
     changes = preview_changes(data) if not errors else None
     index = {line["where"]: i for i, line in enumerate(source)}
     warnings = [{**w, "anchor": index.get(w["where"])} for w in item.warnings]
@@ -133,6 +148,12 @@ def review(request, pk: int):
         "changes": changes,
         "unchanged": changes is not None and versions.is_empty(changes),
         "new_names": unknown_names(data) if not errors else [],
+        "converted_from": item.reading.get("converted_from"),
+        "ocr": item.reading.get("ocr"),
+        "ocr_targets": {
+            i: ((item.reading.get("ocr") or {}).get("fields") or {}).get(f"target-{i}")
+            for i in range(len(data.get("targets", [])))
+        },
         "measures": [(m, dict(Measure.choices).get(m, m)) for m in import_forms.MEASURES],
         "recurrences": import_forms.RECURRENCES,
     }

@@ -41,8 +41,8 @@ def known_names_for(issuer: str | None) -> KnownNames:
 
 Progress = Callable[[int, str], None]
 # Read by the task worker rather than in the request: formats whose reading is slow
-# or heavy (pdfplumber; the importer adds .doc conversion and OCR here).
-BACKGROUND_EXTENSIONS = (".pdf",)
+# or heavy (pdfplumber and OCR of scans; LibreOffice converting a .doc).
+BACKGROUND_EXTENSIONS = (".pdf", ".doc")
 
 
 def import_document(
@@ -52,7 +52,9 @@ def import_document(
     ``progress(percent, step)`` is told as the reading goes (the worker shows it)."""
     step = progress or (lambda _p, _s: None)
     step(10, _("Reading the document"))
-    result = import_bytes(data, filename, known_names_for, code)
+    if filename.lower().endswith(".doc"):
+        step(10, _("Converting the Word 97-2003 file with LibreOffice"))
+    result = import_bytes(data, filename, known_names_for, code, progress=progress)
     step(90, _("Comparing with the registry"))
     return result
 
@@ -70,6 +72,7 @@ def import_fields(result: ImportResult) -> dict:
         "wordings": result.wordings,
         "proposed": [[n.canonical, n.is_group] for n in result.proposed],
         "source_lines": result.source_lines,
+        "reading": result.reading,
     }
 
 

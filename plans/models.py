@@ -342,6 +342,9 @@ class PlanImport(models.Model):
     wordings = models.JSONField(default=dict)
     proposed = models.JSONField(default=list)  # [[name, is_group], ...]
     source_lines = models.JSONField(default=list)
+    # How it was read: {"converted_from": "doc"}; a scan: {"ocr": {"lines": {where:
+    # confidence}, "fields": {field: confidence}, "pages": [base64 JPEG]}}.
+    reading = models.JSONField(default=dict, blank=True)
     plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
     )

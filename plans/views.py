@@ -23,6 +23,7 @@ from plans.models import Plan, Recurrence, Role
 from plans.queries import agency_choices, filter_tasks, parse_filter
 from plans.territory import TerritoryError, set_territory, territory_of
 from planwatch.forms import parse_date
+from planwatch.http import attachment
 
 
 @requires(C.READ_PLANS)
@@ -143,7 +144,7 @@ def plan_json(request, code: str):
     plan = plan_queryset().get(code=code)
     body = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{plan.code}.plan.json"'
+    attachment(response, f"{plan.code}.plan.json")
     return response
 
 

@@ -127,9 +127,52 @@ class DecimalField(forms.Field):
             ) from None
 
 
-class Form(forms.Form):
+# NUL (PostgreSQL refuses it: a 500), the other C0 controls but tab and line breaks
+# (Word and Excel refuse them: a document that can never be made again) and lone
+# surrogates (not UTF-8: the database refuses them).
+BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+BAD_TEXT_MESSAGE = _(
+    "The text contains a character that is not allowed (a control character or a "
+    "broken one); remove it and try again."
+)
+
+
+def _has_bad_text(value: object) -> bool:
+    if isinstance(value, str):
+        return BAD_TEXT.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_has_bad_text(v) for v in value)
+    return False
+
+
+def _guarded(clean):
+    def clean_checked(value, *args, **kwargs):  # a file field's clean has ``initial``
+        if _has_bad_text(value):
+            raise ValidationError(BAD_TEXT_MESSAGE, code="bad_text")
+        return clean(value, *args, **kwargs)
+
+    clean_checked.guarded = True
+    return clean_checked
+
+
+class SafeInputMixin:
+    """Every field of the form refuses, before its own cleaning runs (a choice field
+    queries the database with what was typed), a value holding a character no page
+    may store: the message is beside the field, nothing reaches the database."""
+
+    fields: dict
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if not getattr(field.clean, "guarded", False):
+                field.clean = _guarded(field.clean)
+        super().full_clean()
+
+
+class Form(SafeInputMixin, forms.Form):
     """A form whose errors can also be listed as sentences (the summary at the top of a
-    page; the fields show them beside them too)."""
+    page; the fields show them beside them too), and whose fields refuse NUL, control
+    characters and lone surrogates (SafeInputMixin)."""
 
     def messages(self) -> list[str]:
         return [str(e) for errors in self.errors.values() for e in errors]

@@ -33,6 +33,14 @@ def _username(request) -> str:
     return getattr(wrapped, "username", "") if getattr(wrapped, "is_authenticated", False) else ""
 
 
+def current_user():
+    """The signed-in user of the request being answered, or None (a task, a command,
+    an anonymous visitor): who did it, for an audit entry written from a signal."""
+    request = _request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 _factory = logging.getLogRecordFactory()
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "template_partials",
     "planwatch",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "worker",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "planwatch.urls"
@@ -129,6 +131,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Sign-in throttling (django-axes, docs/decisions.md): after AXES_FAILURE_LIMIT wrong
+# passwords for a username, that username is locked for AXES_COOLOFF_MINUTES, on the
+# sign-in form and on POST /api/v1/auth/token alike; an administrator unlocks it on
+# the account's page. By username, not by address: behind nginx every address is
+# the proxy's.
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# axes.W006 warns that a lock by username alone can be dodged by changing the
+# User-Agent or cookies: it cannot, it is the username that is locked (see below).
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -148,7 +167,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Browsers' preload list takes registrable domains only; planwatch is served from a
 # host under the province's domain, which the province's portal decides about.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a probe on the loopback speaks plain http
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
@@ -280,6 +299,11 @@ REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=
 
 # Official documents: LibreOffice for PDF (found on PATH when empty).
 PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
+# A coordinator's Word template is filled within these bounds (documents.sandbox):
+# a child process killed after the seconds, rounds of its loops, size of the document.
+TEMPLATE_RENDER_SECONDS = env_int("TEMPLATE_RENDER_SECONDS", 30, minimum=1)
+TEMPLATE_MAX_LOOPS = env_int("TEMPLATE_MAX_LOOPS", 200_000, minimum=100)
+TEMPLATE_MAX_OUTPUT_BYTES = 20 * 1024 * 1024
 
 # Digital signatures of issued documents (outgoing.signing, docs/documents.md): a key
 # in a PKCS#12 file, or on a PKCS#11 token (a USB token; SoftHSM2 in the tests); a

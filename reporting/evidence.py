@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.log import record, snapshot
+from planwatch import uploads
 from reporting import workflow
 from reporting.models import AgencyReport, Evidence, ReportItem
 from reporting.services import ReportError
@@ -60,6 +61,20 @@ def check_file(name: str, size: int, head: bytes) -> str:
     return content_type
 
 
+def check_content(upload) -> None:
+    """A Word or Excel file must be a safe Office archive: no program, no macro, no
+    part that inflates abnormally (planwatch.uploads); ReportError otherwise."""
+    kind = PurePath(upload.name or "").suffix.lower().lstrip(".")
+    if kind not in ("docx", "xlsx"):
+        return
+    data = upload.read()
+    upload.seek(0)
+    try:
+        uploads.check_archive(data, kind)
+    except uploads.UploadRefused as exc:
+        raise ReportError([str(exc)]) from None
+
+
 @transaction.atomic
 def attach(report: AgencyReport, user, upload, item: ReportItem | None = None) -> Evidence:
     """Attach an uploaded file to a report the user may edit."""
@@ -69,6 +84,7 @@ def attach(report: AgencyReport, user, upload, item: ReportItem | None = None) -
     head = upload.read(16)
     upload.seek(0)
     content_type = check_file(upload.name, upload.size, head)
+    check_content(upload)
     evidence = Evidence(
         report=report,
         item=item,

@@ -6,10 +6,10 @@ submits; text from agencies is always written as text, never as a formula."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 from django.utils.translation import gettext as _
 
+from planwatch import uploads
 from reporting.forms import format_quantities, parse_quantities
 from reporting.models import AgencyReport, ItemStatus
 from reporting.services import ReportError, check_draft
@@ -217,12 +217,11 @@ def _report_sheet(report: AgencyReport, data: bytes):
             ]
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > 50 * 1024 * 1024:
-                raise ReportError([_("The workbook is not a valid report file.")])
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except ReportError:
-        raise
+        uploads.check_workbook(data)
+    except uploads.UploadRefused as exc:
+        raise ReportError([str(exc)]) from None
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         raise ReportError([_("The file is not an Excel workbook (.xlsx).")]) from None
     if META not in wb.sheetnames or SHEET not in wb.sheetnames:
@@ -239,13 +238,32 @@ def _report_sheet(report: AgencyReport, data: bytes):
                 % {"agency": meta.get("agency"), "year": meta.get("year")}
             ]
         )
-    ws = wb[SHEET]
+    ws = _Grid(wb[SHEET])
     header = [ws.cell(row=FIRST_ROW - 1, column=c).value for c in range(1, len(HEADER) + 1)]
     if header != HEADER:
         raise ReportError(
             [_("The structure of the workbook was changed (the header row); download it again.")]
         )
     return ws
+
+
+class _Cell:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+class _Grid:
+    """A sheet read once in openpyxl's streaming mode (its size checked before), with
+    the ``cell(row=, column=)`` of a normal sheet."""
+
+    def __init__(self, sheet):
+        self.rows = [list(r) for r in sheet.iter_rows(max_col=len(HEADER), values_only=True)]
+
+    def cell(self, row: int, column: int) -> _Cell:
+        values = self.rows[row - 1] if 0 < row <= len(self.rows) else []
+        return _Cell(values[column - 1] if 0 < column <= len(values) else None)
 
 
 def _read_items(ws, items: dict, errors: list[str]) -> tuple[dict, set[str], int]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.importer.numbers import to_number
-from planwatch.forms import DateField, Form, MoneyField, RevisionField
+from planwatch.forms import DateField, Form, MoneyField, RevisionField, SafeInputMixin
 from reporting.models import AgencyReport, ItemStatus, PeriodStatus, ReportItem
 
 ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
@@ -48,7 +48,7 @@ def indicator_field(indicator, name: str) -> str:
     return f"indicator-{indicator.pk}-{name}"
 
 
-class ReportForm(forms.Form):
+class ReportForm(SafeInputMixin, forms.Form):
     """The report form. A field the POST does not carry leaves the draft as it is
     (an autosave sends the whole form; a script may send a part)."""
 
@@ -155,7 +155,7 @@ class ReportForm(forms.Form):
         return [str(e) for errors in self.errors.values() for e in errors]
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(SafeInputMixin, forms.Form):
     """Returning a report: a general comment and one per task or text field."""
 
     comment = forms.CharField(required=False)
@@ -175,7 +175,7 @@ class ReturnForm(forms.Form):
         }
 
 
-class OpenPeriodForm(forms.Form):
+class OpenPeriodForm(SafeInputMixin, forms.Form):
     year = forms.IntegerField()
 
     def __init__(self, data, *, plan, **kwargs):
@@ -187,15 +187,15 @@ class OpenPeriodForm(forms.Form):
         self.fields["year"].error_messages.update(invalid=message, required=message)
 
 
-class PeriodStatusForm(forms.Form):
+class PeriodStatusForm(SafeInputMixin, forms.Form):
     status = forms.ChoiceField(choices=PeriodStatus.choices)
 
 
-class DueDateForm(forms.Form):
+class DueDateForm(SafeInputMixin, forms.Form):
     due_date = DateField()
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(SafeInputMixin, forms.Form):
     file = forms.FileField(
         allow_empty_file=True,  # the reader names the problem of an empty file
         error_messages={"required": gettext_lazy("Choose a file.")},
@@ -214,7 +214,7 @@ class EvidenceForm(forms.Form):
         return self.items.get(task) if task is not None else None
 
 
-class WorkbookForm(forms.Form):
+class WorkbookForm(SafeInputMixin, forms.Form):
     file = forms.FileField(
         allow_empty_file=True,  # the reader names the problem of an empty file
         error_messages={"required": gettext_lazy("Choose the report's Excel workbook (.xlsx).")},

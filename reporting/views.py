@@ -30,7 +30,7 @@ from agencies.succession import current_names
 from documents.pdf import available as pdf_available
 from indicators import reports as indicator_reports
 from notices.people import reach
-from planwatch.http import post_or_redirect
+from planwatch.http import attachment, post_or_redirect
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
     AcceptManyForm,
@@ -460,7 +460,7 @@ def excel_download(request, pk: int):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"bao-cao-{report.period.year}-{report.agency.code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    attachment(response, name)
     return response
 
 
@@ -485,7 +485,9 @@ def excel_upload(request, pk: int):
             except services.ReportError as exc:
                 errors = exc.errors
         if not errors:
-            request.session[_session_key(report)] = data
+            # The revision the preview is made from goes with it: confirming a preview
+            # of a draft someone has saved since is refused (409), never overwrites.
+            request.session[_session_key(report)] = {"data": data, "revision": report.revision}
     items = {str(i.task_id): i for i in report.items.select_related("task", "task__group")}
     rows = [
         (items[task_id], values) for task_id, values in ((data or {}).get("items") or {}).items()
@@ -509,12 +511,20 @@ def excel_upload(request, pk: int):
 def excel_confirm(request, pk: int):
     """Save the previewed workbook as the draft (never submit)."""
     report = get_editable_report_for_user(request.user, pk)
-    data = request.session.get(_session_key(report))
-    if not data:
+    preview = request.session.get(_session_key(report))
+    if not isinstance(preview, dict) or "revision" not in preview:
         messages.error(request, _("Upload the workbook again."))
         return redirect("reporting:report", pk=report.pk)
     try:
-        services.save_draft(report, request.user, data, report.revision)
+        services.save_draft(report, request.user, preview["data"], preview["revision"])
+    except services.StaleRevision as exc:
+        del request.session[_session_key(report)]
+        return render(
+            request,
+            "reporting/excel_preview.html",
+            {"report": report, "errors": exc.errors, "rows": [], "data": None, "stale": True},
+            status=409,
+        )
     except services.ReportError as exc:
         messages.error(request, " ".join(exc.errors))
     else:

@@ -129,7 +129,9 @@ def test_registry_rules():
 
 def test_accounts_rules():
     assert rules.manageable_roles(person("admin")) == set(Role.values)
-    assert rules.manageable_roles(person("coordinator")) == set(Role.values) - {"admin"}
+    # separation of duties: the finance, coordinator and administrator accounts are the
+    # administrator's (issue 15)
+    assert rules.manageable_roles(person("coordinator")) == {"reporter", "viewer"}
     assert rules.manageable_roles(person("reporter", agency_id=1)) == set()
     superuser = person("viewer", is_superuser=True)
     assert not rules.can_manage_user(person("coordinator"), superuser)

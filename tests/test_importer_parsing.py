@@ -267,3 +267,48 @@ def test_unknown_names_are_kept_and_groups_recognised():
 def test_name_splitting_never_fails(text):
     for name in split_names(text, KNOWN):
         assert name.canonical.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Định kỳ hằng năm, các đơn vị gửi báo cáo về Sở Công Thương trước ngày 15/12", (12, 15)),
+        ("Hằng năm, báo cáo kết quả trước ngày 20 tháng 11 để tổng hợp", (11, 20)),
+        ("Hằng năm tổng kết; báo cáo sơ kết trước ngày 15/12/2022", None),
+    ],
+)
+def test_report_due_with_the_yearly_word_first(text, due):
+    assert parse_report_due(text) == due
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Khi có quy định mới", (2021, 2030, "period", True)),
+        ("2022 - 2025 và khi có quy định mới", (2022, 2025, "period", True)),
+        ("Từ năm học 2022 - 2023", (2022, 2030, "period", False)),
+        ("Năm học 2022 - 2023", (2022, 2023, "period", False)),
+    ],
+)
+def test_more_timeframe_wordings(text, expected):
+    tf = parse_timeframe(text, PERIOD)
+    assert (tf.start, tf.end, tf.recurrence, tf.on_change) == expected
+
+
+def test_communes_wards_and_special_zones_are_one_group():
+    empty = KnownNames.from_pairs([])
+    names = split_names("Sở Tài chính, UBND các xã, phường, đặc khu", empty)
+    assert [(n.canonical, n.is_group) for n in names] == [
+        ("Sở Tài chính", False),
+        ("UBND các xã, phường, đặc khu", True),
+    ]
+    # and a province the registry does not know keeps its departments' names whole
+    assert [
+        n.canonical
+        for n in split_names(
+            "Sở Văn hóa, Thể thao và Du lịch; Sở Nông nghiệp và Phát triển nông thôn", empty
+        )
+    ] == [
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+    ]

@@ -159,3 +159,27 @@ def test_every_problem_of_an_upload_comes_in_one_round(period):
         read_workbook(report, filled)
     text = " ".join(raised.value.errors)
     assert "không có trong danh sách" in text and "lý do" in text and "phần lẻ" in text
+
+
+def test_confirming_a_preview_of_a_draft_changed_since_is_a_conflict(client, period, reporter):
+    """The preview carries the revision it was made from (issue 15): a draft saved by
+    someone else between the preview and the confirmation is not overwritten (409)."""
+    report = _report(period)
+    client.force_login(reporter)
+    filled = _fill(build_workbook(report), {"V.2": {4: "Hoàn thành", 6: "Theo tệp Excel"}})
+    preview = client.post(
+        reverse("reporting:excel_upload", args=[report.pk]),
+        {"file": SimpleUploadedFile("bc.xlsx", filled)},
+    )
+    assert preview.status_code == 200
+    save_draft(report, reporter, {"difficulties": "Đồng nghiệp lưu trên trang"}, 1)
+    response = client.post(reverse("reporting:excel_confirm", args=[report.pk]))
+    assert response.status_code == 409
+    assert "Người khác đã lưu báo cáo này" in response.content.decode()
+    report.refresh_from_db()
+    item = report.items.get(task__group__number="V", task__number="2")
+    assert report.difficulties == "Đồng nghiệp lưu trên trang" and item.done != "Theo tệp Excel"
+    assert report.revision == 2
+    # the stale preview is gone: confirming again asks for the workbook again
+    again = client.post(reverse("reporting:excel_confirm", args=[report.pk]), follow=True)
+    assert "Hãy tải bảng tính lên lại" in again.content.decode()

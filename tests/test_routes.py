@@ -176,6 +176,7 @@ def _kwargs(name: str, pattern: str, world: dict) -> dict:
         "plans:import_review": "import",
         "accounts:user_edit": "user",
         "accounts:user_invite": "user",
+        "accounts:user_unlock": "user",
     }.get(name, "report")
     values = {
         "code": world["code"] if "agencies:" not in name else world["agency"],

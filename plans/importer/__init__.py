@@ -1,4 +1,4 @@
-"""The plan importer: a document (.docx, .txt, .md, .pdf) -> ``planwatch.plan/1``
+"""The plan importer: a document (.docx, .doc, .txt, .md, .pdf, a scan) -> ``planwatch.plan/1``
 with warnings. The parsing core (this package) is plain Python with no Django;
 ``plans.importing`` connects it to the registry and the database.
 
@@ -22,6 +22,8 @@ def import_bytes(
     filename: str,
     known_for: Callable[[str | None], KnownNames],
     code: str | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
-    """Read and parse a document; DocumentError or ImportFailure say why not."""
-    return parse(read(data, filename), known_for, code)
+    """Read and parse a document; DocumentError or ImportFailure say why not.
+    ``progress(percent, step)`` hears of slow readings (OCR, page by page)."""
+    return parse(read(data, filename, progress), known_for, code)

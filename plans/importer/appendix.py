@@ -44,6 +44,14 @@ def column_roles(cells: list[str]) -> dict[str, int]:
             elif any(w in key for w in words):
                 roles[role] = index
                 break
+    if "lead" not in roles:
+        # One column for the agencies ("Đơn vị thực hiện", "Cơ quan thực hiện"): the leads.
+        for index, cell in enumerate(cells):
+            key = fold(cell)
+            header = re.fullmatch(r"(don vi|co quan)( (thuc hien|trien khai|dau moi))?", key)
+            if index not in roles.values() and header:
+                roles["lead"] = index
+                break
     return roles if {"content", "lead"} <= set(roles) else {}
 
 
@@ -51,13 +59,15 @@ def find_header(table: Table) -> tuple[int, dict[str, int]] | None:
     """The header row of a task table (two-row headers merged), or None."""
     for i, row in enumerate(table.rows[:4]):
         roles = column_roles(row.cells)
-        if not roles and i + 1 < len(table.rows):
+        if i + 1 < len(table.rows):
             merged = [
                 f"{a} {b}".strip() for a, b in zip(row.cells, table.rows[i + 1].cells, strict=False)
             ]
-            roles = column_roles(merged)
-            if roles:
-                return i + 1, roles
+            both = column_roles(merged)
+            below = " ".join(fold(c) for c in table.rows[i + 1].cells)
+            # A two-row header: the second row splits the agencies ("Chủ trì | Phối hợp").
+            if both and (not roles or re.search(r"\b(chu tri|phoi hop)\b", below)):
+                return i + 1, both
         if roles:
             return i, roles
     return None
@@ -128,6 +138,26 @@ def read_tables(tables: list[Table]) -> AppendixResult | None:
     return AppendixResult(groups, skipped, problems)
 
 
+def _group_row(values, number, content, lead, timeframe, where) -> GroupRow | None:
+    """A group of tasks: a Roman number (or an Arabic one with no agency and no time),
+    a merged row across the table, or number and title in one cell."""
+    # All non-empty cells the same: a merged row (a group title across the table).
+    if (len(set(values)) == 1 and len(values) > 1) or (len(values) == 1 and not lead):
+        match = _GROUP_IN_CELL.match(values[0])
+        if match and roman_to_int(match[1]):
+            return GroupRow(match[1], match[2].strip(), where)
+        if roman_to_int(number) and content:
+            return GroupRow(number, content, where)
+    if roman_to_int(number) and not lead:
+        return GroupRow(number, content, where)
+    match = _GROUP_IN_CELL.match(number)
+    if match and roman_to_int(match[1]) and not content:
+        return GroupRow(match[1], match[2].strip(), where)
+    if number.isdigit() and not lead and not timeframe and content:
+        return GroupRow(number, content, where)
+    return None
+
+
 def _read_rows(rows: list[Row], roles, groups, skipped, problems) -> None:
     width = max(roles.values()) + 1
     header_keys = None
@@ -156,26 +186,9 @@ def _read_rows(rows: list[Row], roles, groups, skipped, problems) -> None:
         content = _cell(cells, roles, "content")
         lead = _cell(cells, roles, "lead")
         timeframe = _cell(cells, roles, "timeframe")
-        # All non-empty cells the same: a merged row (a group title across the table).
-        if (len(set(values)) == 1 and len(values) > 1) or (len(values) == 1 and not lead):
-            text = values[0]
-            match = _GROUP_IN_CELL.match(text)
-            if match and roman_to_int(match[1]):
-                groups.append(GroupRow(match[1], match[2].strip(), row.where))
-                continue
-            if roman_to_int(number) and content:
-                groups.append(GroupRow(number, content, row.where))
-                continue
-        if roman_to_int(number) and not lead:
-            groups.append(GroupRow(number, content, row.where))
-            continue
-        match = _GROUP_IN_CELL.match(number)
-        if match and roman_to_int(match[1]) and not content:
-            groups.append(GroupRow(match[1], match[2].strip(), row.where))
-            continue
-        arabic_group = number.isdigit() and not lead and not timeframe and content
-        if arabic_group:
-            groups.append(GroupRow(number, content, row.where))
+        group = _group_row(values, number, content, lead, timeframe, row.where)
+        if group is not None:
+            groups.append(group)
             continue
         if not number and content and not lead and groups and groups[-1].tasks:
             task = groups[-1].tasks[-1]

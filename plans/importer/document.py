@@ -13,13 +13,17 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MAX_BYTES = 20 * 1024 * 1024  # a plan is a few hundred kB; 20 MB is generous
 MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_PDF_PAGES = 300
-EXTENSIONS = (".docx", ".txt", ".md", ".pdf")
+EXTENSIONS = (".docx", ".doc", ".txt", ".md", ".pdf")
+
+
+Progress = Callable[[int, str], None]  # (percent, step) as the reading goes
 
 
 class DocumentError(ValueError):
@@ -31,6 +35,7 @@ class Paragraph:
     text: str
     where: str  # "dòng 12", "đoạn 4", "trang 2"
     bold: bool = False
+    role: str = ""  # set by the reader for a line that is not content (a running header)
 
 
 @dataclass
@@ -51,6 +56,9 @@ class Document:
     items: list[Paragraph | Table]
     source_lines: list[str] = field(default_factory=list)  # for the preview
     kind: str = "txt"
+    converted_from: str = ""  # "doc": converted by LibreOffice before reading
+    confidence: dict[str, int] = field(default_factory=dict)  # where -> OCR confidence 0-100
+    pages: list[bytes] = field(default_factory=list)  # page images of a scan (JPEG)
 
     def paragraphs(self) -> list[Paragraph]:
         return [i for i in self.items if isinstance(i, Paragraph)]
@@ -73,7 +81,7 @@ def clean_cell(text: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def read(data: bytes, filename: str) -> Document:
+def read(data: bytes, filename: str, progress: Progress | None = None) -> Document:
     """Read a document; raise DocumentError with the reason if it cannot be read."""
     name = (filename or "").lower()
     if not data:
@@ -84,11 +92,17 @@ def read(data: bytes, filename: str) -> Document:
         )
     if name.endswith(".docx"):
         return read_docx(data)
+    if name.endswith(".doc"):
+        from plans.importer.convert import doc_to_docx
+
+        document = read_docx(doc_to_docx(data))
+        document.converted_from = "doc"
+        return document
     if name.endswith(".pdf"):
-        return read_pdf(data)
+        return read_pdf(data, progress)
     if name.endswith((".txt", ".md")):
         return read_text(data)
-    raise DocumentError("Chỉ nhận tệp .docx, .txt, .md hoặc .pdf.")
+    raise DocumentError("Chỉ nhận tệp .docx, .doc, .txt, .md hoặc .pdf.")
 
 
 # Text and Markdown ----------------------------------------------------------------
@@ -187,6 +201,12 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
             )
     if "word/document.xml" not in archive.namelist():
         raise DocumentError("Tệp không phải văn bản Word (.docx): thiếu phần nội dung.")
+    from planwatch import uploads
+
+    try:
+        uploads.check_document(data)  # no program, no macro inside
+    except uploads.UploadRefused as exc:
+        raise DocumentError(str(exc)) from None
     return archive
 
 
@@ -226,18 +246,23 @@ def read_docx(data: bytes) -> Document:
             table_no += 1
             table = DocxTable(block, document)
             rows = []
+            above: list[object] = []
             for r_no, row in enumerate(table.rows, start=1):
                 cells = []
                 seen = set()
                 bold_runs = []
-                for cell in row.cells:
-                    # A horizontally merged cell appears once per grid column.
-                    if id(cell._tc) in seen:
+                tcs = [cell._tc for cell in row.cells]
+                for c_no, cell in enumerate(row.cells):
+                    # A merged cell appears once per grid column, and again in each row
+                    # it is merged down into: it is read once, where it starts.
+                    vertical = c_no < len(above) and above[c_no] is cell._tc
+                    if id(cell._tc) in seen or vertical:
                         cells.append("")
                         continue
                     seen.add(id(cell._tc))
                     cells.append(clean_cell("\n".join(p.text for p in cell.paragraphs)))
                     bold_runs += [r.bold for p in cell.paragraphs for r in p.runs if r.text.strip()]
+                above = tcs
                 lines.append("\t".join(cells))
                 rows.append(
                     Row(cells, f"bảng {table_no}, hàng {r_no}", bool(bold_runs) and all(bold_runs))
@@ -249,15 +274,25 @@ def read_docx(data: bytes) -> Document:
 # PDF ---------------------------------------------------------------------------
 
 
-def read_pdf(data: bytes) -> Document:
-    """Text-based PDF: ruled tables as tables, the rest as paragraphs, per page."""
+def _check_pdf_streams(data: bytes) -> None:
+    """A stream bomb is refused before pdfminer inflates it (planwatch.uploads)."""
+    from planwatch import uploads
+
+    try:
+        uploads.check_pdf(data)
+    except uploads.UploadRefused as exc:
+        raise DocumentError(str(exc)) from None
+
+
+def _open_pdf(data: bytes):
     if not data.startswith(b"%PDF"):
         raise DocumentError("Tệp không phải PDF hợp lệ.")
+    _check_pdf_streams(data)
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        return pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         # pdfplumber wraps pdfminer's errors; look at the cause as well.
         causes = (exc, *(exc.args or ()), exc.__cause__, exc.__context__)
@@ -268,71 +303,64 @@ def read_pdf(data: bytes) -> Document:
                 "Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lên lại."
             ) from None
         raise DocumentError(f"Không đọc được tệp PDF: {type(exc).__name__}.") from None
-    items: list[Paragraph | Table] = []
-    lines: list[str] = []
-    with pdf:
-        if len(pdf.pages) > MAX_PDF_PAGES:
-            raise DocumentError(f"Tệp PDF quá dài ({len(pdf.pages)} trang).")
-        chars = 0
-        table_no = 0
-        current: Table | None = None
-        for p_no, page in enumerate(pdf.pages, start=1):
-            try:
-                found = page.find_tables()
-                boxes = [t.bbox for t in found]
 
-                def outside(obj, boxes=boxes):
-                    return not any(
-                        b[0] <= obj["x0"]
-                        and obj["x1"] <= b[2]
-                        and b[1] <= obj["top"]
-                        and obj["bottom"] <= b[3]
-                        for b in boxes
-                    )
 
-                lines_here = page.filter(outside).extract_text_lines() or []
-                tables = [(t.bbox[1], t.extract()) for t in found]
-            except Exception as exc:
-                raise DocumentError(
-                    f"Không đọc được trang {p_no} của tệp PDF: {type(exc).__name__}."
-                ) from None
-            text = "\n".join(ln["text"] for ln in lines_here)
-            chars += len(text) + sum(len(c or "") for _t, rows in tables for r in rows for c in r)
-            # A line that ran to the right margin continues on the next line.
-            right = max((ln["x1"] for ln in lines_here), default=0)
-            previous_full = False
-            for l_no, ln in enumerate(lines_here, start=1):
-                line = clean_cell(ln["text"])
-                lines.append(ln["text"])
-                if not line:
-                    continue
-                if (
-                    previous_full
-                    and items
-                    and isinstance(items[-1], Paragraph)
-                    and (_marker_level(line) == "none")
-                ):
-                    items[-1].text = f"{items[-1].text} {line}"
-                else:
-                    items.append(Paragraph(line, f"trang {p_no}, dòng {l_no}"))
-                previous_full = ln["x1"] >= right - 25
-                current = None
-            for _top, rows in tables:
-                if current is None:
-                    table_no += 1
-                    current = Table([], f"bảng {table_no}")
-                    items.append(current)
-                for r_no, row in enumerate(rows, start=1):
-                    # Inside a PDF cell a line break is where the text wrapped.
-                    cells = [clean_cell((c or "").replace("\n", " ")) for c in row]
-                    lines.append("\t".join(cells))
-                    current.rows.append(Row(cells, f"trang {p_no}, bảng {table_no}, hàng {r_no}"))
-        if chars < 20:
-            raise DocumentError(
-                "Tệp PDF không có chữ (có thể là bản quét ảnh); "
-                "hãy dùng tệp Word hoặc PDF có văn bản."
+def _pdf_page(page, number: int):
+    """A text PDF's page: its ruled tables, and the words outside them."""
+    from plans.importer.positions import Page, Word
+
+    try:
+        found = page.find_tables()
+        boxes = [t.bbox for t in found]
+
+        def outside(obj) -> bool:
+            return not any(
+                b[0] <= obj["x0"]
+                and obj["x1"] <= b[2]
+                and b[1] <= obj["top"]
+                and obj["bottom"] <= b[3]
+                for b in boxes
             )
-    return Document(items, lines, "pdf")
+
+        words = page.filter(outside).extract_words(keep_blank_chars=False, x_tolerance=1.5)
+        ruled = [(t.bbox[1], t.extract()) for t in found]
+    except Exception as exc:
+        raise DocumentError(
+            f"Không đọc được trang {number} của tệp PDF: {type(exc).__name__}."
+        ) from None
+    return Page(
+        number,
+        float(page.width),
+        float(page.height),
+        [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in words],
+        ruled,
+    )
+
+
+def read_pdf(data: bytes, progress: Progress | None = None) -> Document:
+    """A text PDF: ruled tables as tables, tables without ruling lines rebuilt from
+    the words' positions, the rest as paragraphs; a PDF without text (a scan) is
+    read by OCR (plans.importer.ocr) when Tesseract is installed."""
+    from plans.importer import positions
+
+    step = progress or (lambda _p, _s: None)
+    with _open_pdf(data) as pdf:
+        count = len(pdf.pages)
+        if count > MAX_PDF_PAGES:
+            raise DocumentError(f"Tệp PDF quá dài ({count} trang).")
+        pages = []
+        for number, page in enumerate(pdf.pages, start=1):
+            step(10 + 20 * number // count, f"Đọc trang {number}/{count}")
+            pages.append(_pdf_page(page, number))
+    chars = sum(len(w.text) for p in pages for w in p.words) + sum(
+        len(c or "") for p in pages for _t, rows in p.ruled for r in rows for c in r
+    )
+    if chars < 20:
+        from plans.importer import ocr
+
+        return ocr.read_scan(data, count, progress)
+    built = positions.build(pages)
+    return Document(built.items, built.lines, "pdf")
 
 
 def _marker_level(text: str) -> str:

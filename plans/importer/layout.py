@@ -9,7 +9,7 @@ import re
 from plans.importer import appendix as appendix_mod
 from plans.importer.document import Paragraph
 from plans.importer.headings import fold, is_caps, marker
-from plans.importer.names import looks_like_group
+from plans.importer.names import NAME_START, looks_like_group
 
 
 def merge_paragraphs(paragraphs: list[Paragraph], kind: str) -> list[tuple[Paragraph, list[str]]]:
@@ -61,14 +61,9 @@ def milestone_of(text: str) -> int | None:
 
 
 def looks_like_agency(text: str) -> bool:
-    return bool(
-        re.match(
-            r"^(Sở|Ban|UBND|Ủy ban|Uỷ ban|Bộ|Đài|Công an|Bộ Chỉ huy|Văn phòng|"
-            r"Thanh tra|Liên minh|Hội|Các|Ngân hàng|Cục|Chi cục|Trường|Báo)\b",
-            text,
-        )
-        or looks_like_group(text)
-    )
+    """Whether ``text`` starts like the name of an agency or a group of them (never a
+    heading such as "Chế độ báo cáo", nor a sentence)."""
+    return bool(re.match(NAME_START, text.strip()) or looks_like_group(text))
 
 
 def make_code(title: str, issuer: str | None, decision: dict, period) -> str:

@@ -70,9 +70,18 @@ def _original_length(text: str, key_length: int) -> int:
 
 
 _SEPARATOR = re.compile(r"^\s*(?:[,;\n]|\bvà\b|\bcùng\b|\bvới\b)\s*", re.IGNORECASE)
+# Where a new name starts: a comma or "và" splits a cell only before one of these
+# (so "Sở Văn hóa, Thể thao và Du lịch" and "Sở Nông nghiệp và Phát triển nông thôn"
+# stay whole in a province the registry does not know yet).
+NAME_START = (
+    r"(?-i:Sở|UBND|Ủy ban|Uỷ ban|Ban|Bộ|Đài|Công an|Văn phòng|Thanh tra|Hội|Các|các|"
+    r"Trung tâm|Trường|Báo|Ngân hàng|Cục|Chi cục|Liên minh|Liên đoàn|Đoàn|Tỉnh đoàn|Viện|"
+    r"Quỹ|Kho bạc|Mặt trận|Hiệp hội|Bưu điện|Điện lực|Công ty|Tổng công ty|Bảo hiểm|"
+    r"Những|những|Doanh nghiệp|doanh nghiệp|Đơn vị|đơn vị|Cơ quan|cơ quan|Hợp tác xã|"
+    r"hợp tác xã|Tổ chức|tổ chức|Cảnh sát|Chủ đầu tư|Người dân|người dân)\b"
+)
 _NEXT_SEP = re.compile(
-    r"\s*(?:[;\n]|,(?!\s*(?:ban|ngành|thị xã|thành phố|phường|thị trấn)\b)|"
-    r"\s và\s)\s*",
+    rf"\s*(?:[;\n]|,(?=\s*{NAME_START})|\s và\s(?={NAME_START}))\s*",
     re.IGNORECASE,
 )
 

@@ -119,11 +119,18 @@ def parse_date(text: str) -> dt.date | None:
 _DUE_RE = re.compile(
     r"trước\s+ngày\s+(\d{1,2})\s*(?:/|-|tháng)\s*(\d{1,2})\s*(?:hàng|hằng)\s+năm", re.IGNORECASE
 )
+# "Định kỳ hằng năm, … trước ngày 15/12": the yearly word before the date, in the same
+# sentence, and the date without a year (not "trước ngày 15/12/2022").
+_DUE_BEFORE_RE = re.compile(
+    r"(?:định\s+kỳ\s+)?(?:hàng|hằng)\s+năm\b[^.;]*?trước\s+ngày\s+(\d{1,2})\s*(?:/|-|tháng)\s*"
+    r"(\d{1,2})(?!\s*(?:/|-|năm)\s*\d)",
+    re.IGNORECASE,
+)
 
 
 def parse_report_due(text: str) -> tuple[int, int] | None:
     """(month, day) of "trước ngày 10/12 hàng năm", "trước ngày 05 tháng 12 hằng năm"."""
-    match = _DUE_RE.search(text)
+    match = _DUE_RE.search(text) or _DUE_BEFORE_RE.search(text)
     if not match:
         return None
     day, month = int(match[1]), int(match[2])
@@ -171,7 +178,12 @@ class Timeframe:
 
 _YEAR = r"((?:19|20|21)\d\d)"
 _ANNUAL = re.compile(r"\b(hàng|hằng)\s+năm\b|thường xuyên|định kỳ", re.IGNORECASE)
-_CHANGE = re.compile(r"(khi|nếu)\s+có\s+(sự\s+)?thay\s+đổi|cập nhật", re.IGNORECASE)
+_CHANGE = re.compile(
+    r"(khi|nếu)\s+có\s+(sự\s+)?(thay\s+đổi|điều\s+chỉnh|quy\s+định\s+mới|văn\s+bản\s+mới)|cập nhật",
+    re.IGNORECASE,
+)
+# "Từ năm học 2022 - 2023": a school year is where the task starts, not a span of years.
+_SCHOOL_YEAR = re.compile(rf"năm\s+học\s+{_YEAR}\s*{DASH}\s*{_YEAR}", re.IGNORECASE)
 _SPAN = re.compile(rf"{_YEAR}\s*{DASH}\s*{_YEAR}")
 _FROM = re.compile(rf"(?:từ|bắt đầu từ)\s+(?:năm\s+)?{_YEAR}(?!\s*{DASH})", re.IGNORECASE)
 _FOLLOWING = re.compile(r"(các\s+năm\s+tiếp\s+theo|trở\s+đi)", re.IGNORECASE)
@@ -184,6 +196,9 @@ def parse_timeframe(text: str, period: tuple[int, int] | None) -> Timeframe:
     text = " ".join(text.split())
     on_change = bool(_CHANGE.search(text))
     plan_start, plan_end = period or (None, None)
+    school = _SCHOOL_YEAR.search(text)
+    if school and int(school[2]) == int(school[1]) + 1 and re.search(r"\btừ\b", text, re.I):
+        return Timeframe(text, int(school[1]), plan_end or int(school[2]), "period", on_change)
     span = _SPAN.search(text)
     if span:
         start, end = int(span[1]), int(span[2])
@@ -207,4 +222,6 @@ def parse_timeframe(text: str, period: tuple[int, int] | None) -> Timeframe:
         return Timeframe(text, years[0], years[0], "once", on_change)
     if len(years) > 1:
         return Timeframe(text, min(years), max(years), "period", on_change)
+    if on_change and plan_start:  # "Khi có quy định mới": whenever it happens, all along
+        return Timeframe(text, plan_start, plan_end, "period", True)
     return Timeframe(text, None, None, None, on_change)

@@ -20,7 +20,7 @@ from plans.importer.layout import (
     milestone_of,
     single_year,
 )
-from plans.importer.names import KnownNames, Name, split_names
+from plans.importer.names import KnownNames, Name, looks_like_group, split_names
 from plans.importer.numbers import (
     parse_date,
     parse_period,
@@ -53,6 +53,9 @@ class ImportResult:
     wordings: dict[str, dict[str, list[str]]]  # task code -> lead/partners as worded
     proposed: list[Name]  # agencies and groups the registry lacks
     source_lines: list[list[str]] = field(default_factory=list)  # [where, text] in order
+    # How the document was read: "converted_from" (.doc), and for a scan "ocr": the
+    # confidence of every line and field, and the page images (base64 JPEG).
+    reading: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {**self.plan, "warnings": [w.as_json() for w in self.warnings]}
@@ -92,6 +95,29 @@ def _iso(text: str | None) -> str | None:
     return date.isoformat() if date else None
 
 
+def decision_end(items) -> int:
+    """Where the plan starts when the document is the decision that issues it ("QUYẾT
+    ĐỊNH … Điều 1 … Nơi nhận", then "KẾ HOẠCH"): the plan's own header block; 0 when
+    the document is the plan itself."""
+    paragraphs = [(i, item) for i, item in enumerate(items) if isinstance(item, Paragraph)]
+    decision_at = next(
+        (n for n, (_i, p) in enumerate(paragraphs[:15]) if fold(p.text) == "quyet dinh"), None
+    )
+    if decision_at is None:
+        return 0
+    for n, (index, para) in enumerate(paragraphs[decision_at + 1 :], start=decision_at + 1):
+        if fold(para.text) in ("ke hoach", "chuong trinh hanh dong", "chuong trinh", "de an"):
+            start = index
+            for back in range(n - 1, max(n - 4, decision_at), -1):  # its issuer lines
+                previous_index, previous = paragraphs[back]
+                if is_caps(previous.text) and not _SIGNATURE.match(previous.text):
+                    start = previous_index
+                else:
+                    break
+            return start
+    return 0
+
+
 class Parser:
     def __init__(
         self,
@@ -106,6 +132,7 @@ class Parser:
         self.warnings: list[Warning] = []
         self.proposed: dict[str, Name] = {}
         self.wordings: dict[str, dict[str, list[str]]] = {}
+        self.fields: dict[str, list[str]] = {}  # a field of the plan -> the lines it came from
 
     # -- helpers
     def mark(self, wheres, role: str) -> None:
@@ -117,16 +144,13 @@ class Parser:
 
     # -- main
     def parse(self) -> ImportResult:
-        items = flatten_layout_tables(self.document.items)
-        appendix_at = self._appendix_start(items)
-        body_paras = [i for i in items[:appendix_at] if isinstance(i, Paragraph)]
-        appendix_paras = [i for i in items[appendix_at:] if isinstance(i, Paragraph)]
-        tables = [i for i in items if not isinstance(i, Paragraph)]
+        items, decision_merged, body_paras, appendix_paras, tables = self._parts()
         merged = merge_paragraphs(body_paras, self.document.kind)
-
-        header = self._header(merged)
+        header = self._header(decision_merged) if decision_merged else {}
+        header = {**self._header(merged), **header}
         title = self._title(merged)
         attached = self._attached_decision(appendix_paras + body_paras)
+        self._decision_part(decision_merged)
         issuer_text = header.get("issuer") or attached.get("issuer") or self._issuer_in_body(merged)
         known = self.known_for(issuer_text)
         self.known = known
@@ -145,7 +169,7 @@ class Parser:
         general = self._general_objective(sections)
         targets = self._targets(sections, period)
         duties = self._duties(sections)
-        implements = self._implements(merged, decision)
+        implements = self._implements(decision_merged + merged, decision)
         due = self._report_due(merged)
         coordinator = self._coordinator(merged, duties)
 
@@ -156,26 +180,7 @@ class Parser:
                 '"Đơn vị chủ trì"). Hãy kiểm tra tài liệu có phần phụ lục dạng bảng.'
             )
         task_groups = self._task_groups(result, period)
-        if period is None:
-            years = [
-                t["timeframe"][k]
-                for g in task_groups
-                for t in g["tasks"]
-                for k in ("start", "end")
-                if t["timeframe"][k]
-            ]
-            milestones = [t["milestone"] for t in targets]
-            if years or milestones:
-                period = (min(years + milestones), max(years + milestones))
-                self.warn(
-                    "(tài liệu)",
-                    f"Không thấy giai đoạn của kế hoạch; lấy "
-                    f"{period[0]}-{period[1]} từ các mốc và thời gian.",
-                )
-            else:
-                raise ImportFailure(
-                    "Không xác định được giai đoạn (năm bắt đầu, kết thúc) của kế hoạch."
-                )
+        period = period or self._period_of_tasks(task_groups, targets)
         for where in [i.where for i in appendix_paras]:
             self.mark(where, "phụ lục: tiêu đề")
 
@@ -194,11 +199,59 @@ class Parser:
             "task_groups": task_groups,
             "duties": duties,
         }
-        if not title:
+        return self._result(plan, items)
+
+    def _parts(self):
+        """The document's items (running headers set aside), the covering decision's
+        paragraphs, the plan's, the appendix's and the tables."""
+        items = flatten_layout_tables(self.document.items)
+        for item in items:
+            if isinstance(item, Paragraph) and item.role:
+                self.mark(item.where, item.role)  # a running header, a page number
+        items = [i for i in items if not (isinstance(i, Paragraph) and i.role)]
+        plan_at = decision_end(items)
+        decision_merged = merge_paragraphs(
+            [i for i in items[:plan_at] if isinstance(i, Paragraph)], self.document.kind
+        )
+        appendix_at, headed = self._appendix_start(items)
+        # A task table inline in the body (no "Phụ lục" heading) is no appendix: the
+        # paragraphs after it are the plan's.
+        body = items[plan_at:appendix_at] if headed else items[plan_at:]
+        body_paras = [i for i in body if isinstance(i, Paragraph)]
+        appendix_paras = (
+            [i for i in items[appendix_at:] if isinstance(i, Paragraph)] if headed else []
+        )
+        tables = [i for i in items if not isinstance(i, Paragraph)]
+        return items, decision_merged, body_paras, appendix_paras, tables
+
+    def _period_of_tasks(self, task_groups, targets) -> tuple[int, int]:
+        """No period in the title: the years of the tasks and milestones, warned."""
+        years = [
+            t["timeframe"][k]
+            for g in task_groups
+            for t in g["tasks"]
+            for k in ("start", "end")
+            if t["timeframe"][k]
+        ]
+        years += [t["milestone"] for t in targets]
+        if not years:
+            raise ImportFailure(
+                "Không xác định được giai đoạn (năm bắt đầu, kết thúc) của kế hoạch."
+            )
+        period = (min(years), max(years))
+        self.warn(
+            "(tài liệu)",
+            f"Không thấy giai đoạn của kế hoạch; lấy "
+            f"{period[0]}-{period[1]} từ các mốc và thời gian.",
+        )
+        return period
+
+    def _result(self, plan: dict, items) -> ImportResult:
+        if not plan["title"]:
             self.warn("(tài liệu)", "Không thấy tên kế hoạch.")
-        if not targets:
+        if not plan["targets"]:
             self.warn("(tài liệu)", "Không thấy mục tiêu cụ thể (chỉ tiêu).")
-        if due is None:
+        if plan["report_due"] is None:
             self.warn("(tài liệu)", 'Không thấy hạn báo cáo hằng năm ("trước ngày …").')
         self._unmapped(items)
         source = []
@@ -208,18 +261,48 @@ class Parser:
             else:
                 source += [[r.where, " | ".join(r.cells)] for r in item.rows]
         return ImportResult(
-            plan, self.warnings, self.roles, self.wordings, list(self.proposed.values()), source
+            plan,
+            self.warnings,
+            self.roles,
+            self.wordings,
+            list(self.proposed.values()),
+            source,
+            self._reading(items),
         )
 
+    def _reading(self, items) -> dict:
+        """How the document was read, for the review screen."""
+        document = self.document
+        reading: dict = {}
+        if document.converted_from:
+            reading["converted_from"] = document.converted_from
+        if document.kind == "ocr":
+            import base64
+
+            lines = document.confidence
+            for item in items:
+                if isinstance(item, Paragraph) and item.where in self.roles:
+                    self.fields.setdefault(f"role-{self.roles[item.where]}", []).append(item.where)
+            reading["ocr"] = {
+                "lines": lines,
+                "fields": {
+                    key: min((lines[w] for w in wheres if w in lines), default=None)
+                    for key, wheres in self.fields.items()
+                },
+                "pages": [base64.b64encode(image).decode("ascii") for image in document.pages],
+            }
+        return reading
+
     # -- parts
-    def _appendix_start(self, items) -> int:
+    def _appendix_start(self, items) -> tuple[int, bool]:
+        """Where the appendix starts, and whether a "Phụ lục" heading opens it."""
         for index, item in enumerate(items):
             if isinstance(item, Paragraph) and re.match(r"^ph[uụ]\s*l[uụ]c\b", fold(item.text)):
-                return index
+                return index, True
         for index, item in enumerate(items):
             if not isinstance(item, Paragraph) and appendix_mod.find_header(item):
-                return index
-        return len(items)
+                return index, False
+        return len(items), False
 
     def _header(self, merged) -> dict:
         found: dict = {}
@@ -279,6 +362,23 @@ class Parser:
                     return found
         return {}
 
+    def _decision_part(self, merged) -> None:
+        """The covering decision's lines: its articles, grounds, signature, recipients."""
+        recipients = False
+        for para, wheres in merged:
+            key = fold(para.text)
+            if key.startswith("noi nhan"):
+                recipients = True
+            if recipients:
+                role = "quyết định: nơi nhận, chữ ký"
+            elif re.match(r"^dieu\s+\d+", key):
+                role = "quyết định: điều khoản"
+            elif key.startswith("can cu") or key.startswith("theo de nghi"):
+                role = "quyết định: căn cứ"
+            else:
+                role = "quyết định ban hành kế hoạch"
+            self.mark(wheres, role)
+
     def _issuer_in_body(self, merged) -> str | None:
         for para, _w in merged[:15]:
             match = re.search(r"((?:UBND|Ủy ban nhân dân)\s+tỉnh\s+[^,]+?)\s+ban hành", para.text)
@@ -300,7 +400,10 @@ class Parser:
             if fold(para.text).startswith("noi nhan"):
                 current = "closing"
             mark = marker(para.text)
-            if mark.level == "roman" and current != "closing":
+            # A numbered section after "Nơi nhận" is more of the plan, not its signature.
+            if mark.level == "roman" and (
+                current != "closing" or section_kind(mark.rest) != "other"
+            ):
                 current = section_kind(mark.rest)
                 sections.setdefault(current, [])
                 self.mark(wheres, f"mục {mark.number}")
@@ -309,8 +412,8 @@ class Parser:
         for _p, wheres, _l, _r in sections.get("preamble", []):
             role = "căn cứ" if _ACT.search(_p.text) else "mở đầu"
             self.mark(wheres, role)
-        for _p, wheres, _l, _r in sections.get("closing", []):
-            self.mark(wheres, "nơi nhận, chữ ký")
+        # The closing lines (recipients, signature) are recognised one by one in
+        # _unmapped: anything else there is warned, never swallowed.
         for kind, role in (
             ("purpose", "mục đích, yêu cầu (không lưu)"),
             ("funding", "kinh phí (không lưu)"),
@@ -349,8 +452,11 @@ class Parser:
         milestone = None
         for para, wheres, level, rest in paras:
             key = fold(rest)
-            if level in ("arabic",) and "muc tieu cu the" in key:
-                inside = True
+            if level in ("arabic", "letter") and (
+                "muc tieu cu the" in key or key.startswith(("chi tieu", "cac chi tieu"))
+            ):
+                inside = True  # "2. Mục tiêu cụ thể", "2. Chỉ tiêu đến năm 2025"
+                milestone = milestone_of(rest) or milestone
                 self.mark(wheres, "mục tiêu cụ thể")
                 continue
             if not inside:
@@ -372,6 +478,7 @@ class Parser:
                 if milestone is None:
                     continue
                 for target in read_targets(text, milestone):
+                    self.fields[f"target-{len(targets)}"] = list(wheres)
                     targets.append(target)
                 self.mark(wheres, f"chỉ tiêu {milestone}")
         return targets
@@ -415,6 +522,7 @@ class Parser:
                 continue
             item = rest if level in ("bullet", "letter", "arabic") else para.text
             current["items"].append(item)
+            current.setdefault("_wheres", []).append(wheres)
             self.mark(wheres, "tổ chức thực hiện: nhiệm vụ")
         result = []
         for duty in duties:
@@ -429,10 +537,8 @@ class Parser:
                     rest = duty["items"][0][length:].strip()
                     duty["items"][0] = rest[:1].upper() + rest[1:]
                 else:
-                    self.warn(
-                        duty["_where"],
-                        f'Mục "{agency[:60]}" không nêu rõ cơ quan; giữ nguyên tên mục.',
-                    )
+                    self._not_a_duty(duty)
+                    continue
             names = [self._self_reference(n) for n in split_names(agency, self.known)]
             if len(names) == 1:
                 agency = self._register(names[0], duty["_where"])
@@ -441,6 +547,22 @@ class Parser:
                 agency = self._register(Name(agency, agency, False, True), duty["_where"])
             result.append({"agency": agency, "items": duty["items"]})
         return result
+
+    def _not_a_duty(self, duty: dict) -> None:
+        """A heading that names no agency ("Chế độ báo cáo"): never proposed as one; its
+        lines are the reporting regime when they set the yearly deadline, else warned."""
+        self.roles[duty["_where"]] = "tổ chức thực hiện: mục"
+        for wheres, text in zip(duty.get("_wheres", []), duty["items"], strict=False):
+            for where in wheres:
+                self.roles.pop(where, None)
+            if parse_report_due(text):
+                self.mark(wheres, "chế độ báo cáo")
+                continue
+            self.warn(
+                wheres[0],
+                f'Mục "{duty["agency"][:60]}" không nêu cơ quan nào; đoạn này chưa lưu '
+                "thành trách nhiệm của cơ quan nào.",
+            )
 
     def _implements(self, merged, decision) -> list[dict]:
         mentions: list[tuple[str, str | None, str]] = []  # (number, date, context)
@@ -481,18 +603,33 @@ class Parser:
         return None
 
     def _coordinator(self, merged, duties) -> str | None:
-        # The agency the yearly reports go to; sentences with the yearly deadline first.
+        """The agency the yearly reports go to (sentences with the yearly deadline
+        first), else the one that is "cơ quan thường trực", else the first agency with
+        duties that is not the issuer. Only a name that reads as an agency is taken."""
         ordered = sorted(merged, key=lambda pw: parse_report_due(pw[0].text) is None)
         for para, _w in ordered:
-            match = re.search(r"(?:gửi|về)\s+(?:về\s+)?(.+?)\s+trước\s+ngày", para.text)
-            if match:
+            match = re.search(
+                r"\b(?:gửi|về)\s+((?:(?!\b(?:gửi|về)\s).)+?)\s+trước\s+ngày", para.text
+            )
+            if match and looks_like_agency(match[1]):
                 names = [self._self_reference(n) for n in split_names(match[1], self.known)]
-                if names and not names[0].is_group:
+                if names and not names[0].is_group and names[0].canonical != self.issuer:
+                    return self._register(names[0], para.where)
+        for duty in duties:
+            if any("co quan thuong truc" in fold(item) for item in duty["items"][:2]):
+                return duty["agency"]
+        for para, _w in merged:
+            match = re.match(r"^(.+?)\s+là cơ quan thường trực", marker(para.text).rest)
+            if match and looks_like_agency(match[1]):
+                names = split_names(match[1], self.known)
+                if len(names) == 1 and not names[0].is_group:
                     return self._register(names[0], para.where)
         for duty in duties:
             found = self.known.lookup(duty["agency"])
-            if found and not found.is_group:
-                return found.canonical
+            if (found and not found.is_group) or (
+                not found and not looks_like_group(duty["agency"]) and duty["agency"] != self.issuer
+            ):
+                return found.canonical if found else duty["agency"]
         return None
 
     def _period_from(self, merged) -> tuple[int, int] | None:
@@ -534,6 +671,7 @@ class Parser:
             for row in group.tasks:
                 code = f"{group.number}.{row.number}"
                 self.mark([row.where, *row.extra], f"nhiệm vụ {code}")
+                self.fields[f"task-{code}"] = [row.where, *row.extra]
                 lead = [self._self_reference(n) for n in split_names(row.lead, self.known)]
                 partners = [self._self_reference(n) for n in split_names(row.partners, self.known)]
                 if not lead:
@@ -575,10 +713,13 @@ class Parser:
             for where, text in zip(wheres, texts, strict=True):
                 if where in self.roles:
                     continue
-                if text.startswith("Nơi nhận") or self.roles.get("_recipients"):
+                # The recipients: "Nơi nhận:" and its list, never what follows the list.
+                recipient = self.roles.get("_recipients") and re.match(r"^[-+•]|^Lưu\b", text)
+                if text.startswith("Nơi nhận") or recipient:
                     self.roles["_recipients"] = "1"
                     self.mark(where, "nơi nhận")
                     continue
+                self.roles.pop("_recipients", None)
                 if _SIGNATURE.match(text) or (is_caps(text) and len(text) < 60):
                     self.mark(where, "chữ ký")
                     continue

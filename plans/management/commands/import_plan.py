@@ -1,4 +1,4 @@
-"""Import a plan document (.docx, .txt, .md, .pdf).
+"""Import a plan document (.docx, .doc, .txt, .md, .pdf).
 
     python manage.py import_plan PATH [--dry-run] [--json] [--code CODE]
 
@@ -17,7 +17,7 @@ from plans.importing import import_document, preview_changes, save_result
 
 
 class Command(BaseCommand):
-    help = "Nhập kế hoạch từ tệp .docx, .txt, .md hoặc .pdf (import a plan document)."
+    help = "Nhập kế hoạch từ tệp .docx, .doc, .txt, .md hoặc .pdf (import a plan document)."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
