@@ -8,7 +8,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 TEST_WORKERS ?= auto
 
-.PHONY: install install-runtime run test test-fast lint format messages browser office ocr deploy-tools lock clean
+.PHONY: install install-runtime run test test-fast lint format messages browser office signing ocr deploy-tools lock clean
 
 install: $(STAMP)
 
@@ -36,7 +36,7 @@ run: install
 
 # Every test: unit, views, API, and the browser tests in Debian's chromium, on the
 # machine's cores (pytest-xdist), with branch coverage and its floor (pyproject.toml).
-test: install browser office ocr deploy-tools
+test: install browser office signing ocr deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -52,6 +52,10 @@ browser:
 # LibreOffice Writer for the PDF of the consolidated report (only where it is missing).
 office:
 	@sh scripts/ensure-libreoffice
+
+# SoftHSM2 (a PKCS#11 token) and DejaVu Sans for the signature tests (only where missing).
+signing:
+	@sh scripts/ensure-softhsm
 
 # Tesseract with its Vietnamese model and pdftoppm for scanned plans (only where missing).
 ocr:

@@ -48,6 +48,8 @@ class Capability(StrEnum):
     # official documents
     READ_DOCUMENTS = "read_documents"  # the consolidated report and the reviews
     MANAGE_DOCUMENTS = "manage_documents"  # the Word template; everyone's generation jobs
+    # outgoing documents: draft, upload, send for approval, issue, send (MANAGE_DOCUMENTS)
+    SIGN_DOCUMENTS = "sign_documents"  # approve or return, and sign, the own agency's documents
     # funding
     READ_ALL_BUDGET = "read_all_budget"  # every agency's estimate lines and the summaries
     READ_OWN_BUDGET = "read_own_budget"  # the own agency's estimate lines
@@ -94,9 +96,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VIEWER: frozenset(_READ_EVERYTHING),
 }
 
-# Capabilities that an account may be given on top of its role (issue 19 adds the
-# signer's). Everything else comes with a role only.
-GRANTABLE: frozenset[Capability] = frozenset()
+# Capabilities that an account may be given on top of its role: the signer's, for the
+# accounts of a Sở's leaders (Giám đốc, Phó Giám đốc). Everything else comes with a
+# role only.
+GRANTABLE: frozenset[Capability] = frozenset({C.SIGN_DOCUMENTS})
 
 # Capabilities that act for the account's own agency: a role holding one needs an agency.
 AGENCY_SCOPED: frozenset[Capability] = frozenset(

@@ -20,6 +20,7 @@ from accounts.models import ApiToken, User
 from budget.models import BudgetLine, BudgetYear
 from documents.models import DocumentJob
 from notices.models import Notice
+from outgoing.models import OutgoingDocument, Version
 from plans.models import Plan, PlanImport
 from reporting import workflow
 from reporting.models import AgencyReport, Evidence, ReportingPeriod
@@ -194,4 +195,28 @@ def get_token_for_user(actor: Any, pk: int) -> ApiToken:
         found.user_id != actor.pk and not rules.has(actor, rules.C.MANAGE_ADMINISTRATORS)
     ):
         raise Http404(_("No such API token."))
+    return found
+
+
+# --- outgoing documents -----------------------------------------------------------------
+
+
+def can_read_outgoing(user: Any) -> bool:
+    """The coordinator's office and the leaders who sign read outgoing documents."""
+    return rules.has_any(user, (rules.C.READ_DOCUMENTS, rules.C.SIGN_DOCUMENTS))
+
+
+def get_outgoing_for_user(user: Any, pk: int) -> OutgoingDocument:
+    _require(can_read_outgoing(user))
+    found = OutgoingDocument.objects.select_related("agency", "plan").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such document."))
+    return found
+
+
+def get_outgoing_version_for_user(user: Any, pk: int) -> Version:
+    _require(can_read_outgoing(user))
+    found = Version.objects.select_related("document").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("There is no such document."))
     return found

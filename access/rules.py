@@ -207,6 +207,34 @@ def can_read_job(user: Any, job: Any) -> bool:
     return job.created_by_id == getattr(user, "pk", None) or has(user, C.MANAGE_DOCUMENTS)
 
 
+# action of outgoing.services -> capabilities that allow it (any one)
+OUTGOING_ACTIONS: dict[str, tuple[Capability, ...]] = {
+    "draft": (C.MANAGE_DOCUMENTS,),
+    "upload": (C.MANAGE_DOCUMENTS,),
+    "submit": (C.MANAGE_DOCUMENTS,),
+    "approve": (C.SIGN_DOCUMENTS,),
+    "return": (C.SIGN_DOCUMENTS,),
+    "issue": (C.MANAGE_DOCUMENTS,),
+    "send": (C.MANAGE_DOCUMENTS,),
+}
+
+
+def can_sign(user: Any) -> bool:
+    return has(user, C.SIGN_DOCUMENTS)
+
+
+def may_act_on_outgoing(user: Any, action: str, document: Any) -> bool:
+    """Who may take ``action`` on an outgoing document; the workflow says when. A
+    signer approves the documents of the own agency only (a leader of the Sở that
+    issues them)."""
+    capabilities = OUTGOING_ACTIONS.get(action)
+    if capabilities is None or not has_any(user, capabilities):
+        return False
+    if action in ("approve", "return"):
+        return getattr(user, "agency_id", None) == getattr(document, "agency_id", None)
+    return True
+
+
 # --- accounts ---------------------------------------------------------------------
 
 

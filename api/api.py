@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from api import agencies, auth, budget, documents, errors, indicators, plans, reporting
+from api import agencies, auth, budget, documents, errors, indicators, outgoing, plans, reporting
 from budget import services as budget_services
 from documents import content as document_content
 from documents import pdf, word
 from indicators.reading import YearOutsidePlan
+from outgoing import services as outgoing_services
 from plans.format import PlanFormatError
 from plans.importer import DocumentError, ImportFailure
 from reporting import services as report_services
@@ -46,8 +47,11 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     word.TemplateProblem: (400, "template_failed"),
     pdf.PdfUnavailable: (503, "pdf_unavailable"),
     YearOutsidePlan: (400, "year_outside_plan"),
+    outgoing_services.StaleDocument: (409, "stale_revision"),
+    outgoing_services.OutgoingForbidden: (403, "forbidden"),
+    outgoing_services.OutgoingError: (400, "outgoing_invalid"),
 }
 errors.install(api, DOMAIN_ERRORS)
 
-for module in (auth, plans, agencies, indicators, reporting, budget, documents):
+for module in (auth, plans, agencies, indicators, reporting, budget, documents, outgoing):
     api.add_router("", module.router)

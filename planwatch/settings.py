@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "indicators",
     "budget",
     "documents",
+    "outgoing",
     "todo",
     "api",
 ]
@@ -303,6 +304,21 @@ PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
 TEMPLATE_RENDER_SECONDS = env_int("TEMPLATE_RENDER_SECONDS", 30, minimum=1)
 TEMPLATE_MAX_LOOPS = env_int("TEMPLATE_MAX_LOOPS", 200_000, minimum=100)
 TEMPLATE_MAX_OUTPUT_BYTES = 20 * 1024 * 1024
+
+# Digital signatures of issued documents (outgoing.signing, docs/documents.md): a key
+# in a PKCS#12 file, or on a PKCS#11 token (a USB token; SoftHSM2 in the tests); a
+# timestamp service (RFC 3161) for PAdES B-LT; the roots a signature's chain must
+# reach (PEM or DER files and folders, separated by ":"); the font of the visible
+# signature. Nothing configured: issued PDFs are not signed (load_demo makes a demo key).
+PLANWATCH_SIGN_PKCS12 = env_str("PLANWATCH_SIGN_PKCS12", "")
+PLANWATCH_SIGN_PKCS12_PASSWORD = env_str("PLANWATCH_SIGN_PKCS12_PASSWORD", "")
+PLANWATCH_SIGN_PKCS11_MODULE = env_str("PLANWATCH_SIGN_PKCS11_MODULE", "")
+PLANWATCH_SIGN_PKCS11_TOKEN = env_str("PLANWATCH_SIGN_PKCS11_TOKEN", "")
+PLANWATCH_SIGN_PKCS11_PIN = env_str("PLANWATCH_SIGN_PKCS11_PIN", "")
+PLANWATCH_SIGN_PKCS11_KEY = env_str("PLANWATCH_SIGN_PKCS11_KEY", "")
+PLANWATCH_TSA_URL = env_str("PLANWATCH_TSA_URL", "")
+PLANWATCH_TRUST_ROOTS = env_str("PLANWATCH_TRUST_ROOTS", "")
+PLANWATCH_SIGN_FONT = env_str("PLANWATCH_SIGN_FONT", "")
 
 # The task worker (docs/decisions.md): django-tasks with its database backend, run
 # by `manage.py worker`. A worker renews its lease every HEARTBEAT seconds; one

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("documents.urls")),
     path("", include("budget.urls")),
+    path("", include("outgoing.urls")),
     path("plans/", include("plans.urls")),
     path("agencies/", include("agencies.urls")),
     path("notices/", include("notices.urls")),

@@ -130,6 +130,7 @@ def year_dashboard(request, code: str, year: int):
             raise PermissionDenied
         return redirect("reporting:report", pk=own.pk)
     summary = dashboard.year_summary(period, timezone.localdate())
+    _signature_status(summary.rows)
     return render(
         request,
         "reporting/year.html",
@@ -143,6 +144,15 @@ def year_dashboard(request, code: str, year: int):
             "pdf_available": pdf_available(),
         },
     )
+
+
+def _signature_status(rows) -> None:
+    """Each row's latest signed PDF (outgoing.reports), as ``row.signed``."""
+    from outgoing.reports import signature_status
+
+    signed = signature_status([row.report.pk for row in rows])
+    for row in rows:
+        row.signed = signed.get(row.report.pk)
 
 
 def _period_step(request, code: str, year: int, form, step) -> HttpResponse:

@@ -105,7 +105,7 @@ def django_db_serialized_rollback(_data_state, django_db_serialized_rollback):
 
 # The personas, one per role (two reporters: Sở Du lịch's and another agency's); every
 # test of "each role" runs over these. A new role adds its persona here and below.
-ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer"]
+ROLES = ["admin", "coordinator", "reporter", "other_reporter", "finance", "viewer", "signer"]
 
 
 @pytest.fixture(autouse=True)
@@ -207,8 +207,22 @@ def viewer(registry):
 
 
 @pytest.fixture
-def personas(admin_user, coordinator, reporter, other_reporter, finance, viewer):
+def signer(registry):
+    """A leader of Sở Công Thương: a viewer's account granted the signer's capability."""
+    return make_user(
+        "leader",
+        UserRole.VIEWER,
+        "qb-so-cong-thuong",
+        first_name="Văn An",
+        last_name="Nguyễn",
+        extra_capabilities=["sign_documents"],
+    )
+
+
+@pytest.fixture
+def personas(admin_user, coordinator, reporter, other_reporter, finance, viewer, signer):
     return {
+        "signer": signer,
         "admin": admin_user,
         "coordinator": coordinator,
         "reporter": reporter,

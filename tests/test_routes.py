@@ -193,7 +193,7 @@ def _kwargs(name: str, pattern: str, world: dict) -> dict:
 def _owner(name: str, kwargs: dict, world: dict, method: str) -> int | None:
     """The agency a route's object belongs to (None: not an agency's thing). A line's
     step opened by GET shows the year's page (the user's own lines), not the line."""
-    if name.startswith("reporting:") and "pk" in kwargs:
+    if (name.startswith("reporting:") or name.startswith("outgoing:report_")) and "pk" in kwargs:
         return world["owner_id"]
     if "line_id" in kwargs and method == "POST":
         return world["owner_id"]
@@ -249,6 +249,7 @@ BODIES = {
     "allocate": {"number": "1/QĐ-UBND", "date": "2022-12-01"},
     "put_report": {"revision": 1},
     "return_": {"comment": "x"},
+    "outgoing_create": {"plan": "none", "year": 2024},
 }
 
 

@@ -16,6 +16,7 @@ from accounts.demo import (
 from agencies.importing import import_agencies, read_rows
 from budget.demo import load_budget_demo
 from indicators.demo import load_indicator_demo
+from outgoing.demo import LEADER, load_outgoing_demo
 from plans.format import PlanFormatError
 from plans.seed import load_seed, summary
 from reporting.demo import (
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 current = load_current_demo(result[1])
                 indicators = load_indicator_demo(result[1])
                 budgets = load_budget_demo(result[1])
+                issued = load_outgoing_demo(result[1])
         except PlanFormatError as exc:
             raise CommandError("; ".join(exc.errors)) from None
         self.stdout.write(summary(*result))
@@ -68,7 +70,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Báo cáo mẫu: {years} năm mới (2021–2025); năm 2026 "
             f"{'mới mở' if current else 'đã có'} (hạn 10/12/2026). Chỉ số mẫu: {indicators} "
-            f"mới. Dự toán mẫu: {budgets} năm mới."
+            f"mới. Dự toán mẫu: {budgets} năm mới. Văn bản đi mẫu: {issued} mới ban hành "
+            "(khóa ký số mẫu trong var/demo-signing, không có giá trị pháp lý)."
         )
         self.stdout.write("")
         self.stdout.write("DỮ LIỆU MẪU (demo) — tài khoản đăng nhập / demo logins:")
@@ -78,4 +81,5 @@ class Command(BaseCommand):
             f"  demo-<mã xã> (vd. demo-qt-xa-kim-dien) reporter     mật khẩu: {DEMO_PASSWORD}"
             f"  ({communes} tài khoản cấp xã mới; {len(NO_ACCOUNT)} xã chưa có tài khoản)"
         )
+        self.stdout.write(f"  {LEADER:<24} {'signer':<12} mật khẩu: {DEMO_PASSWORD}")
         self.stdout.write(f"Mở {settings.SITE_URL}/ (open in a browser).")
