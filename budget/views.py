@@ -251,6 +251,8 @@ def appraise(request, code: str, year: int, line_id: int):
         }
     level = "danger" if errors else "success"
     context.update(lf=lf, line=lf.line, row_errors=errors, row_saved=not errors, oob=True)
+    if errors:  # what was typed comes back beside its error, not the stored values
+        context.update(row_post=form.data, row_field_errors=form.errors)
     context.update(status_message=message, status_level=level)
     return render(request, "budget/_appraise_response.html", context)
 

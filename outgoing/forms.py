@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from outgoing.models import Kind
 from planwatch.forms import Form
@@ -49,7 +50,9 @@ class Bootstrap:
 class ApproveForm(Bootstrap, RevisionForm):
     authority = forms.CharField(label=_("Signing authority"), max_length=80, required=False,
                                 initial="KT. GIÁM ĐỐC")  # fmt: skip
-    title = forms.CharField(label=_("Title"), max_length=150, initial="PHÓ GIÁM ĐỐC")
+    title = forms.CharField(
+        label=pgettext_lazy("a signer's position", "Title"), max_length=150, initial="PHÓ GIÁM ĐỐC"
+    )
     comment = forms.CharField(label=_("Comments"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
@@ -82,14 +85,14 @@ class RecipientsForm(RevisionForm):
         return out
 
 
-class RegisterSearchForm(Form):
+class RegisterSearchForm(Bootstrap, Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", "—"), *Kind.choices])  # fmt: skip
 
 
-class VerifyForm(Form):
+class VerifyForm(Bootstrap, Form):
     file = forms.FileField(label=_("Signed PDF"))
 
     def clean_file(self):

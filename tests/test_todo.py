@@ -193,8 +193,13 @@ def test_one_line_is_appraised_inline_with_the_totals_and_a_message(client, prop
     line.refresh_from_db()
     assert (line.decision, line.appraised_amount) == ("reduced", 500_000)
     # a bad value: the row says why, nothing saved
-    bad = _hx(client, url, {"decision": "reduced", "appraised": "abc", "reason": ""}).content
-    assert b'role="alert"' in bad
+    bad = _hx(client, url, {"decision": "reduced", "appraised": "abc", "reason": "thử"})
+    text = bad.content.decode()
+    assert 'role="alert"' in text
+    # what was typed stays in the row, the amount marked beside its error
+    amount = text.split('name="appraised"')[1].split(">")[0]
+    assert 'value="abc"' in amount and "is-invalid" in amount
+    assert 'value="thử"' in text.split('name="reason"')[1].split(">")[0]
     line.refresh_from_db()
     assert line.appraised_amount == 500_000
     # the row's own Accept button, whatever the amount field holds
