@@ -70,7 +70,8 @@ def create_demo_accounts(specs: list[DemoAccount] = DEMO_ACCOUNTS) -> list[DemoA
         user.is_demo = True
         user.is_active = True
         user.is_staff = user.is_superuser = spec.role == UserRole.ADMIN
-        user.set_password(DEMO_PASSWORD)
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)  # a reload does not change a known password
         user.save()
         if created:
             record(None, "create", user, after=snapshot(user), note="demo")

@@ -92,7 +92,7 @@ def source(tmp_path_factory):
     site = scenario.Site(tmp_path_factory.mktemp("backup-source"), url)
     site.manage("migrate", "--no-input", "-v0")
     site.manage("load_demo")
-    assert site.python(SETUP) == 1
+    assert site.python(SETUP) >= 1  # the document (and the demo's queued e-mails)
     out = site.manage("backup", "--output", str(site.root / "backups"))
     archive = Path(out.split()[0])
     yield site, archive

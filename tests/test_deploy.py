@@ -167,8 +167,9 @@ def test_postgresql_settings_are_known_to_the_server(db):
     ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM pg_settings")
-        known = {row[0] for row in cursor.fetchall()}
-    assert pairs and set(pairs) <= known, set(pairs) - known
+        known = {row[0].lower() for row in cursor.fetchall()}  # names ignore case
+    wanted = {name.lower() for name in pairs}
+    assert pairs and wanted <= known, wanted - known
 
 
 def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ from tests.conftest import ROLES
 from worker.runner import run_until_empty
 
 CODE = "qb-sxtdbv-2021"
-READERS = {"admin", "coordinator", "finance", "viewer"}
+READERS = {"admin", "coordinator", "finance", "viewer", "signer"}  # a signer reads as a viewer
 MANAGERS = {"admin", "coordinator"}
 
 

@@ -97,7 +97,7 @@ def test_killing_the_worker_mid_job_then_a_retry_finishes_it(site, web):
     job = _start_pdf(port, token)
     pids = site.root / "soffice.pids"
     scenario.wait_for(
-        lambda: "PDF" in _job(port, token, job["id"])["step"] and pids.exists(), 120, "the PDF"
+        lambda: "PDF" in _job(port, token, job["id"])["step"] and pids.exists(), 300, "the PDF"
     )
     converting = int(pids.read_text().split()[-1])
     first.send_signal(signal.SIGKILL)  # the worker's main process only, as the OOM killer would
@@ -108,7 +108,7 @@ def test_killing_the_worker_mid_job_then_a_retry_finishes_it(site, web):
     assert _job(port, token, job["id"])["status"] == "running"  # nobody settled it yet
     site.start_worker("worker-b.log", FAKE_SOFFICE_SLEEP="0")
     done = scenario.wait_for(
-        lambda: (j := _job(port, token, job["id"]))["status"] == "done" and j, 120, "the retry"
+        lambda: (j := _job(port, token, job["id"]))["status"] == "done" and j, 300, "the retry"
     )
     assert done["progress"] == 100 and done["filename"].endswith(".pdf")
     assert _attempts(site, _task_id(site, job["id"])) == ["lost", "done"]
@@ -122,13 +122,13 @@ def test_killing_the_web_server_during_a_job_does_not_lose_it(site, web):
     port, token, web_process = web
     site.start_worker("worker-c.log", FAKE_SOFFICE_SLEEP="4")
     job = _start_pdf(port, token, year=2023)
-    scenario.wait_for(lambda: _job(port, token, job["id"])["status"] == "running", 120, "running")
+    scenario.wait_for(lambda: _job(port, token, job["id"])["status"] == "running", 300, "running")
     scenario.kill_group(web_process, signal.SIGKILL)
     time.sleep(6)  # the job goes on without any web server
     port2 = scenario.free_port()
     site.start_web(port2, log="web-2.log")
     done = scenario.wait_for(
-        lambda: (j := _job(port2, token, job["id"]))["status"] == "done" and j, 120, "the job"
+        lambda: (j := _job(port2, token, job["id"]))["status"] == "done" and j, 300, "the job"
     )
     status, _h, body = scenario.api(port2, done["file_url"], token)
     assert status == 200 and body.startswith(b"%PDF")
