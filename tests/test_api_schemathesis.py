@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api import documents as api_documents
 from api.api import api
 from budget import services as budget_services
 from documents import pdf
@@ -69,7 +70,9 @@ def app():
 @pytest.fixture
 def world(plan, personas, monkeypatch, settings):
     """An open reporting year with a budget line; LibreOffice stood in for (a PDF in
-    seconds is not what this test is about, and a 503 would count as a server error)."""
+    seconds is not what this test is about, and a 503 would count as a server error).
+    No task worker runs here: a document request answers 202 with its job at once
+    rather than waiting up to ``wait`` seconds for a file that cannot come."""
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     open_period(plan, 2022, personas["coordinator"], announce=False)
     budget = budget_services.budget_for(plan, 2022, create=True)
@@ -81,6 +84,7 @@ def world(plan, personas, monkeypatch, settings):
     )
 
     monkeypatch.setattr(pdf, "docx_to_pdf", lambda docx: b"%PDF-1.4\n%%EOF\n")
+    monkeypatch.setattr(api_documents, "MAX_WAIT", 0)
     return {
         "code": plan.code,
         "year": 2022,
