@@ -36,6 +36,22 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: states.order(getattr(item, "fixturenames", ())))
 
 
+class SlowFirst:
+    """After every sort (the one above and pytest-django's), the ``slow`` tests first:
+    they use no database, so the data states' order is kept. The workers take the
+    next test as they are free (``--dist loadgroup``), so the long ones start early
+    and both workers finish together, instead of one waiting for a restore that was
+    handed out last."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(SlowFirst(), "planwatch-slow-first")
+
+
 def _check_data_state_use(item) -> None:
     where = item.nodeid
     if item.get_closest_marker("django_db") or (

@@ -15,6 +15,9 @@ import pytest
 
 from tests import scenario
 
+# One worker builds the module's demo installation; scheduled first (tests/README.md).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backup")]
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 
 SETUP = """

@@ -17,6 +17,8 @@ import pytest
 
 from tests.scenario import ROOT
 
+pytestmark = pytest.mark.slow  # seconds each: scheduled first (tests/README.md)
+
 DEPLOY = ROOT / "deploy"
 
 

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import serialization
 
 from outgoing import certificates, signing
 
+pytestmark = pytest.mark.slow  # seconds each: scheduled first (tests/README.md)
+
 ORG = "Sở Công Thương tỉnh Quảng Trị"
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 

@@ -8,7 +8,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.scenario import ROOT
+
+pytestmark = pytest.mark.slow  # seconds each: scheduled first (tests/README.md)
 
 HEAVY = ["matplotlib", "numpy", "openpyxl", "docx", "docxtpl", "pdfplumber", "PIL", "lxml"]
 CODE = """

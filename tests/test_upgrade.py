@@ -16,6 +16,8 @@ import pytest
 from tests import scenario
 from tests.test_backup import _postgres_server
 
+pytestmark = pytest.mark.slow  # scheduled first (tests/README.md)
+
 ROOT = scenario.ROOT
 COUNTS = """
 import json

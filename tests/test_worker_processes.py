@@ -16,6 +16,9 @@ import pytest
 
 from tests import scenario
 
+# One worker builds the module's installation; scheduled first (tests/README.md).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("worker-processes")]
+
 LEASE = 3
 CODE = "qb-sxtdbv-2021"
 
