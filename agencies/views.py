@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Q
+from django.forms import BaseFormSet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -181,7 +182,7 @@ def changes(request):
     )
 
 
-def _change(request) -> tuple[ChangeForm, SuccessorFormSet, list[str], object]:
+def _change(request) -> tuple[ChangeForm, BaseFormSet, list[str], object]:
     """The forms of a change, their errors and the preview; applied on "apply"."""
     change = ChangeForm(request.POST or None)
     rows = SuccessorFormSet(request.POST or None, prefix="after")

@@ -74,7 +74,7 @@ def tasks(request, code: str):
     if as_of:
         answers = answering(task_list, as_of)
         for task in task_list:
-            task.answer = answers[task.pk]
+            task.answer = answers[task.pk]  # type: ignore[attr-defined]  # for the template
     context = {
         "plan": plan,
         "flt": flt,
@@ -112,7 +112,7 @@ def _as_of(raw: str | None) -> tuple[dt.date | None, str | None]:
 def timeline(request, code: str):
     plan = get_plan_for_user(request.user, code)
     years = list(plan.years)
-    rows = []
+    rows: list[dict[str, object]] = []
     current_group = None
     for task in filter_tasks(plan, parse_filter(plan, {})):
         if task.group_id != current_group:

@@ -6,6 +6,8 @@ One view per action, each on a form; who may do what is declared on each view
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -124,8 +126,8 @@ def year_dashboard(request, code: str, year: int):
     plan = get_plan_for_user(request.user, code)
     period = get_period_for_user(request.user, plan, year)
     if not rules.has(request.user, C.READ_ALL_REPORTS):
-        own = readable_reports(request.user, period.reports.all())
-        own = own.filter(agency_id=request.user.agency_id).first()
+        readable = readable_reports(request.user, period.reports.all())
+        own = readable.filter(agency_id=request.user.agency_id).first()
         if own is None:
             raise PermissionDenied
         return redirect("reporting:report", pk=own.pk)
@@ -162,7 +164,7 @@ def _period_step(request, code: str, year: int, form, step) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         try:
             step(period, form.cleaned_data)
@@ -286,10 +288,11 @@ def _items(report: AgencyReport) -> list[ReportItem]:
         .select_related("task", "task__group")
         .order_by("task__group__position", "task__position")
     )
-    for item in items:
-        item.quantities_text = format_quantities(item.quantities)
+    for row in items:
+        item: Any = row  # what the template reads beside the model's fields
+        item.quantities_text = format_quantities(row.quantities)
         item.field_errors = {}
-        item.key = str(item.task_id)  # for the ids of its fields' messages
+        item.key = str(row.task_id)  # for the ids of its fields' messages
     return items
 
 
@@ -467,7 +470,7 @@ def compare(request, pk: int):
 def _compared(field: str, old, new) -> tuple[str, str | None, str | None]:
     """A compared field in words: its label and both values as a person reads them."""
     model = AgencyReport if field in ("difficulties", "proposals") else ReportItem
-    label = str(model._meta.get_field(field).verbose_name)
+    label = str(getattr(model._meta.get_field(field), "verbose_name", field))
     statuses = dict(ItemStatus.choices)
 
     def shown(value):
@@ -514,7 +517,7 @@ def evidence_upload(request, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("reporting:report", pk=report.pk)
     try:
         evidence.attach(report, request.user, form.cleaned_data["file"], form.item())

@@ -216,8 +216,8 @@ def parse_timeframe(text: str, period: tuple[int, int] | None) -> Timeframe:
         return Timeframe(text, year, year, "once", on_change)
     years = [int(y) for y in re.findall(rf"(?<!\d){_YEAR}(?!\d)", text)]
     if _ANNUAL.search(text):
-        start = years[0] if len(years) == 1 and _FROM.search(text) else plan_start
-        return Timeframe(text, start, plan_end, "annual", on_change)
+        first = years[0] if len(years) == 1 and _FROM.search(text) else plan_start
+        return Timeframe(text, first, plan_end, "annual", on_change)
     if len(years) == 1:
         return Timeframe(text, years[0], years[0], "once", on_change)
     if len(years) > 1:

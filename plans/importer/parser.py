@@ -354,7 +354,9 @@ class Parser:
             if _ATTACHED.search(para.text):
                 act = _ACT.search(para.text)
                 if act:
-                    found = {"decision": {"number": act[2], "date": _iso(para.text[act.start() :])}}
+                    found: dict[str, object] = {
+                        "decision": {"number": act[2], "date": _iso(para.text[act.start() :])}
+                    }
                     issuer = _ISSUER_IN_TEXT.search(para.text[act.end() :])
                     if issuer:
                         found["issuer"] = issuer[1]

@@ -300,13 +300,21 @@ def read_table(lines: list[Line], columns: list[Column], titles: list[str], role
         if scanned and number is not None:
             cells[number] = OCR_NUMERALS.get(cells[number], cells[number])
         gap = line.top - lines[index - 1].top if index else 0
-        numbered = number is not None and cells[number]
+        numbered = number is not None and bool(cells[number])
         starts = (
             not rows
-            or (numbered and any(c for c in rows[-1][0][number : number + 1]))
+            or (
+                number is not None and numbered and any(c for c in rows[-1][0][number : number + 1])
+            )
             or gap > 1.35 * pitch
         )
-        if numbered and rows and not rows[-1][0][number] and gap <= 1.35 * pitch:
+        if (
+            number is not None
+            and numbered
+            and rows
+            and not rows[-1][0][number]
+            and gap <= 1.35 * pitch
+        ):
             starts = False  # a number centred in its cell, below the row's first line
         if number is not None and not numbered and rows and gap <= 1.35 * pitch:
             starts = False
@@ -388,11 +396,11 @@ def _emit_paragraphs(page: Page, lines: list[tuple[int, Line]], running, out: Bu
 def _emit_rows(
     page: Page, rows: list[list[str]], confs: list[int | None], out: Built, state
 ) -> None:
-    if state["table"] is None:
-        state["table_no"] += 1
-        state["table"] = Table([], f"bảng {state['table_no']}")
-        out.items.append(state["table"])
     table = state["table"]
+    if table is None:
+        state["table_no"] += 1
+        table = state["table"] = Table([], f"bảng {state['table_no']}")
+        out.items.append(table)
     for cells, conf in zip(rows, confs, strict=True):
         where = f"trang {page.number}, bảng {state['table_no']}, hàng {len(table.rows) + 1}"
         cells = [clean_cell((c or "").replace("\n", " ")) for c in cells]
