@@ -16,6 +16,7 @@ from reporting.models import AgencyReport, ItemStatus, PeriodStatus, ReportItem
 
 ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
 INDICATOR_FIELDS = ("value", "numerator", "denominator")
+POSTED = re.compile(r"^(item|indicator)-([0-9]{1,18})-[a-z]+$")
 
 
 def parse_quantities(text: str) -> list[dict] | None:
@@ -81,6 +82,18 @@ class ReportForm(SafeInputMixin, forms.Form):
         for indicator in self.indicators:
             for name in INDICATOR_FIELDS:
                 self.fields[indicator_field(indicator, name)] = forms.CharField(required=False)
+
+    @staticmethod
+    def posted_ids(data) -> tuple[set[int], set[int]]:
+        """(task ids, indicator ids) that ``data``'s field names carry ("item-12-done",
+        "indicator-4-value"): the form a POST needs, read before building it."""
+        tasks: set[int] = set()
+        indicators: set[int] = set()
+        for name in data:
+            match = POSTED.match(name)
+            if match:
+                (tasks if match[1] == "item" else indicators).add(int(match[2]))
+        return tasks, indicators
 
     @property
     def submitting(self) -> bool:
