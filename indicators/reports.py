@@ -3,6 +3,8 @@ supplies, and saving what it enters with the report (counted once accepted)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from indicators.models import Indicator, IndicatorValue, Kind
 from indicators.values import ValueError_, parse_entry, warning_from
 from reporting.models import AgencyReport
@@ -81,8 +83,13 @@ def save_values(
             old = before[position] if before else None
             new = (*numbers, report.pk)[position]
             if old != new:
-                changes[f"indicator {indicator.pk} {name}"] = (old, new)
+                changes[f"indicator {indicator.pk} {name}"] = (_plain(old), _plain(new))
     return changes
+
+
+def _plain(number):
+    """10.0000 -> "10" for the audit entry (a report id stays as it is)."""
+    return f"{number.normalize():f}" if isinstance(number, Decimal) else number
 
 
 def _parsed(indicators: list[Indicator], values: dict[int, dict[str, str]], year: int):
