@@ -60,9 +60,20 @@ class ReportForm(SafeInputMixin, forms.Form):
     difficulties = forms.CharField(required=False)
     proposals = forms.CharField(required=False)
 
-    def __init__(self, data, *, items: list[ReportItem], indicators=(), **kwargs):
+    def __init__(self, data, *, items, indicators=(), **kwargs):
+        """``items`` and ``indicators``: the report's, or functions that read only those
+        of them whose ids the POST names (an autosave sends one field: no query for
+        the rest, none at all for what it does not name)."""
         super().__init__(data, **kwargs)
-        self.items = items
+        if callable(items) or callable(indicators):
+            tasks, indicator_ids = self.posted_ids(self.data)
+            items = (items(tasks) if tasks else []) if callable(items) else items
+            indicators = (
+                (indicators(indicator_ids) if indicator_ids else [])
+                if callable(indicators)
+                else indicators
+            )
+        self.items: list[ReportItem] = list(items)
         self.indicators = list(indicators)
         for item in items:
             code = item.task.code

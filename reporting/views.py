@@ -281,9 +281,7 @@ def report_remind(request, pk: int):
 
 
 def _items(report: AgencyReport, task_ids=None) -> list[ReportItem]:
-    """The report's items in plan order (``task_ids``: only those; none: no query)."""
-    if task_ids is not None and not task_ids:
-        return []
+    """The report's items in plan order (``task_ids``: only those)."""
     rows = ReportItem.objects.filter(report=report)
     if task_ids is not None:
         rows = rows.filter(task_id__in=task_ids)
@@ -426,9 +424,11 @@ def report_draft(request, pk: int):
 def _posted_form(request, report: AgencyReport) -> ReportForm:
     """The report form over only the items and indicators the POST names (an autosave
     sends one field): none of them, no query."""
-    tasks, indicators = ReportForm.posted_ids(request.POST)
-    supplied = indicator_reports.indicators_for(report, indicators) if indicators else []
-    return ReportForm(request.POST, items=_items(report, tasks), indicators=supplied)
+    return ReportForm(
+        request.POST,
+        items=lambda tasks: _items(report, tasks),
+        indicators=lambda ids: indicator_reports.indicators_for(report, ids),
+    )
 
 
 def _now_hm() -> str:
