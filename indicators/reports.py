@@ -104,7 +104,9 @@ def _parsed(indicators: list[Indicator], values: dict[int, dict[str, str]], year
             fields = {"value": "1" if fields.get("value") in ("1", "yes", "on") else "0"}
         try:
             numbers = parse_entry(
-                indicator, year, **{k: v for k, v in fields.items() if v != "" and k in VALUE_FIELDS}
+                indicator,
+                year,
+                **{k: v for k, v in fields.items() if v != "" and k in VALUE_FIELDS},
             )
         except ValueError_ as exc:
             errors.extend(exc.errors)

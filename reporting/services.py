@@ -53,9 +53,7 @@ def report_items(report: AgencyReport) -> list[ReportItem]:
     )
 
 
-def snapshot_report(
-    report: AgencyReport, items: list[ReportItem] | None = None
-) -> dict[str, Any]:
+def snapshot_report(report: AgencyReport, items: list[ReportItem] | None = None) -> dict[str, Any]:
     """The report's content as plain data (for versions, comparisons and the API);
     ``items``: all of its items already read (``report_items``), or None to read them."""
     if items is None:
@@ -216,9 +214,7 @@ def _check_revision(report: AgencyReport, user, revision: int) -> None:
         )
 
 
-def _apply_items(
-    items: dict[str, ReportItem], posted: dict
-) -> tuple[Changes, dict[str, set[str]]]:
+def _apply_items(items: dict[str, ReportItem], posted: dict) -> tuple[Changes, dict[str, set[str]]]:
     """Clean each posted item onto its ReportItem (in memory): ReportError with every
     problem; else the changes ({"item I.2 done": (before, after)}) and, for each item
     that changed, the names of its changed fields (to write)."""
