@@ -136,7 +136,9 @@ def get_report(request, code: PlanCode, year: Year, agency: Code):
 @router.put(REPORT, response=responses(ReportOut, 403, 404, 409))
 @requires(C.EDIT_OWN_REPORT)
 def put_report(request, code: PlanCode, year: Year, agency: Code, body: DraftIn):
-    """Save the draft. ``revision`` must be the one last read: 409 otherwise."""
+    """Save the draft. ``revision`` must be the one last read: 409 otherwise. Only what
+    changes is written (one audit entry with each changed field's before and after);
+    a PUT that changes nothing writes nothing and answers the same revision."""
     data = body.model_dump(mode="json", exclude_unset=True)
     revision = data.pop("revision")
     with transaction.atomic():  # read under the report's lock, saved, answered from memory

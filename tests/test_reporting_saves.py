@@ -36,6 +36,10 @@ def _item(report, code="V.2"):
     )
 
 
+def _draft(client, report, data):
+    return client.post(reverse("reporting:draft", args=[report.pk]), data, **JSON)
+
+
 def _writes(ctx) -> list[str]:
     """The statements that wrote, as "UPDATE table" / "INSERT table"."""
     found = []
@@ -73,6 +77,18 @@ def test_one_changed_item_through_the_draft_view(client, report, reporter):
     assert entry.before == {"item V.2 done": "", "revision": 1}
     assert entry.after == {"item V.2 done": "Mới", "revision": 2}
     assert entry.changed_fields() == [("item V.2 done", "", "Mới"), ("revision", 1, 2)]
+
+
+def test_the_audit_page_shows_which_field_of_the_save_changed(client, report, reporter, admin_user):
+    item = _item(report)
+    client.force_login(reporter)
+    data = {"revision": "1", f"item-{item.task_id}-status": "done"}
+    assert _draft(client, report, data).status_code == 200
+    client.force_login(admin_user)
+    page = client.get(reverse("accounts:audit"), {"type": "reporting.agencyreport"})
+    text = page.content.decode()
+    assert "<code>item V.2 status</code>: not_started → done" in text
+    assert "<code>revision</code>: 1 → 2" in text
 
 
 def test_the_lock_is_on_the_report_row_only(client, report, reporter):
