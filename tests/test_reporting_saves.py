@@ -7,6 +7,8 @@ The counts are those of the test's own transaction: the view's COMMIT becomes a
 SAVEPOINT and its RELEASE, so 9 here is 8 statements as served on PostgreSQL (session,
 user, the report read and locked, its items, two UPDATEs, the audit INSERT, COMMIT)."""
 
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +19,7 @@ from indicators.models import Indicator, IndicatorValue, Kind
 from indicators.reports import indicators_for
 from reporting.models import AgencyReport, ReportItem
 from reporting.periods import open_period
+from reporting.services import StaleRevision, save_draft
 from tests.conftest import make_user
 
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -260,3 +263,57 @@ def test_a_bad_value_keeps_the_item_of_the_same_save_unsaved(client, value_repor
     assert response.status_code == 400 and "âm" in " ".join(response.json()["errors"]["__all__"])
     item.refresh_from_db()
     assert item.done != "đổi" and not _draft_entries(report).exists()
+
+
+# --- two saves at once (PostgreSQL: the row lock) -------------------------------------
+
+
+def _in_thread(target):
+    """Run ``target`` on its own connection; its exception, if any, in ``result``."""
+    result: dict = {}
+
+    def run():
+        try:
+            result["value"] = target()
+        except Exception as exc:  # noqa: BLE001  # handed to the test
+            result["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+@pytest.mark.skipif("not connection.features.has_select_for_update")
+def test_two_saves_at_once_one_waits_and_is_refused_another_agency_does_not_wait(
+    transactional_db, plan, coordinator, reporter, other_reporter
+):
+    period = open_period(plan, 2022, coordinator)
+    mine = AgencyReport.objects.get(period=period, agency__code="qb-so-du-lich")
+    theirs = AgencyReport.objects.get(period=period, agency__code="qb-so-tnmt")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(report):  # the first save keeps its lock until told
+        holding.set()
+        release.wait(60)
+        return {}
+
+    first, first_result = _in_thread(
+        lambda: save_draft(mine, reporter, {"difficulties": "A"}, 1, also=hold)
+    )
+    assert holding.wait(60)
+    second, second_result = _in_thread(lambda: save_draft(mine, reporter, {"difficulties": "B"}, 1))
+    other, other_result = _in_thread(
+        lambda: save_draft(theirs, other_reporter, {"difficulties": "C"}, 1)
+    )
+    other.join(60)  # not held by the lock on another report of the same period
+    assert not other.is_alive() and "error" not in other_result
+    assert second.is_alive()  # waiting for the first save's lock
+    release.set()
+    first.join(60)
+    second.join(60)
+    assert "error" not in first_result
+    assert isinstance(second_result.get("error"), StaleRevision)
+    mine.refresh_from_db()
+    assert (mine.difficulties, mine.revision) == ("A", 2)
