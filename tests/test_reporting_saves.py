@@ -275,7 +275,7 @@ def _in_thread(target):
     def run():
         try:
             result["value"] = target()
-        except Exception as exc:  # noqa: BLE001  # handed to the test
+        except Exception as exc:  # handed to the test
             result["error"] = exc
         finally:
             connection.close()
