@@ -62,31 +62,36 @@ def readable_reports(user: Any, reports: QuerySet[AgencyReport]) -> QuerySet[Age
     return reports if agencies is None else reports.filter(agency_id__in=agencies)
 
 
-def _report(user: Any, **where: Any) -> AgencyReport:
-    report = (
-        AgencyReport.objects.select_related("period", "period__plan", "agency")
-        .filter(**where)
-        .first()
-    )
+def _report(user: Any, lock: bool = False, **where: Any) -> AgencyReport:
+    reports = AgencyReport.objects.select_related("period", "period__plan", "agency")
+    if lock:  # its own row only: the period's and the agency's stay free for the others
+        reports = reports.select_for_update(of=("self",))
+    report = reports.filter(**where).first()
     if report is None:
         raise Http404(_("There is no such report."))
     _require(rules.can_read_report(user, report))
     return report
 
 
-def get_report_for_user(user: Any, pk: int) -> AgencyReport:
-    """The report if ``user`` may read it: 403 (and nothing shown) otherwise."""
-    return _report(user, pk=pk)
+def get_report_for_user(user: Any, pk: int, *, lock: bool = False) -> AgencyReport:
+    """The report if ``user`` may read it: 403 (and nothing shown) otherwise. ``lock``:
+    its row locked until the end of the transaction the caller is in (a save reads
+    and locks it in one query: reporting.services.save_draft ``locked``)."""
+    return _report(user, lock, pk=pk)
 
 
-def get_report_by_agency_for_user(user: Any, code: str, year: int, agency: str) -> AgencyReport:
+def get_report_by_agency_for_user(
+    user: Any, code: str, year: int, agency: str, *, lock: bool = False
+) -> AgencyReport:
     """The report of ``agency`` (its code) for ``year`` of plan ``code``."""
-    return _report(user, period__plan__code=code[:64], period__year=year, agency__code=agency[:80])
+    return _report(
+        user, lock, period__plan__code=code[:64], period__year=year, agency__code=agency[:80]
+    )
 
 
-def get_editable_report_for_user(user: Any, pk: int) -> AgencyReport:
+def get_editable_report_for_user(user: Any, pk: int, *, lock: bool = False) -> AgencyReport:
     """The report if ``user`` may edit it now (own agency, draft or returned, not locked)."""
-    report = get_report_for_user(user, pk)
+    report = get_report_for_user(user, pk, lock=lock)
     _require(workflow.can(user, workflow.EDIT, report))
     return report
 

@@ -116,6 +116,9 @@ def can_read_reports(user: Any) -> bool:
 
 
 def can_read_report(user: Any, report: Any) -> bool:
+    own = getattr(user, "agency_id", None)
+    if own and report.agency_id == own and has(user, C.READ_OWN_REPORTS):
+        return True  # the own agency's: no need to walk the succession graph
     agencies = readable_report_agencies(user)
     return agencies is None or report.agency_id in agencies
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from django.db import transaction
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints
 
@@ -135,11 +136,16 @@ def get_report(request, code: PlanCode, year: Year, agency: Code):
 @router.put(REPORT, response=responses(ReportOut, 403, 404, 409))
 @requires(C.EDIT_OWN_REPORT)
 def put_report(request, code: PlanCode, year: Year, agency: Code, body: DraftIn):
-    """Save the draft. ``revision`` must be the one last read: 409 otherwise."""
-    report = lookups.get_report_by_agency_for_user(request.user, code, year, agency)
+    """Save the draft. ``revision`` must be the one last read: 409 otherwise. Only what
+    changes is written (one audit entry with each changed field's before and after);
+    a PUT that changes nothing writes nothing and answers the same revision."""
     data = body.model_dump(mode="json", exclude_unset=True)
     revision = data.pop("revision")
-    return report_data(services.save_draft(report, request.user, data, revision))
+    with transaction.atomic():  # read under the report's lock, saved, answered from memory
+        report = lookups.get_report_by_agency_for_user(request.user, code, year, agency, lock=True)
+        items = services.report_items(report)
+        saved = services.save_draft(report, request.user, data, revision, locked=True, items=items)
+    return report_data(saved, items)
 
 
 @router.post(REPORT + "/submit", response=responses(ReportOut, 403, 404))

@@ -3,19 +3,22 @@ supplies, and saving what it enters with the report (counted once accepted)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from decimal import Decimal
 
 from indicators.models import Indicator, IndicatorValue, Kind
-from indicators.values import ValueError_, save_value
+from indicators.values import ValueError_, parse_entry, warning_from
 from reporting.models import AgencyReport
+from reporting.services import Changes, ReportError
 
 
-def indicators_for(report: AgencyReport) -> list[Indicator]:
-    """The indicators of the report's plan that the agency supplies."""
+def indicators_for(report: AgencyReport, only=None) -> list[Indicator]:
+    """The indicators of the report's plan that the agency supplies (``only``: those
+    of them with these ids)."""
+    rows = Indicator.objects.filter(plan=report.period.plan, suppliers=report.agency)
+    if only is not None:
+        rows = rows.filter(pk__in=only)
     return list(
-        Indicator.objects.filter(plan=report.period.plan, suppliers=report.agency)
-        .select_related("target", "plan")
-        .order_by("target__milestone", "target__position")
+        rows.select_related("target", "plan").order_by("target__milestone", "target__position")
     )
 
 
@@ -26,29 +29,87 @@ def current_values(report: AgencyReport, indicators: list[Indicator]) -> dict[in
     return {row.indicator_id: row for row in rows}
 
 
-@transaction.atomic
-def save_values(report: AgencyReport, values: dict[int, dict[str, str]], actor) -> list[str]:
+VALUE_FIELDS = ("value", "numerator", "denominator")
+
+
+def save_values(
+    report: AgencyReport,
+    values: dict[int, dict[str, str]],
+    actor,
+    indicators: list[Indicator] | None = None,
+) -> Changes:
     """Save the indicator values entered with a report ({indicator id: {"value",
-    "numerator", "denominator": text}}, as the report form gives them); the
-    problems, or [] (and then nothing of them stays)."""
-    errors: list[str] = []
-    for indicator in indicators_for(report):
+    "numerator", "denominator": text}}, as the report form gives them), inside the
+    report's save (``reporting.services.save_draft``'s ``also``, under its lock).
+
+    Every value is checked first: ReportError with every problem, nothing written.
+    Then one query reads the current and last year's values of all of them, and only
+    a value that changes (its numbers, or the report it belongs to) is written, with
+    its jump warning from last year's value. Returns the changes for the report's one
+    audit entry ({"indicator 4 value": (before, after)}). ``indicators``: those the
+    agency supplies, already read (``indicators_for``)."""
+    indicators = indicators_for(report) if indicators is None else indicators
+    year = report.period.year
+    wanted, errors = _parsed(indicators, values, year)
+    if errors:
+        raise ReportError(errors)
+    if not wanted:
+        return {}
+    rows = {
+        (row.indicator_id, row.year): row
+        for row in IndicatorValue.objects.select_for_update(of=("self",)).filter(
+            indicator__in=[indicator for indicator, _numbers in wanted],
+            agency=report.agency,
+            category="",
+            year__in=[year - 1, year],
+        )
+    }
+    changes: Changes = {}
+    for indicator, numbers in wanted:
+        row = rows.get((indicator.pk, year))
+        before = (row.value, row.numerator, row.denominator, row.report_id) if row else None
+        if before == (*numbers, report.pk):
+            continue
+        last = rows.get((indicator.pk, year - 1))
+        row = row or IndicatorValue(
+            indicator=indicator, year=year, category="", agency=report.agency
+        )
+        row.value, row.numerator, row.denominator = numbers
+        row.report = report
+        row.entered_by = actor if getattr(actor, "pk", None) else None
+        row.warning = warning_from(row.value, last.value if last else None)
+        row.save()
+        for position, name in enumerate((*VALUE_FIELDS, "report")):
+            old = before[position] if before else None
+            new = (*numbers, report.pk)[position]
+            if old != new:
+                changes[f"indicator {indicator.pk} {name}"] = (_plain(old), _plain(new))
+    return changes
+
+
+def _plain(number):
+    """10.0000 -> "10" for the audit entry (a report id stays as it is)."""
+    return f"{number.normalize():f}" if isinstance(number, Decimal) else number
+
+
+def _parsed(indicators: list[Indicator], values: dict[int, dict[str, str]], year: int):
+    """[(indicator, (value, numerator, denominator))] for each indicator given a value,
+    and the problems of the others."""
+    wanted, errors = [], []
+    for indicator in indicators:
         fields = dict(values.get(indicator.pk) or {})
         if not any(str(v).strip() for v in fields.values()):
             continue
         if indicator.kind == Kind.YES_SHARE:
             fields = {"value": "1" if fields.get("value") in ("1", "yes", "on") else "0"}
         try:
-            save_value(
+            numbers = parse_entry(
                 indicator,
-                report.period.year,
-                agency=report.agency,
-                report=report,
-                actor=actor,
-                **{k: v for k, v in fields.items() if v != ""},
+                year,
+                **{k: v for k, v in fields.items() if v != "" and k in VALUE_FIELDS},
             )
         except ValueError_ as exc:
             errors.extend(exc.errors)
-    if errors:
-        transaction.set_rollback(True)  # the caller's transaction: nothing of the form stays
-    return errors
+        else:
+            wanted.append((indicator, numbers))
+    return wanted, errors

@@ -74,6 +74,19 @@ def check(
         errors.append(_("%(label)s: answer yes (1) or no (0).") % {"label": label})
 
 
+def warning_from(value, last) -> str:
+    """A warning when ``value`` is far from last year's ``last`` (None: none)."""
+    if value is None or last is None or last == 0:
+        return ""
+    change = (value - last) / abs(last)
+    if abs(change) > JUMP:
+        return _("%(pct)s%% from last year's %(last)s: please check.") % {
+            "pct": f"{change * 100:+.0f}",
+            "last": f"{last.normalize():f}",
+        }
+    return ""
+
+
 def jump_warning(indicator: Indicator, year: int, category: str, agency, value) -> str:
     """A warning when ``value`` is far from last year's (same breakdown and agency)."""
     if value is None:
@@ -85,15 +98,26 @@ def jump_warning(indicator: Indicator, year: int, category: str, agency, value) 
         .values_list("value", flat=True)
         .first()
     )
-    if last is None or last == 0:
-        return ""
-    change = (value - last) / abs(last)
-    if abs(change) > JUMP:
-        return _("%(pct)s%% from last year's %(last)s: please check.") % {
-            "pct": f"{change * 100:+.0f}",
-            "last": f"{last.normalize():f}",
-        }
-    return ""
+    return warning_from(value, last)
+
+
+def parse_entry(
+    indicator: Indicator, year: int, value=None, numerator=None, denominator=None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(value, numerator, denominator) from what was typed, checked (``check``; a
+    ratio's value computed from its parts): ValueError_ with every problem. No query."""
+    errors: list[str] = []
+    label = f"{indicator.name[:60]} ({year})"
+    value = parse_number(value, label, errors)
+    numerator = parse_number(numerator, label, errors)
+    denominator = parse_number(denominator, label, errors)
+    if indicator.kind == Kind.RATIO and numerator is not None and denominator:
+        value = (100 * numerator / denominator).quantize(Decimal("0.0001"))
+    if not errors:
+        check(indicator, year, value, numerator, denominator, errors)
+    if errors:
+        raise ValueError_(errors)
+    return value, numerator, denominator
 
 
 @transaction.atomic
@@ -110,17 +134,7 @@ def save_value(
     actor=None,
 ) -> IndicatorValue:
     """Save one value (replacing the same indicator, year, breakdown and agency)."""
-    errors: list[str] = []
-    label = f"{indicator.name[:60]} ({year})"
-    value = parse_number(value, label, errors)
-    numerator = parse_number(numerator, label, errors)
-    denominator = parse_number(denominator, label, errors)
-    if indicator.kind == Kind.RATIO and numerator is not None and denominator:
-        value = (100 * numerator / denominator).quantize(Decimal("0.0001"))
-    if not errors:
-        check(indicator, year, value, numerator, denominator, errors)
-    if errors:
-        raise ValueError_(errors)
+    value, numerator, denominator = parse_entry(indicator, year, value, numerator, denominator)
     existing = (
         IndicatorValue.objects.select_for_update()
         .filter(indicator=indicator, year=year, category=category, agency=agency)

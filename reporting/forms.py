@@ -16,6 +16,7 @@ from reporting.models import AgencyReport, ItemStatus, PeriodStatus, ReportItem
 
 ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
 INDICATOR_FIELDS = ("value", "numerator", "denominator")
+POSTED = re.compile(r"^(item|indicator)-([0-9]{1,18})-[a-z]+$")
 
 
 def parse_quantities(text: str) -> list[dict] | None:
@@ -59,9 +60,20 @@ class ReportForm(SafeInputMixin, forms.Form):
     difficulties = forms.CharField(required=False)
     proposals = forms.CharField(required=False)
 
-    def __init__(self, data, *, items: list[ReportItem], indicators=(), **kwargs):
+    def __init__(self, data, *, items, indicators=(), **kwargs):
+        """``items`` and ``indicators``: the report's, or functions that read only those
+        of them whose ids the POST names (an autosave sends one field: no query for
+        the rest, none at all for what it does not name)."""
         super().__init__(data, **kwargs)
-        self.items = items
+        if callable(items) or callable(indicators):
+            tasks, indicator_ids = self.posted_ids(self.data)
+            items = (items(tasks) if tasks else []) if callable(items) else items
+            indicators = (
+                (indicators(indicator_ids) if indicator_ids else [])
+                if callable(indicators)
+                else indicators
+            )
+        self.items: list[ReportItem] = list(items)
         self.indicators = list(indicators)
         for item in items:
             code = item.task.code
@@ -81,6 +93,18 @@ class ReportForm(SafeInputMixin, forms.Form):
         for indicator in self.indicators:
             for name in INDICATOR_FIELDS:
                 self.fields[indicator_field(indicator, name)] = forms.CharField(required=False)
+
+    @staticmethod
+    def posted_ids(data) -> tuple[set[int], set[int]]:
+        """(task ids, indicator ids) that ``data``'s field names carry ("item-12-done",
+        "indicator-4-value"): the form a POST needs, read before building it."""
+        tasks: set[int] = set()
+        indicators: set[int] = set()
+        for name in data:
+            match = POSTED.match(name)
+            if match:
+                (tasks if match[1] == "item" else indicators).add(int(match[2]))
+        return tasks, indicators
 
     @property
     def submitting(self) -> bool:

@@ -6,25 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from reporting import services
-from reporting.models import AgencyReport
+from reporting.models import AgencyReport, ReportItem
 
 
-def report_data(report: AgencyReport) -> dict[str, Any]:
+def report_data(report: AgencyReport, items: list[ReportItem] | None = None) -> dict[str, Any]:
     """The report's content (``services.snapshot_report``) with its state, revision,
-    lateness, agency code and ``task_ids``: task code -> the id a draft is saved with."""
-    data = services.snapshot_report(report)
-    ids = report.items.order_by("task__group__position", "task__position").values_list(
-        "task_id", flat=True
-    )
+    lateness, agency code and ``task_ids``: task code -> the id a draft is saved with.
+    ``items``: all of the report's items already read (``services.report_items``)."""
+    items = services.report_items(report) if items is None else items
+    data = services.snapshot_report(report, items)
     data.update(
         {
             "state": report.state,
             "revision": report.revision,
             "late": report.late,
             "agency_code": report.agency.code,
-            "task_ids": {
-                item["task"]: str(task_id) for item, task_id in zip(data["items"], ids, strict=True)
-            },
+            "task_ids": {item.task.code: str(item.task_id) for item in items},
         }
     )
     return data

@@ -5,6 +5,7 @@ never silently overwrite each other), submitting, returning, accepting."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -40,11 +41,25 @@ class StaleRevision(ReportError):
     """The draft changed since it was read; nothing was overwritten."""
 
 
-def snapshot_report(report: AgencyReport) -> dict[str, Any]:
-    """The report's content as plain data (for versions, comparisons and the audit log)."""
-    items = report.items.select_related("task", "task__group").order_by(
-        "task__group__position", "task__position"
+ITEM_FIELDS = ("status", "reason", "done", "results", "quantities", "spent")
+
+
+def report_items(report: AgencyReport) -> list[ReportItem]:
+    """The report's items with their tasks and groups, in plan order."""
+    return list(
+        report.items.select_related("task", "task__group").order_by(
+            "task__group__position", "task__position"
+        )
     )
+
+
+def snapshot_report(report: AgencyReport, items: list[ReportItem] | None = None) -> dict[str, Any]:
+    """The report's content as plain data (for versions, comparisons and the API);
+    ``items``: all of its items already read (``report_items``), or None to read them."""
+    if items is None:
+        items = report_items(report)
+    else:
+        items = sorted(items, key=lambda i: (i.task.group.position, i.task.position))
     return {
         "agency": report.agency.name,
         "year": report.period.year,
@@ -71,9 +86,11 @@ def is_late(report: AgencyReport, when: dt.datetime) -> bool:
 
 
 def _locked(report: AgencyReport) -> AgencyReport:
+    """The report read again with its row locked: only its own row (``of``), not its
+    period's nor its agency's, so that the agencies of one period save side by side."""
     return (
-        AgencyReport.objects.select_for_update()
-        .select_related("period", "agency")
+        AgencyReport.objects.select_for_update(of=("self",))
+        .select_related("period", "period__plan", "agency")
         .get(pk=report.pk)
     )
 
@@ -120,11 +137,70 @@ def check_draft(report: AgencyReport, data: dict) -> list[str]:
     return errors
 
 
-@transaction.atomic
-def save_draft(report: AgencyReport, user, data: dict, revision: int) -> AgencyReport:
+Changes = dict[str, tuple[Any, Any]]  # what a save changed: {key: (before, after)}
+
+
+def save_draft(
+    report: AgencyReport,
+    user,
+    data: dict,
+    revision: int,
+    *,
+    locked: bool = False,
+    items: list[ReportItem] | None = None,
+    also: Callable[[AgencyReport], Changes] | None = None,
+) -> AgencyReport:
     """Save the agency's draft. ``revision`` is the one the editor read: when
-    someone saved in between, StaleRevision is raised and nothing changes."""
-    report = _locked(report)
+    someone saved in between, StaleRevision is raised and nothing changes.
+
+    Only what changes is written: each item whose fields differ (those fields), the
+    report's texts, and the revision once; then one audit entry with the before and
+    after of each change ("item I.2 done", "difficulties", "indicator 4 value", ...).
+    A save that changes nothing writes nothing and keeps the revision.
+
+    ``locked``: the caller read ``report`` with its row locked in the transaction it
+    is in (access.lookups ``lock=True``). ``items``: the report's items (with task and
+    group) the caller read after that lock, at least those ``data`` names, which are
+    then updated in place (``snapshot_report(report, items)`` needs no query).
+    ``also(report)``: more of the same save (the indicator values entered with it):
+    it writes what changes and returns it for the audit entry, or raises ReportError
+    before writing anything."""
+    if locked:  # the caller's transaction: no savepoint of its own (2 statements less)
+        assert transaction.get_connection().in_atomic_block, "locked: read in this transaction"
+        with transaction.atomic(savepoint=False):
+            return _save_draft(report, user, data, revision, items, also)
+    with transaction.atomic():
+        return _save_draft(_locked(report), user, data, revision, None, also)
+
+
+def _save_draft(report, user, data, revision, items, also) -> AgencyReport:
+    _check_revision(report, user, revision)
+    items_by_task = {str(i.task_id): i for i in (report_items(report) if items is None else items)}
+    changes, changed_items = _apply_items(items_by_task, data.get("items") or {})
+    texts = _apply_texts(report, data)
+    changes.update(texts)
+    if also is not None:
+        changes.update(also(report))
+    for task_id, fields in changed_items.items():
+        items_by_task[task_id].save(update_fields=sorted(fields))
+    if not changes:
+        return report
+    changes["revision"] = (report.revision, report.revision + 1)
+    report.revision += 1
+    report.updated_by = user
+    report.save(update_fields=["revision", "updated_by", "updated_at", *texts])
+    record(
+        user,
+        "update",
+        report,
+        before={key: old for key, (old, _new) in changes.items()},
+        after={key: new for key, (_old, new) in changes.items()},
+        note="draft",
+    )
+    return report
+
+
+def _check_revision(report: AgencyReport, user, revision: int) -> None:
     if not workflow.can(user, workflow.EDIT, report):
         raise PermissionDenied
     if revision != report.revision:
@@ -136,26 +212,41 @@ def save_draft(report: AgencyReport, user, data: dict, revision: int) -> AgencyR
                 )
             ]
         )
-    before = snapshot_report(report)
+
+
+def _apply_items(items: dict[str, ReportItem], posted: dict) -> tuple[Changes, dict[str, set[str]]]:
+    """Clean each posted item onto its ReportItem (in memory): ReportError with every
+    problem; else the changes ({"item I.2 done": (before, after)}) and, for each item
+    that changed, the names of its changed fields (to write)."""
     errors: list[str] = []
-    items = {str(i.task_id): i for i in report.items.select_related("task", "task__group")}
-    for task_id, item_data in (data.get("items") or {}).items():
+    changes: Changes = {}
+    fields_by_task: dict[str, set[str]] = {}
+    for task_id, item_data in posted.items():
         item = items.get(str(task_id))
         if item is None:
             errors.append(_("Task %(id)s is not part of this report.") % {"id": task_id})
             continue
+        old = {name: getattr(item, name) for name in ITEM_FIELDS}
         _clean_item(item, item_data, errors)
+        for name in ITEM_FIELDS:
+            if getattr(item, name) != old[name]:
+                changes[f"item {item.task.code} {name}"] = (old[name], getattr(item, name))
+                fields_by_task.setdefault(str(task_id), set()).add(name)
     if errors:
         raise ReportError(errors)
-    for item in items.values():
-        item.save()
-    report.difficulties = (data.get("difficulties", report.difficulties) or "").strip()
-    report.proposals = (data.get("proposals", report.proposals) or "").strip()
-    report.revision += 1
-    report.updated_by = user
-    report.save()
-    record(user, "update", report, before=before, after=snapshot_report(report), note="draft")
-    return report
+    return changes, fields_by_task
+
+
+def _apply_texts(report: AgencyReport, data: dict) -> Changes:
+    """The report's own texts that ``data`` changes, set on ``report`` (in memory)."""
+    changes: Changes = {}
+    for name in ("difficulties", "proposals"):
+        if name in data:
+            new = (data[name] or "").strip()
+            if new != getattr(report, name):
+                changes[name] = (getattr(report, name), new)
+                setattr(report, name, new)
+    return changes
 
 
 def already_saved(report: AgencyReport, data: dict) -> bool:

@@ -282,11 +282,15 @@ def report_remind(request, pk: int):
 # --- an agency's report -------------------------------------------------------------
 
 
-def _items(report: AgencyReport) -> list[ReportItem]:
+def _items(report: AgencyReport, task_ids=None) -> list[ReportItem]:
+    """The report's items in plan order (``task_ids``: only those)."""
+    rows = ReportItem.objects.filter(report=report)
+    if task_ids is not None:
+        rows = rows.filter(task_id__in=task_ids)
     items = list(
-        ReportItem.objects.filter(report=report)
-        .select_related("task", "task__group")
-        .order_by("task__group__position", "task__position")
+        rows.select_related("task", "task__group").order_by(
+            "task__group__position", "task__position"
+        )
     )
     for row in items:
         item: Any = row  # what the template reads beside the model's fields
@@ -335,14 +339,28 @@ def report_page(request, pk: int):
     return _render_report(request, get_report_for_user(request.user, pk))
 
 
-def _save_form(report: AgencyReport, user, form: ReportForm, *, submit: bool) -> AgencyReport:
+def _save_form(
+    report: AgencyReport, user, form: ReportForm, *, submit: bool, locked: bool = False
+) -> AgencyReport:
     """Save a valid form's draft and indicator values and, with action=submit, send it:
-    they stand or fall together (ReportError, StaleRevision)."""
-    with transaction.atomic():
-        saved = services.save_draft(report, user, form.draft_data(), form.cleaned_data["revision"])
-        problems = indicator_reports.save_values(saved, form.indicator_values(), user)
-        if problems:
-            raise services.ReportError(problems)
+    they stand or fall together (ReportError, StaleRevision), in one audit entry.
+    ``locked``: ``report`` and the form's items were read under the report's lock in
+    the caller's transaction (services.save_draft)."""
+    with transaction.atomic(savepoint=not locked):
+        values = form.indicator_values()
+        saved = services.save_draft(
+            report,
+            user,
+            form.draft_data(),
+            form.cleaned_data["revision"],
+            locked=locked,
+            items=form.items if locked else None,
+            also=(
+                (lambda r: indicator_reports.save_values(r, values, user, form.indicators))
+                if values
+                else None
+            ),
+        )
         if submit:
             services.submit_report(saved, user)
     return saved
@@ -387,14 +405,13 @@ def report_draft(request, pk: int):
     parts): JSON. 200 with the new revision; 400 with each message under its field,
     nothing saved; 409 when someone saved in between (nothing overwritten); 401 and
     403 come from the access layer as JSON too (planwatch.http.wants_json)."""
-    report = get_editable_report_for_user(request.user, pk)
-    form = ReportForm(
-        request.POST, items=_items(report), indicators=indicator_reports.indicators_for(report)
-    )
-    if not form.is_valid():
-        return JsonResponse({"ok": False, "errors": form.field_errors()}, status=400)
     try:
-        saved = _save_form(report, request.user, form, submit=False)  # submitting asks first
+        with transaction.atomic():  # read under the report's lock, saved, one commit
+            report = get_editable_report_for_user(request.user, pk, lock=True)
+            form = _posted_form(request, report)
+            if not form.is_valid():
+                return JsonResponse({"ok": False, "errors": form.field_errors()}, status=400)
+            saved = _save_form(report, request.user, form, submit=False, locked=True)
     except services.StaleRevision as exc:
         if not form.indicator_values() and services.already_saved(report, form.draft_data()):
             report.refresh_from_db()
@@ -405,6 +422,16 @@ def report_draft(request, pk: int):
     except services.ReportError as exc:
         return JsonResponse({"ok": False, "errors": {"__all__": exc.errors}}, status=400)
     return JsonResponse({"ok": True, "revision": saved.revision, "saved_at": _now_hm()})
+
+
+def _posted_form(request, report: AgencyReport) -> ReportForm:
+    """The report form over only the items and indicators the POST names (an autosave
+    sends one field): none of them, no query."""
+    return ReportForm(
+        request.POST,
+        items=lambda tasks: _items(report, tasks),
+        indicators=lambda ids: indicator_reports.indicators_for(report, ids),
+    )
 
 
 def _now_hm() -> str:
