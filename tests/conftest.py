@@ -90,7 +90,7 @@ def _data_state(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if connection.in_atomic_block:
             raise pytest.UsageError("The data state is built outside the test's transaction.")
-        DATABASE.ensure(target)
+        DATABASE.ensure(target, transactional)
     yield target
     if transactional:
         # pytest-django flushed the database after the test (TransactionTestCase).

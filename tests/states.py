@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from plans.format import SEED_PLAN
+from tests.snapshot import Snapshot
 
 SEED_CODE = json.loads(SEED_PLAN.read_text(encoding="utf-8"))["code"]
 COMMUNES = Path(__file__).resolve().parent.parent / "agencies/data/quang-tri-2025-cap-xa.csv"
@@ -136,10 +137,24 @@ class Database:
 
     def __init__(self) -> None:
         self.state: State | None = None  # unknown until the first flush
+        self.snapshots: dict[State, Snapshot] = {}
 
-    def ensure(self, target: State) -> None:
+    def ensure(self, target: State, transactional: bool = False) -> None:
+        """Commits ``target``. For a transactional test (flushed at its end) the state
+        is kept as a snapshot the first time, and restored from it after."""
         if self.state is target:
-            return
+            pass
+        elif target in self.snapshots:
+            self.state = None
+            self.snapshots[target].restore()
+            self.state = target
+        else:
+            self._build(target)
+        if transactional and target is not EMPTY and target not in self.snapshots:
+            self.snapshots[target] = Snapshot(target.name)
+        mail.outbox = []
+
+    def _build(self, target: State) -> None:
         if self.state is not None and self.state in target.chain:
             todo = target.chain[target.chain.index(self.state) + 1 :]
         else:
@@ -151,7 +166,6 @@ class Database:
                 with transaction.atomic():
                     step.build()
                 self.state = step
-        mail.outbox = []
 
     def flush(self) -> None:
         # As TransactionTestCase does after each test: every table emptied, then the

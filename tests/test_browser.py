@@ -4,11 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
-from tests.snapshot import Snapshot
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -42,12 +40,10 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-DEMO = Snapshot()  # the demo data, loaded by this worker's first browser test
-
-
 @pytest.fixture
-def page(browser, live_server, transactional_db):
-    DEMO.ensure(lambda: call_command("load_demo", verbosity=0))
+def page(browser, live_server, full_demo):
+    """A phone-sized page on the demo (everything ``load_demo`` loads, committed: the
+    data state ``full_demo``, restored from its snapshot after the first test)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
