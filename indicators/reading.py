@@ -63,7 +63,7 @@ class IndicatorReading:
 
 def read_indicator(user, indicator: Indicator) -> IndicatorReading:
     """The indicator's provincial series (only counted values) and the values the user sees."""
-    series = plan_series(indicator.plan).get(indicator.pk, {})
+    series = plan_series(indicator.plan, [indicator])[indicator.pk]
     return IndicatorReading(
         indicator,
         {k or "total": v for k, v in series.items()},
