@@ -8,13 +8,13 @@ in the number of groups (a few hundred), not in the number of values (tens of
 thousands), and the figures are those of indicators.series_reference (the values
 loaded one by one), to the last digit: PostgreSQL sums numerics exactly; SQLite,
 which keeps decimals as floats, sums them as whole numbers of ten-thousandths
-(the fields have 4 decimal places) and hands over to the reference where that
-could not be exact. A fixed number of queries for the whole plan."""
+(the fields have 4 decimal places), and a group whose numbers are too large for
+that is summed in Python from its values. A fixed number of queries for the whole plan."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection
@@ -23,16 +23,17 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Expression,
     ExpressionWrapper,
     F,
-    Func,
     Max,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Abs
+from django.db.models.expressions import RawSQL
 
 from indicators.models import Aggregation, Indicator, IndicatorValue, Kind, RegistryEntry
 from plans.models import Plan
@@ -40,21 +41,36 @@ from reporting.models import AgencyReport, ReportState
 
 Series = dict[int, float]
 
-# SQLite: a decimal (a float there) as a whole number of ten-thousandths, exact below
-# LIMIT (15 significant digits with 4 decimals, as Django reads them back).
-SCALE = 10_000
-LIMIT = Decimal(10) ** 11
-_SCALED = "CAST(ROUND(%(expressions)s * 10000) AS INTEGER)"
-_WEIGHT = (
-    "CASE WHEN %(expressions)s IS NULL OR %(expressions)s = 0 THEN 10000 "
-    "ELSE CAST(ROUND(%(expressions)s * 10000) AS INTEGER) END"
+# SQLite keeps a decimal as a float: there it is summed as a whole number of
+# ten-thousandths (exact while below 9·10¹⁰, 15 digits as Django reads them back),
+# and value × weight as a whole number of 10⁻⁸ while below 9·10⁶, so that no sum of
+# up to 10⁴ terms leaves SQLite's 64-bit integers. A group with a number past that
+# ("over" counts them) is summed in Python from its values instead.
+_SCALED = "(CASE WHEN ABS({x}) < 90000000000 THEN CAST(ROUND({x} * 10000) AS INTEGER) ELSE 0 END)"
+_WEIGHT = "(CASE WHEN {x} IS NULL OR {x} = 0 THEN 10000 ELSE " + _SCALED + " END)"
+_RAW_WEIGHT = "(CASE WHEN {w} IS NULL OR {w} = 0 THEN 1 ELSE {w} END)"
+_PRODUCT = (
+    "(CASE WHEN ABS({v} * "
+    + _RAW_WEIGHT
+    + ") < 9000000 THEN "
+    + _SCALED.replace("{x}", "{v}")
+    + " * "
+    + _WEIGHT.replace("{x}", "{w}")
+    + " ELSE 0 END)"
 )
+_OVER = (
+    "(CASE WHEN ABS({v}) >= 90000000000 OR ABS({p}) >= 90000000000 "
+    "OR ABS({w}) >= 90000000000 OR ABS({v} * " + _RAW_WEIGHT + ") >= 9000000 THEN 1 ELSE 0 END)"
+)
+_PLACES = {"total": 4, "part": 4, "whole": 4, "weighted": 8, "weights": 4}
+Key = tuple[int, str, int]
 
-_LIMITED = ("value", "numerator", "denominator")
 
-
-class Inexact(Exception):
-    """SQLite could not sum these values exactly."""
+def _sqlite(template: str, output, **parts) -> RawSQL:
+    """A SQLite expression over the value table's columns (no parameters)."""
+    table = IndicatorValue._meta.db_table
+    columns = {k: f'"{table}"."{v}"' for k, v in parts.items()}
+    return RawSQL(template.format(**columns), (), output_field=output)
 
 
 def _aggregates(scaled: bool) -> dict:
@@ -64,73 +80,97 @@ def _aggregates(scaled: bool) -> dict:
     whole, 1 when there is none or it is 0) over the rows that have a value."""
     agency = Q(agency__isnull=False)
     has_value = Q(agency__isnull=False, value__isnull=False)
-    number: Callable[[str], F | Func]
-    weight: Func | Case
+    terms: dict[str, Expression | F]
     if scaled:
         big = BigIntegerField()
-
-        def number(name: str) -> F | Func:
-            return Func(F(name), template=_SCALED, output_field=big)
-
-        weight = Func(F("denominator"), template=_WEIGHT, output_field=big)
-        product = ExpressionWrapper(number("value") * weight, output_field=big)
-        limits = {f"max_{name}": Max(Abs(name)) for name in _LIMITED}
+        terms = {
+            "total": _sqlite(_SCALED, big, x="value"),
+            "part": _sqlite(_SCALED, big, x="numerator"),
+            "whole": _sqlite(_SCALED, big, x="denominator"),
+            "weighted": _sqlite(_PRODUCT, big, v="value", w="denominator"),
+            "weights": _sqlite(_WEIGHT, big, x="denominator"),
+        }
+        over = {"over": Sum(_sqlite(_OVER, big, v="value", p="numerator", w="denominator"))}
     else:
         exact = DecimalField(max_digits=40, decimal_places=8)
-
-        def number(name: str) -> F | Func:
-            return F(name)
-
-        weight = Case(
+        weight_of = Case(
             When(Q(denominator__isnull=True) | Q(denominator=0), then=Value(Decimal(1))),
             default=F("denominator"),
             output_field=exact,
         )
-        product = ExpressionWrapper(F("value") * weight, output_field=exact)
-        limits = {}
+        terms = {
+            "total": F("value"),
+            "part": F("numerator"),
+            "whole": F("denominator"),
+            "weighted": ExpressionWrapper(F("value") * weight_of, output_field=exact),
+            "weights": weight_of,
+        }
+        over = {}
     return {
         "own": Max("value", filter=Q(agency__isnull=True)),
         "n": Count("value", filter=agency),
-        "total": Sum(number("value"), filter=agency),
-        "part": Sum(number("numerator"), filter=agency),
-        "whole": Sum(number("denominator"), filter=agency),
-        "weighted": Sum(product, filter=has_value),
-        "weights": Sum(weight, filter=has_value),
-        **limits,
+        "total": Sum(terms["total"], filter=agency),
+        "part": Sum(terms["part"], filter=agency),
+        "whole": Sum(terms["whole"], filter=agency),
+        "weighted": Sum(terms["weighted"], filter=has_value),
+        "weights": Sum(terms["weights"], filter=has_value),
+        **over,
     }
 
 
-def _unscale(row: dict) -> dict:
-    """SQLite's whole numbers of ten-thousandths back to Decimals; Inexact when a sum
-    went past the integers (a float came back) or a value past 15 digits."""
-    if any(row[f"max_{n}"] is not None and row[f"max_{n}"] >= LIMIT for n in _LIMITED):
-        raise Inexact
-    out = {"own": row["own"], "n": row["n"]}
-    for name, places in (("total", 4), ("part", 4), ("whole", 4), ("weighted", 8), ("weights", 4)):
-        number = row[name]
-        if number is not None and not isinstance(number, int):
-            raise Inexact
-        out[name] = Decimal(number).scaleb(-places) if number is not None else None
-    return out
+def _unscale(row: dict) -> bool:
+    """SQLite's whole numbers back to Decimals, in place; False when the group has a
+    number too large for them (not summed exactly)."""
+    for name, places in _PLACES.items():
+        if row[name] is not None:
+            row[name] = Decimal(row[name]).scaleb(-places)
+    return not row["over"]
 
 
-def _groups(plan: Plan, indicator_ids: list[int]) -> Iterable[dict]:
+def _summed_in_python(values: QuerySet[IndicatorValue], keys: set[Key]) -> dict[Key, dict]:
+    """The sums of _aggregates for the groups ``keys``, from their agencies' values."""
+    zero = Decimal(0)
+    sums: dict[Key, dict] = {
+        key: {"total": zero, "part": zero, "whole": zero, "weighted": zero, "weights": zero}
+        for key in keys
+    }
+    rows = values.filter(indicator_id__in={k[0] for k in keys}, agency__isnull=False).values_list(
+        "indicator_id", "category", "year", "value", "numerator", "denominator"
+    )
+    for indicator_id, category, year, value, numerator, denominator in rows:
+        g = sums.get((indicator_id, category, year))
+        if g is None:
+            continue
+        g["part"] += numerator or zero
+        g["whole"] += denominator or zero
+        if value is not None:
+            weight = denominator or Decimal(1)
+            g["total"] += value
+            g["weighted"] += value * weight
+            g["weights"] += weight
+    return sums
+
+
+def _groups(plan: Plan, indicator_ids: list[int]) -> list[dict]:
     """One row per (indicator, category, year) with the aggregates of _aggregates, over
     the counted values: the coordinator's (no report) and those of accepted reports."""
     accepted = AgencyReport.objects.filter(period__plan=plan, state=ReportState.ACCEPTED)
     counted = Q(report__isnull=True) | Q(report_id__in=accepted.order_by().values("pk"))
+    values = IndicatorValue.objects.filter(indicator_id__in=indicator_ids).filter(counted)
     scaled = connection.vendor == "sqlite"
-    rows = (
-        IndicatorValue.objects.filter(indicator_id__in=indicator_ids)
-        .filter(counted)
-        .order_by()
+    rows = list(
+        values.order_by()
         .values("indicator_id", "category", "year")
         .annotate(**_aggregates(scaled))
         .order_by("indicator_id", "category", "year")
     )
-    if not scaled:
-        return list(rows)
-    return [{**row, **_unscale(row)} for row in rows]
+    if scaled:
+        inexact = {(r["indicator_id"], r["category"], r["year"]) for r in rows if not _unscale(r)}
+        if inexact:
+            exact = _summed_in_python(values, inexact)
+            for r in rows:
+                r.update(exact.get((r["indicator_id"], r["category"], r["year"]), {}))
+    return rows
 
 
 def _value(indicator: Indicator, g: dict) -> float | None:
@@ -197,14 +237,7 @@ def plan_series(
     if not chosen:
         return result
     by_id = {i.pk: i for i in chosen}
-    try:
-        groups = _groups(plan, list(by_id))
-    except Inexact:
-        from indicators.series_reference import plan_series_reference
-
-        reference = plan_series_reference(plan)
-        return {pk: reference.get(pk, {}) for pk in result}
-    for g in groups:
+    for g in _groups(plan, list(by_id)):
         value = _value(by_id[g["indicator_id"]], g)
         if value is not None:
             result[g["indicator_id"]].setdefault(g["category"], {})[g["year"]] = round(value, 4)
