@@ -90,7 +90,11 @@ def _aggregates(scaled: bool) -> dict:
             "weighted": _sqlite(_PRODUCT, big, v="value", w="denominator"),
             "weights": _sqlite(_WEIGHT, big, x="denominator"),
         }
-        over = {"over": Sum(_sqlite(_OVER, big, v="value", p="numerator", w="denominator"))}
+        over = {
+            "over": Sum(
+                _sqlite(_OVER, big, v="value", p="numerator", w="denominator"), filter=agency
+            )
+        }
     else:
         exact = DecimalField(max_digits=40, decimal_places=8)
         weight_of = Case(
@@ -134,7 +138,8 @@ def _summed_in_python(values: QuerySet[IndicatorValue], keys: set[Key]) -> dict[
         key: {"total": zero, "part": zero, "whole": zero, "weighted": zero, "weights": zero}
         for key in keys
     }
-    rows = values.filter(indicator_id__in={k[0] for k in keys}, agency__isnull=False).values_list(
+    chosen = values.filter(indicator_id__in={k[0] for k in keys}, agency__isnull=False)
+    rows = chosen.order_by().values_list(
         "indicator_id", "category", "year", "value", "numerator", "denominator"
     )
     for indicator_id, category, year, value, numerator, denominator in rows:
