@@ -82,7 +82,7 @@ def _aggregates(scaled: bool) -> dict:
     has_value = Q(agency__isnull=False, value__isnull=False)
     terms: dict[str, Expression | F]
     if scaled:
-        big = BigIntegerField()
+        big: BigIntegerField = BigIntegerField()
         terms = {
             "total": _sqlite(_SCALED, big, x="value"),
             "part": _sqlite(_SCALED, big, x="numerator"),
@@ -96,7 +96,7 @@ def _aggregates(scaled: bool) -> dict:
             )
         }
     else:
-        exact = DecimalField(max_digits=40, decimal_places=8)
+        exact: DecimalField = DecimalField(max_digits=40, decimal_places=8)
         weight_of = Case(
             When(Q(denominator__isnull=True) | Q(denominator=0), then=Value(Decimal(1))),
             default=F("denominator"),
