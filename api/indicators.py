@@ -112,11 +112,11 @@ class IndicatorValues(Schema):
                 {
                     "year": v.year,
                     "category": v.category,
-                    "agency": v.agency.code if v.agency else None,
+                    "agency": v.agency,
                     "value": _number(v.value),
                     "numerator": _number(v.numerator),
                     "denominator": _number(v.denominator),
-                    "counts": v.report_id is None or v.report.state == "accepted",
+                    "counts": v.counts,
                     "warning": v.warning,
                 }
                 for v in reading.values

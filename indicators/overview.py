@@ -64,13 +64,21 @@ def chart_legend() -> dict[str, str]:
     }
 
 
-def plan_progress(plan: Plan, year: int, milestone: int | None = None) -> list[TargetProgress]:
-    """All targets (of one milestone, or all) with their status in ``year``."""
+def plan_progress(
+    plan: Plan, year: int, milestone: int | None = None, *, target: Target | None = None
+) -> list[TargetProgress]:
+    """All targets (of one milestone, or all; or only ``target``) with their status in
+    ``year``; the series of their indicators only."""
     targets = Target.objects.current().filter(plan=plan).order_by("milestone", "position")
+    found = Indicator.objects.filter(plan=plan).order_by()
     if milestone:
         targets = targets.filter(milestone=milestone)
-    indicators = {i.target_id: i for i in Indicator.objects.filter(plan=plan)}
-    series = plan_series(plan)
+        found = found.filter(target__milestone=milestone)
+    if target is not None:
+        targets = targets.filter(pk=target.pk)
+        found = found.filter(target=target)
+    indicators = {i.target_id: i for i in found}
+    series = plan_series(plan, indicators.values())
     result = []
     for target in targets:
         indicator = indicators.get(target.pk)

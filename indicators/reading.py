@@ -6,6 +6,7 @@ agency (or one it succeeded), as they see only those reports (access.rules)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -43,7 +44,7 @@ def progress_year(plan: Plan, year: int | None = None) -> int:
 
 def values_visible_to(user, indicator: Indicator) -> QuerySet[IndicatorValue]:
     """The indicator's entered values that ``user`` may read, by year."""
-    values = indicator.values.select_related("agency", "report").order_by("year", "category")
+    values = indicator.values.order_by("year", "category")
     agencies = rules.readable_report_agencies(user)
     if agencies is not None:
         values = values.filter(
@@ -54,18 +55,57 @@ def values_visible_to(user, indicator: Indicator) -> QuerySet[IndicatorValue]:
     return values
 
 
+@dataclass(slots=True)
+class EnteredValue:
+    """One entered value as a reader sees it: the agency by its code (None for the
+    province's own), and whether it counts (no report, or an accepted one)."""
+
+    year: int
+    category: str
+    agency: str | None
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    counts: bool
+    warning: str
+
+
 @dataclass
 class IndicatorReading:
     indicator: Indicator
     series: dict[str, Series]  # breakdown value ("total" for the whole) -> {year: value}
-    values: list[IndicatorValue]
+    values: list[EnteredValue]
 
 
 def read_indicator(user, indicator: Indicator) -> IndicatorReading:
-    """The indicator's provincial series (only counted values) and the values the user sees."""
-    series = plan_series(indicator.plan).get(indicator.pk, {})
+    """The indicator's provincial series (only counted values) and the values the user
+    sees, read as tuples (thousands of them: no model instances)."""
+    series = plan_series(indicator.plan, [indicator])[indicator.pk]
+    rows = values_visible_to(user, indicator).values_list(
+        "year",
+        "category",
+        "agency__code",
+        "value",
+        "numerator",
+        "denominator",
+        "report_id",
+        "report__state",
+        "warning",
+    )
     return IndicatorReading(
         indicator,
         {k or "total": v for k, v in series.items()},
-        list(values_visible_to(user, indicator)),
+        [
+            EnteredValue(
+                year,
+                category,
+                agency,
+                value,
+                numerator,
+                denominator,
+                report_id is None or state == ReportState.ACCEPTED,
+                warning,
+            )
+            for year, category, agency, value, numerator, denominator, report_id, state, warning in rows
+        ],
     )

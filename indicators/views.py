@@ -138,7 +138,7 @@ def _target(request, code: str, target_id: int):
     if target is None:
         raise Http404(_("There is no such target."))
     year, problem = _year(request, plan)
-    row = next(r for r in plan_progress(plan, year) if r.target.pk == target.pk)
+    row = plan_progress(plan, year, target=target)[0]
     return plan, target, year, problem, row
 
 

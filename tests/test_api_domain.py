@@ -89,11 +89,15 @@ def test_a_reporter_reads_other_agencies_values_only_once_accepted(plan, persona
         IndicatorValue.objects.create(
             indicator=indicator, year=2022, agency=report.agency, value=2, report=report
         )
-    agencies = {v.agency.code for v in read_indicator(personas["reporter"], indicator).values}
+    agencies = {v.agency for v in read_indicator(personas["reporter"], indicator).values}
     assert agencies == {"qb-so-du-lich"}
     AgencyReport.objects.filter(pk=other.pk).update(state=ReportState.ACCEPTED)
     reading = read_indicator(personas["reporter"], indicator)
-    assert {v.agency.code for v in reading.values} == {"qb-so-du-lich", "qb-so-tnmt"}
+    assert {v.agency for v in reading.values} == {"qb-so-du-lich", "qb-so-tnmt"}
+    assert {v.agency: v.counts for v in reading.values} == {
+        "qb-so-du-lich": False,
+        "qb-so-tnmt": True,
+    }
     assert reading.series == {"total": {2022: 2.0}}  # only the accepted value counts
     assert len(read_indicator(personas["viewer"], indicator).values) == 2
 

@@ -338,7 +338,7 @@ def test_progress_api_needs_a_login(client, demo):
     ],
 )
 def test_declared_aggregations(how, expected):
-    from indicators.series import _aggregate
+    from indicators.series_reference import _aggregate
 
     rows = [
         IndicatorValue(value=Decimal(10), numerator=Decimal(2), denominator=Decimal(10)),
