@@ -73,7 +73,9 @@ class _Sheet:
     def __init__(self, ws: Worksheet, title: str, subtitle: str, headers: list[str],
                  widths: list[float], landscape: bool = True):  # fmt: skip
         self.ws, self.ncols = ws, len(headers)
-        self.styles = _STYLES.get(ws.parent) or _STYLES.setdefault(ws.parent, _Styles(ws.parent))
+        wb = ws.parent
+        assert wb is not None  # a sheet made by its workbook
+        self.styles = _STYLES.get(wb) or _STYLES.setdefault(wb, _Styles(wb))
         ws.sheet_view.showGridLines = False
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
