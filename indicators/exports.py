@@ -35,6 +35,7 @@ from reporting.models import AgencyReport, ItemStatus, ReportItem, ReportState
 
 CHUNK = 5000  # rows read from the database at a time
 CSV_FLUSH = 500  # rows written into one piece of the streamed CSV
+EXCEL_ROWS = 1_048_575  # rows a sheet holds under its header (Excel's limit)
 TABLES = ("values", "reports", "items")
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -387,24 +388,28 @@ def _excel_decimal(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral() else float(value)
 
 
-def write_xlsx(data: Table, title: str, out: IO[bytes]) -> None:
-    """The table into ``out`` as one sheet of a write-only workbook: openpyxl keeps
-    no row in memory. Text stays text: "=…" from an agency never becomes a formula."""
+def write_xlsx(data: Table, title: str, out: IO[bytes], *, sheet_rows: int = EXCEL_ROWS) -> None:
+    """The table into ``out`` by a write-only workbook: openpyxl keeps no row in memory.
+    Past ``sheet_rows`` rows (Excel's limit) the rows go on in another sheet, headers
+    repeated. Text stays text: "=…" from an agency never becomes a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for text in data.headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+
+    def new_sheet(n: int):
+        ws = wb.create_sheet(title if n == 1 else f"{title} ({n})")
+        ws.freeze_panes = "A2"
+        header = []
+        for text in data.headers:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        return ws
 
     def text_cell(value: str) -> Any:
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -414,7 +419,11 @@ def write_xlsx(data: Table, title: str, out: IO[bytes]) -> None:
         cell.data_type = "s"
         return cell
 
-    for row in data.rows:
+    sheets, ws = 1, new_sheet(1)
+    for n, row in enumerate(data.rows):
+        if n and n % sheet_rows == 0:
+            sheets += 1
+            ws = new_sheet(sheets)
         ws.append(
             [
                 text_cell(v)

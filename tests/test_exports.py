@@ -242,3 +242,15 @@ def test_the_pages_offer_the_exports(client, demo, personas):
     )
     client.force_login(personas["admin"])
     assert 'href="/exports/items.xlsx"' in client.get("/plans/").content.decode()
+
+
+def test_rows_past_a_sheets_limit_go_on_in_another_sheet(demo, coordinator):
+    data = exports.table("reports", coordinator, Plan.objects.get(code=CODE))
+    out = io.BytesIO()
+    exports.write_xlsx(data, "Báo cáo", out, sheet_rows=10)
+    sheets = load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets
+    count = AgencyReport.objects.filter(period__plan__code=CODE).count()
+    assert len(sheets) == -(-count // 10) > 1
+    rows = [list(s.iter_rows(values_only=True)) for s in sheets]
+    assert all(r[0] == rows[0][0] for r in rows)  # the headers on every sheet
+    assert sum(len(r) - 1 for r in rows) == count
