@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -360,28 +361,37 @@ def _decimal_text(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text and "E" not in text else text
 
 
-def csv_chunks(data: Table) -> Iterator[bytes]:
-    """The table as UTF-8 CSV with a byte-order mark (Excel reads it as UTF-8), in
-    pieces of CSV_FLUSH rows. Only the columns of Decimals and times are converted;
-    the csv module writes None as an empty cell."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(data.headers)
+def _converted(data: Table) -> Iterator[list[Any]]:
+    """The rows with their Decimals and times as text (None stays an empty cell)."""
     decimals, times = data.decimals, data.times
-    for n, row in enumerate(data.rows, start=1):
+    if not decimals and not times:
+        yield from data.rows
+        return
+    for row in data.rows:
         for i in decimals:
             if row[i] is not None:
                 row[i] = _decimal_text(row[i])
         for i in times:
             if row[i] is not None:
                 row[i] = f"{row[i]:%d/%m/%Y %H:%M}"
-        writer.writerow(row)
-        if n % CSV_FLUSH == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+        yield row
+
+
+def csv_chunks(data: Table) -> Iterator[bytes]:
+    """The table as UTF-8 CSV with a byte-order mark (Excel reads it as UTF-8), in
+    pieces of CSV_FLUSH rows (the csv module writes each piece in one call)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(data.headers)
+    rows = _converted(data)
+    while batch := list(itertools.islice(rows, CSV_FLUSH)):
+        writer.writerows(batch)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
 def _excel_decimal(value: Decimal) -> int | float:
