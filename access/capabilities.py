@@ -35,6 +35,7 @@ class Capability(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # create and edit accounts (not administrators)
     MANAGE_ADMINISTRATORS = "manage_administrators"  # ... and administrators' accounts
     READ_AUDIT_LOG = "read_audit_log"
+    EXPORT_NATION = "export_nation"  # every plan's values, reports and items in one file
     # the annual reporting cycle
     MANAGE_REPORTING = "manage_reporting"  # open, close, lock a year; due date; remind
     REVIEW_REPORTS = "review_reports"  # accept or return a submitted report
@@ -79,7 +80,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(
         _READ_EVERYTHING
         | _COORDINATE
-        | {C.MANAGE_ADMINISTRATORS, C.READ_AUDIT_LOG, C.APPRAISE_BUDGET}
+        | {C.MANAGE_ADMINISTRATORS, C.READ_AUDIT_LOG, C.EXPORT_NATION, C.APPRAISE_BUDGET}
     ),
     Role.COORDINATOR: frozenset(_READ_EVERYTHING | _COORDINATE),
     Role.REPORTER: frozenset(

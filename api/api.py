@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from api import agencies, auth, budget, documents, errors, indicators, outgoing, plans, reporting
+from api import (
+    agencies,
+    auth,
+    budget,
+    documents,
+    errors,
+    exports,
+    indicators,
+    outgoing,
+    plans,
+    reporting,
+)
 from budget import services as budget_services
 from documents import content as document_content
 from documents import pdf, word
@@ -53,5 +64,5 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
 }
 errors.install(api, DOMAIN_ERRORS)
 
-for module in (auth, plans, agencies, indicators, reporting, budget, documents, outgoing):
+for module in (auth, plans, agencies, indicators, reporting, budget, documents, outgoing, exports):
     api.add_router("", module.router)

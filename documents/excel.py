@@ -7,9 +7,10 @@ Agency text is always written as text, never as a formula."""
 from __future__ import annotations
 
 import io
+import weakref
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,10 +34,48 @@ def _text(cell, value) -> None:
         cell.data_type = "s"
 
 
+class _Styles:
+    """A workbook's cell styles, each made once and registered as a named style, then
+    given to cells by name. openpyxl hashes a Font, an Alignment or a Border every time
+    one is assigned to a cell: set cell by cell, that was three quarters of the time of
+    a province-year workbook (issue 17)."""
+
+    def __init__(self, wb: Workbook):
+        self.wb = wb
+        self.names: dict[tuple, str] = {}
+
+    def name(self, *, size: int = 11, bold: bool = False, italic: bool = False,
+             fill: PatternFill | None = None, horizontal: str | None = None,
+             vertical: str = "top", money: bool = False) -> str:  # fmt: skip
+        key = (size, bold, italic, id(fill) if fill is not None else None, horizontal,
+               vertical, money)  # fmt: skip
+        found = self.names.get(key)
+        if found is None:
+            found = f"planwatch {len(self.names) + 1}"
+            self.wb.add_named_style(
+                NamedStyle(
+                    name=found,
+                    font=Font(name=FONT, size=size, bold=bold, italic=italic),
+                    fill=fill if fill is not None else PatternFill(),
+                    border=BORDER,
+                    alignment=Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True),
+                    number_format=MONEY if money else "General",
+                )
+            )
+            self.names[key] = found
+        return found
+
+
+_STYLES: weakref.WeakKeyDictionary[Workbook, _Styles] = weakref.WeakKeyDictionary()
+
+
 class _Sheet:
     def __init__(self, ws: Worksheet, title: str, subtitle: str, headers: list[str],
                  widths: list[float], landscape: bool = True):  # fmt: skip
         self.ws, self.ncols = ws, len(headers)
+        wb = ws.parent
+        assert wb is not None  # a sheet made by its workbook
+        self.styles = _STYLES.get(wb) or _STYLES.setdefault(wb, _Styles(wb))
         ws.sheet_view.showGridLines = False
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
@@ -53,10 +92,9 @@ class _Sheet:
         for col, text in enumerate(headers, start=1):
             cell = ws.cell(self.row, col)
             _text(cell, text)
-            cell.font = Font(name=FONT, size=11, bold=True)
-            cell.fill = HEAD_FILL
-            cell.border = BORDER
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.style = self.styles.name(
+                bold=True, fill=HEAD_FILL, horizontal="center", vertical="center"
+            )
         ws.freeze_panes = ws.cell(self.row + 1, 1).coordinate
         ws.print_title_rows = f"{self.row}:{self.row}"
         setup = ws.page_setup
@@ -74,18 +112,13 @@ class _Sheet:
 
     def add(self, values: list, *, bold=False, fill=None, money_cols=(), center_cols=(0,)):  # fmt: skip
         self.row += 1
+        name = self.styles.name
         for col, value in enumerate(values, start=1):
             cell = self.ws.cell(self.row, col)
             _text(cell, value)
-            cell.font = Font(name=FONT, size=11, bold=bold)
-            cell.border = BORDER
-            if fill:
-                cell.fill = fill
-            horizontal = "center" if (col - 1) in center_cols else None
-            if (col - 1) in money_cols and isinstance(value, int):
-                cell.number_format = MONEY
-                horizontal = "right"
-            cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+            money = (col - 1) in money_cols and isinstance(value, int)
+            horizontal = "right" if money else "center" if (col - 1) in center_cols else None
+            cell.style = name(bold=bold, fill=fill, horizontal=horizontal, money=money)
 
     def merged(self, text: str, *, fill=GROUP_FILL) -> None:
         self.row += 1

@@ -18,4 +18,6 @@ urlpatterns = [
         name="target_value",
     ),
     path("plans/<str:code>/registry/", views.registry, name="registry"),
+    path("plans/<str:code>/exports/<slug:table>.<slug:fmt>", views.plan_export, name="export"),
+    path("exports/<slug:table>.<slug:fmt>", views.nation_export, name="export_nation"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from access.capabilities import Capability as C
 from access.decorators import requires
 from access.lookups import get_plan_for_user
 from agencies.models import Agency
+from indicators import exports
 from indicators import registry as registry_service
 from indicators import values as value_service
 from indicators.forms import BaselineForm, RegistryForm, ValueForm
@@ -326,3 +328,28 @@ def registry(request, code: str):
         },
         status=400 if errors else 200,
     )
+
+
+# --- exports (issue 17) -------------------------------------------------------------
+
+
+def _export(request, table: str, fmt: str, plan=None):
+    if table not in exports.TABLES or fmt not in exports.FORMATS:
+        raise Http404(_("There is no such export."))
+    try:
+        return exports.download(table, fmt, request.user, plan)
+    except exports.ExportRefused:
+        raise PermissionDenied from None
+
+
+@requires(C.READ_PLANS)
+def plan_export(request, code: str, table: str, fmt: str):
+    """One plan's values, reports or items as CSV or Excel (a reporter: a plan its
+    agency reports in, with what it may read)."""
+    return _export(request, table, fmt, _plan(request.user, code))
+
+
+@requires(C.EXPORT_NATION)
+def nation_export(request, table: str, fmt: str):
+    """Every plan's values, reports or items in one file."""
+    return _export(request, table, fmt)

@@ -3,6 +3,7 @@ and sorting in Vietnamese alphabetical order. Plain Python, no Django."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -45,6 +46,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _letter_key(ch: str) -> tuple[int, int, int]:
     decomposed = unicodedata.normalize("NFD", ch.lower())
     base = decomposed[0]
@@ -58,6 +60,7 @@ def _letter_key(ch: str) -> tuple[int, int, int]:
     return (2, ord(letter[0]), tone)
 
 
+@functools.lru_cache(maxsize=16384)
 def vi_sort_key(text: str) -> tuple:
     """Sort key for Vietnamese order: letters first (a < ă < â < b … < đ …), tones second.
 

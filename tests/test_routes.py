@@ -186,6 +186,8 @@ def _kwargs(name: str, pattern: str, world: dict) -> dict:
         "target_id": world["target_id"],
         "uidb64": "MQ",
         "token": "set-password",
+        "table": "values",  # an export: the indicator values, as CSV
+        "fmt": "csv",
     }
     return {key: values[key] for key in re.findall(r"<(?:\w+:)?(\w+)>", pattern)}
 
@@ -263,6 +265,7 @@ def _api_path(path: str, world: dict) -> str:
         "indicator_id": 1,
         "kind": "midterm",
         "fmt": "xlsx",  # a format must be valid: the schema refuses others (422) for all
+        "table": "values",  # an export's table
         "pk": 1,  # a document job: none exists, so 404 for readers, 403 for the others
     }
     url = "/api/v1" + re.sub(r"{(\w+)}", lambda m: str(values[m[1]]), path)
