@@ -305,7 +305,11 @@ class Province:
                     dimension=dimension,
                     categories=categories,
                     registry_category=(
-                        "cleaner_production" if key[1] == 2 else "value_chain" if key[1] == 3 else ""
+                        "cleaner_production"
+                        if key[1] == 2
+                        else "value_chain"
+                        if key[1] == 3
+                        else ""
                     ),
                     question=name if kind == Kind.YES_SHARE else "",
                     baseline_year=base_year,
@@ -324,7 +328,10 @@ class Province:
         ):
             items_by_report.setdefault(item.report_id, []).append(item)
         ReportItem.objects.filter(report__period=period).delete()
-        new_items, versions, comments, values = [], [], [], []
+        new_items: list[ReportItem] = []
+        versions: list[ReportVersion] = []
+        comments: list[ReviewComment] = []
+        values: list[IndicatorValue] = []
         suppliers = []
         for report in reports:
             rng = random.Random(f"{year}-{report.agency.code}")
@@ -395,9 +402,7 @@ class Province:
         number = 1
         if returned:
             versions.append(
-                ReportVersion(
-                    report=report, number=1, data=data, submitted_at=sent, late=late
-                )
+                ReportVersion(report=report, number=1, data=data, submitted_at=sent, late=late)
             )
             comments.append(
                 ReviewComment(
@@ -435,9 +440,9 @@ class Province:
             drift = (year - 2020) * (0.012 if indicator.direction > 0 else -0.012)
             level = base * (1 + drift) * rng.uniform(0.9, 1.1)
 
-            def row(category: str = "", value=None, numerator=None, denominator=None):
+            def row(category="", value=None, numerator=None, denominator=None, ind=indicator):
                 return IndicatorValue(
-                    indicator=indicator,
+                    indicator=ind,
                     year=year,
                     category=category,
                     agency=agency,

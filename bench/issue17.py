@@ -170,7 +170,7 @@ def csv_export(server: Server, info: dict) -> dict | None:
     from bench.rush import session_opener
 
     opener = session_opener(server.base, info["session"])
-    rss = []
+    rss: list[float] = []
     start = time.perf_counter()
     size = 0
     with opener.open(server.base + path, timeout=600) as response:

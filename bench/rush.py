@@ -80,7 +80,7 @@ def read_form(page: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str
         if tag == "textarea":
             value = html.unescape(rest).removeprefix("\n")
         elif tag == "select":
-            chosen = re.search(r'<option value="([^"]*)"[^>]*selected', form[form.find(attrs):])
+            chosen = re.search(r'<option value="([^"]*)"[^>]*selected', form[form.find(attrs) :])
             value = chosen.group(1) if chosen else ""
         elif kind == "checkbox":
             if " checked" not in attrs:
@@ -109,7 +109,7 @@ class Reporter(threading.Thread):
         self.submit_ms = 0.0
 
     def post(self, url: str, data: dict, accept: str) -> tuple[int, bytes, float]:
-        token = next((c.value for c in self.opener.jar if c.name == "csrftoken"), "")
+        token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
         request = urllib.request.Request(
             url,
             data=urllib.parse.urlencode(data).encode(),
@@ -128,10 +128,11 @@ class Reporter(threading.Thread):
     def run(self) -> None:
         page_url = f"{self.base}/reporting/{self.spec['report']}/"
         self.opener = session_opener(self.base, self.spec["session"], follow=False)
+        self.jar = self.opener.jar  # type: ignore[attr-defined]
         try:
             page = self.opener.open(page_url, timeout=120).read().decode()
             values, units, kinds = read_form(page)
-        except Exception as exc:  # noqa: BLE001 (counted, reported)
+        except Exception as exc:
             self.errors.append(f"form: {exc}")
             self.ready.wait()
             return
@@ -220,9 +221,7 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
             loads.append(" ".join(Path("/proc/loadavg").read_text().split()[:3]))
         latencies = [ms for t in threads for ms in t.latencies]
         errors = [e for t in threads for e in t.errors]
-        runs = [
-            {**t.spec, "last": t.last, "submitted": t.submitted} for t in threads
-        ]
+        runs = [{**t.spec, "last": t.last, "submitted": t.submitted} for t in threads]
         (Path(tmp) / "runs.json").write_text(json.dumps(runs), encoding="utf-8")
         verified = _inprocess(env, "--rush-verify", str(Path(tmp) / "runs.json"))
     submits = [t.submit_ms for t in threads if t.submitted]

@@ -1,6 +1,6 @@
 """The markdown tables of bench/issue17.py from its results (var/bench-issue17.json).
 
-    .venv/bin/python bench/table.py [var/bench-issue17.json]
+.venv/bin/python bench/table.py [var/bench-issue17.json]
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ def goals_table(results: dict, sizes: list[int]) -> list[str]:
     load = results.get("load", {})
     pages = results.get("pages", {})
     trivial = pages.get("trivial view", {}).get("p50")
-    worst = max(
+    worst: tuple[str | None, float] = max(
         ((n, t["p50"] / trivial) for n, t in pages.items() if n != "trivial view" and trivial),
         key=lambda x: x[1],
-        default=(None, None),
+        default=(None, 0.0),
     )
     deep = results.get("deep", {})
     save = deep.get("save", {}).get("item text", {})
@@ -87,10 +87,10 @@ def goals_table(results: dict, sizes: list[int]) -> list[str]:
         if not r:
             continue
         lost = (r["reporters"] - r["db"]["submitted_in_db"]) + r["db"]["lost"]
-        goal = " ≤ 300 ms, 0 errors, 0 lost" if key == "rush" else " (no goal; issue: 469 ms)"
+        aim = " ≤ 300 ms, 0 errors, 0 lost" if key == "rush" else " (no goal; issue: 469 ms)"
         rows.append(
             (
-                f"{r['reporters']} reporters {label}: p95{goal}",
+                f"{r['reporters']} reporters {label}: p95{aim}",
                 f"p50 {_ms(r['p50_ms'])}, p95 {_ms(r['p95_ms'])}, max {_ms(r['max_ms'])}; "
                 f"{r['saves']} saves ({r['saves_per_s']:.0f}/s), {r['errors']} errors, "
                 f"{r['db']['submitted_in_db']}/{r['reporters']} submits in the database, "
@@ -115,11 +115,12 @@ def goals_table(results: dict, sizes: list[int]) -> list[str]:
         rows.append(("1M values as CSV ≤ 30 s, memory flat", f"— (`{CSV_COMMAND}`)", "—", ""))
     for fmt, goal in (("docx", 0.5), ("xlsx", 0.5), ("pdf", 2.0)):
         t = docs.get(fmt)
+        over = f"{t / goal:.1f}" if isinstance(t, int | float) else "—"
         rows.append(
             (
                 f"a province-year .{fmt} ≤ {goal:g} s",
                 _s(t),
-                f"{t / goal:.1f}" if isinstance(t, int | float) else "—",
+                over,
                 load.get("in-process", ""),
             )
         )

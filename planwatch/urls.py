@@ -6,8 +6,8 @@ from access.decorators import public
 from accounts.urls import auth_urlpatterns
 from agencies import views as agency_views
 from api.api import api
-from planwatch.benchview import trivial
 from planwatch.health import healthz
+from planwatch.views import trivial
 from todo import views as todo_views
 
 urlpatterns = [
