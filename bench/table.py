@@ -43,6 +43,28 @@ def constant_queries(results: dict, sizes: list[int]) -> bool:
     return all(c == counts[0] for c in counts)
 
 
+def _rush_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for key, label in (("rush", "saving every 2–5 s"), ("browser", "saving every 10–30 s")):
+        r = results.get(key)
+        if not r:
+            continue
+        lost = (r["reporters"] - r["db"]["submitted_in_db"]) + r["db"]["lost"]
+        aim = " ≤ 300 ms, 0 errors, 0 lost" if key == "rush" else " (no goal; issue: 469 ms)"
+        rows.append(
+            (
+                f"{r['reporters']} reporters {label}: p95{aim}",
+                f"p50 {_ms(r['p50_ms'])}, p95 {_ms(r['p95_ms'])}, max {_ms(r['max_ms'])}; "
+                f"{r['saves']} saves ({r['saves_per_s']:.0f}/s), {r['errors']} errors, "
+                f"{r['db']['submitted_in_db']}/{r['reporters']} submits in the database, "
+                f"{r['db']['lost']} of {r['db']['fields_checked']} last saves lost",
+                f"{r['p95_ms'] / 300:.1f}" + ("" if lost == 0 and not r["errors"] else " ✗"),
+                r.get("load", ""),
+            )
+        )
+    return rows
+
+
 def goals_table(results: dict, sizes: list[int]) -> list[str]:
     load = results.get("load", {})
     pages = results.get("pages", {})
@@ -82,23 +104,7 @@ def goals_table(results: dict, sizes: list[int]) -> list[str]:
             load.get("in-process", ""),
         ),
     ]
-    for key, label in (("rush", "saving every 2–5 s"), ("browser", "saving every 10–30 s")):
-        r = results.get(key)
-        if not r:
-            continue
-        lost = (r["reporters"] - r["db"]["submitted_in_db"]) + r["db"]["lost"]
-        aim = " ≤ 300 ms, 0 errors, 0 lost" if key == "rush" else " (no goal; issue: 469 ms)"
-        rows.append(
-            (
-                f"{r['reporters']} reporters {label}: p95{aim}",
-                f"p50 {_ms(r['p50_ms'])}, p95 {_ms(r['p95_ms'])}, max {_ms(r['max_ms'])}; "
-                f"{r['saves']} saves ({r['saves_per_s']:.0f}/s), {r['errors']} errors, "
-                f"{r['db']['submitted_in_db']}/{r['reporters']} submits in the database, "
-                f"{r['db']['lost']} of {r['db']['fields_checked']} last saves lost",
-                f"{r['p95_ms'] / 300:.1f}" + ("" if lost == 0 and not r["errors"] else " ✗"),
-                r.get("load", ""),
-            )
-        )
+    rows += _rush_rows(results)
     csv = results.get("csv")
     if csv:
         rss = csv["rss_mb"] or [0]
