@@ -59,7 +59,7 @@ from budget.services import budget_for  # noqa: E402
 from indicators.demo import DEFINITIONS, INDUSTRIES, SAME_AS  # noqa: E402
 from indicators.models import Dimension, Indicator, IndicatorValue, Kind  # noqa: E402
 from plans.format import SEED_PLAN  # noqa: E402
-from plans.models import Plan  # noqa: E402
+from plans.models import Plan, Task  # noqa: E402
 from plans.saving import save_plan  # noqa: E402
 from reporting.demo import WORK  # noqa: E402
 from reporting.models import (  # noqa: E402
@@ -243,10 +243,11 @@ class Province:
         plan = save_plan(data)
         self.accounts(plan)
         indicators = self.indicators(plan)
+        tasks = {t.pk: t for t in Task.objects.filter(plan=plan).select_related("group")}
         for year in self.years:
             period = open_period(plan, year, announce=False)
-            self.reports(period, indicators)
-            self.budget(plan, year)
+            items = self.reports(period, indicators, tasks)
+            self.budget(plan, year, items)
         return plan
 
     def accounts(self, plan: Plan) -> None:
@@ -319,15 +320,19 @@ class Province:
         Indicator.objects.bulk_create(made)
         return [i for i in made if i.kind != Kind.REGISTRY]
 
-    def reports(self, period: ReportingPeriod, indicators: list[Indicator]) -> None:
+    def reports(
+        self, period: ReportingPeriod, indicators: list[Indicator], tasks: dict[int, Task]
+    ) -> list[ReportItem]:
+        """Fill what ``open_period`` made (its items are made again, filled, in bulk);
+        returns the items."""
         year = period.year
         reports = list(period.reports.select_related("agency", "period"))
         items_by_report: dict[int, list[ReportItem]] = {}
-        for item in ReportItem.objects.filter(report__period=period).select_related(
-            "task", "task__group"
-        ):
-            items_by_report.setdefault(item.report_id, []).append(item)
-        ReportItem.objects.filter(report__period=period).delete()
+        made = ReportItem.objects.filter(report__period=period)
+        for report_id, task_id, role in made.values_list("report_id", "task_id", "role"):
+            item = ReportItem(report_id=report_id, task=tasks[task_id], role=role)
+            items_by_report.setdefault(report_id, []).append(item)
+        made.delete()
         new_items: list[ReportItem] = []
         versions: list[ReportVersion] = []
         comments: list[ReviewComment] = []
@@ -387,6 +392,7 @@ class Province:
         self.counts["items"] += len(new_items)
         self.counts["values"] += len(values)
         self.counts["versions"] += len(versions)
+        return new_items
 
     def story(self, report, state, returned, pairs, rng, versions, comments) -> None:
         """Versions, dates and revisions of a report that reached ``state``."""
@@ -466,14 +472,11 @@ class Province:
                 rows.append(row(value=Decimal(str(round(level, 2)))))
         return rows
 
-    def budget(self, plan: Plan, year: int) -> None:
+    def budget(self, plan: Plan, year: int, items: list[ReportItem]) -> None:
         """A line for each money an agency reported (or, ahead, planned) on a task it
         leads; appraised and allocated as far as the year has gone."""
         rng = random.Random(f"budget-{self.n}-{year}")
         budget = budget_for(plan, year, create=True)
-        items = ReportItem.objects.filter(
-            report__period__plan=plan, report__period__year=year
-        ).select_related("task__group", "report")
         lines = []
         for item in items:
             if item.spent is None and (year <= CURRENT or rng.random() > 0.3):
