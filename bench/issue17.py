@@ -1,8 +1,9 @@
 """Issue 17 in one command: build (or reuse) the national datasets on PostgreSQL, then
 measure, and print the goals' table in markdown (bench/README.md).
 
-    .venv/bin/python bench/issue17.py                 # everything (~25 min on 2 cores)
-    .venv/bin/python bench/issue17.py --quick         # fewer rounds, 60 s rushes
+    .venv/bin/python bench/issue17.py             # ~9 min with the datasets built
+    .venv/bin/python bench/issue17.py --rebuild   # the datasets built again first (~+25 min)
+    .venv/bin/python bench/issue17.py --quick     # 10 rounds a page, 60 s rushes
 
 1. ``bench/dataset.py`` builds 1, 8 and 34 provinces into ``pw_bench_p1``,
    ``pw_bench_p8`` and ``pw_bench`` (``--db-prefix``), or reuses them.
@@ -68,7 +69,12 @@ def env_for(url: str) -> dict:
     }
 
 
-def build(url: str, provinces: int) -> float:
+def build(url: str, provinces: int, rebuild: bool = False) -> float:
+    if rebuild:
+        name = url.rsplit("/", 1)[1]
+        subprocess.run(
+            ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=True
+        )
     ensure_database(url)
     start = time.perf_counter()
     subprocess.run(
@@ -85,6 +91,12 @@ def in_process(url: str, province: int, deep: bool) -> dict:
         env=env_for(url), check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def say(what: str) -> None:
+    print(
+        f"[{time.strftime('%H:%M:%S')}] {what} (load {load_average()})", file=sys.stderr, flush=True
+    )
 
 
 def load_average() -> str:
@@ -198,6 +210,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=90, help="seconds of each rush")
     parser.add_argument("--quick", action="store_true", help="10 rounds, 60 s rushes")
     parser.add_argument("--no-rush", action="store_true")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="drop and build the datasets again (see README)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.duration = 10, 60
@@ -208,7 +223,9 @@ def main() -> None:
     results: dict = {"load": {}, "build": {}, "queries": {}}
     for n in sizes:
         url = db_url(args.db_prefix, n)
-        results["build"][n] = build(url, n)
+        say(f"dataset of {n} provinces: build or reuse")
+        results["build"][n] = build(url, n, args.rebuild)
+        say(f"{n} provinces: queries{', save, documents' if n == biggest else ''}")
         province = min(args.province, n)
         info = in_process(url, province, deep=n == biggest)
         results["queries"][n] = info["queries"]
@@ -220,10 +237,12 @@ def main() -> None:
 
     with Server(url) as server:
         results["load"]["pages"] = load_average()
+        say(f"pages over HTTP, {args.rounds} rounds")
         results["pages"] = pages_over_http(server, results["deep"], args.rounds)
         results["load"]["pages, after"] = load_average()
         if not args.no_rush:
             for variant, (low, high) in (("rush", (2, 5)), ("browser", (10, 30))):
+                say(f"{args.reporters} reporters saving every {low}–{high} s")
                 results[variant] = rush.run(
                     server.base, env_for(url), args.reporters, args.duration, low, high
                 )
