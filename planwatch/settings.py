@@ -21,6 +21,8 @@ VAR_DIR = Path(env_str("PLANWATCH_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
+# bench/: the trivial view the page benchmark compares against (planwatch.views).
+BENCH_VIEWS = env_bool("PLANWATCH_BENCH", False)
 
 
 def _secret_key() -> str:

@@ -7,6 +7,7 @@ from accounts.urls import auth_urlpatterns
 from agencies import views as agency_views
 from api.api import api
 from planwatch.health import healthz
+from planwatch.views import trivial
 from todo import views as todo_views
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("bench/trivial/", trivial, name="bench_trivial"),
 ]
 
 handler403 = "planwatch.errors.forbidden"

@@ -1,0 +1,1 @@
+"""Benchmarks (bench/README.md): scripts, and the modules they share."""

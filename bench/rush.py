@@ -1,0 +1,260 @@
+"""The deadline rush (issue 17): N reporters, each of a different agency with an open
+draft of this year, save their drafts through the endpoint the browser's autosave
+uses (static/planwatch/autosave.js: ``reporting:draft``, one unit of fields with the
+revision, ``action=save``, the CSRF token from the cookie in X-CSRFToken) every
+``low``–``high`` seconds for ``duration`` seconds, then submit the whole form as the
+page does. Latency and errors are counted here; the database is then asked
+(bench/inprocess.py --rush-verify) whether every submit and every reporter's last
+save of each field arrived, and the reports are put back to drafts.
+
+    .venv/bin/python bench/rush.py --base http://127.0.0.1:8104 [--reporters 200]
+        [--duration 90] [--every 2-5]        # against a running server (bench/issue17.py
+                                             # starts one); DATABASE_URL of its database
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.cookiejar
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELD = re.compile(r"<(input|textarea|select)\b([^>]*)>(.*?)(?=<)", re.S)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def session_opener(base: str, session: str, follow: bool = True) -> urllib.request.OpenerDirector:
+    """An opener that sends the session cookie (and keeps the CSRF cookie it is given)."""
+    jar = http.cookiejar.CookieJar()
+    host = urllib.parse.urlsplit(base).hostname or "127.0.0.1"
+    jar.set_cookie(
+        http.cookiejar.Cookie(
+            0, "sessionid", session, None, False, host, False, False, "/", True,
+            False, None, False, None, None, {},
+        )
+    )  # fmt: skip
+    handlers: list = [urllib.request.HTTPCookieProcessor(jar)]
+    if not follow:
+        handlers.append(NoRedirect())
+    opener = urllib.request.build_opener(*handlers)
+    opener.jar = jar  # type: ignore[attr-defined]
+    return opener
+
+
+def attr(attrs: str, name: str) -> str | None:
+    found = re.search(rf'\b{name}="([^"]*)"', attrs)
+    return html.unescape(found.group(1)) if found else None
+
+
+def read_form(page: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+    """The report form as the browser would send it (name -> value), its autosave
+    units (unit -> field names) and each field's kind (text, value, checkbox...)."""
+    start = page.index("data-autosave")
+    form = page[page.rfind("<form", 0, start) : page.index("</form>", start)]
+    values: dict[str, str] = {}
+    units: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
+    for tag, attrs, rest in FIELD.findall(form):
+        name = attr(attrs, "name")
+        if not name:
+            continue
+        kind = attr(attrs, "type") or tag
+        if tag == "textarea":
+            value = html.unescape(rest).removeprefix("\n")
+        elif tag == "select":
+            chosen = re.search(r'<option value="([^"]*)"[^>]*selected', form[form.find(attrs) :])
+            value = chosen.group(1) if chosen else ""
+        elif kind == "checkbox":
+            if " checked" not in attrs:
+                continue
+            value = attr(attrs, "value") or "on"
+        else:
+            value = attr(attrs, "value") or ""
+        values[name] = value
+        kinds.setdefault(name, kind)
+        unit = attr(attrs, "data-unit")
+        if unit and name not in units.setdefault(unit, []):
+            units[unit].append(name)
+    return values, units, kinds
+
+
+class Reporter(threading.Thread):
+    def __init__(self, base: str, spec: dict, until: float, every: tuple[float, float],
+                 ready: threading.Barrier, seed: int):  # fmt: skip
+        super().__init__(daemon=True)
+        self.base, self.spec, self.until, self.every, self.ready = base, spec, until, every, ready
+        self.rng = random.Random(seed)
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.last: dict[str, str] = {}
+        self.submitted = False
+        self.submit_ms = 0.0
+
+    def post(self, url: str, data: dict, accept: str) -> tuple[int, bytes, float]:
+        token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        request = urllib.request.Request(
+            url,
+            data=urllib.parse.urlencode(data).encode(),
+            headers={"Accept": accept, "X-CSRFToken": token, "Referer": url},
+        )
+        start = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                body, status = response.read(), response.status
+        except urllib.error.HTTPError as exc:
+            body, status = exc.read(), exc.code
+        except OSError as exc:
+            body, status = str(exc).encode(), 0
+        return status, body, (time.perf_counter() - start) * 1000
+
+    def run(self) -> None:
+        page_url = f"{self.base}/reporting/{self.spec['report']}/"
+        self.opener = session_opener(self.base, self.spec["session"], follow=False)
+        self.jar = self.opener.jar  # type: ignore[attr-defined]
+        try:
+            page = self.opener.open(page_url, timeout=120).read().decode()
+            values, units, kinds = read_form(page)
+        except Exception as exc:
+            self.errors.append(f"form: {exc}")
+            self.ready.wait()
+            return
+        revision = values["revision"]
+        choices = [u for u, names in units.items() if u.endswith(("-done", "-results"))]
+        numbers = [
+            u for u, names in units.items()
+            if u.startswith("indicator-") and names == [names[0]] and names[0].endswith("-value")
+            and kinds[names[0]] == "input"
+        ]  # fmt: skip
+        self.ready.wait()
+        time.sleep(self.rng.uniform(0, self.every[1]))  # not all at the same second
+        n = 0
+        while time.time() < self.until:
+            n += 1
+            unit = self.rng.choice(numbers) if numbers and self.rng.random() < 0.3 else None
+            unit = unit or self.rng.choice(choices)
+            name = units[unit][0]
+            value = (
+                str(self.rng.randint(50, 1500))
+                if unit.startswith("indicator-")
+                else f"Đã triển khai, lần lưu {n} ({self.spec['agency']})."
+            )
+            status, body, ms = self.post(
+                page_url + "draft/",
+                {"revision": revision, "action": "save", name: value},
+                "application/json",
+            )
+            self.latencies.append(ms)
+            answer = _json(body)
+            if status == 200 and answer.get("ok"):
+                revision = str(answer["revision"])
+                values[name] = value
+                values["revision"] = revision
+                self.last[name] = value
+            else:
+                self.errors.append(f"save {status}: {body[:200]!r}")
+            time.sleep(max(0.0, self.rng.uniform(*self.every) - ms / 1000))
+        values["action"] = "submit"
+        values["revision"] = revision
+        status, body, self.submit_ms = self.post(page_url, values, "text/html")
+        self.submitted = status in (302, 303)
+        if not self.submitted:
+            self.errors.append(f"submit {status}: {body[:300]!r}")
+
+
+def _json(body: bytes) -> dict:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return {}
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def _inprocess(env: dict, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench/inprocess.py"), *args],
+        env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(base: str, env: dict, reporters: int, duration: int, low: float, high: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-rush-") as tmp:
+        specs_file = Path(tmp) / "reporters.json"
+        _inprocess(env, "--rush-prepare", str(reporters), str(specs_file))
+        specs = json.loads(specs_file.read_text(encoding="utf-8"))
+        ready = threading.Barrier(len(specs) + 1)
+        threads: list[Reporter] = []
+        for k, spec in enumerate(specs):
+            threads.append(Reporter(base, spec, 0.0, (low, high), ready, k))
+            threads[-1].start()
+        ready.wait()  # every reporter has its form
+        until = time.time() + duration
+        for t in threads:
+            t.until = until
+        loads = []
+        while any(t.is_alive() for t in threads):
+            time.sleep(5)
+            loads.append(" ".join(Path("/proc/loadavg").read_text().split()[:3]))
+        latencies = [ms for t in threads for ms in t.latencies]
+        errors = [e for t in threads for e in t.errors]
+        runs = [{**t.spec, "last": t.last, "submitted": t.submitted} for t in threads]
+        (Path(tmp) / "runs.json").write_text(json.dumps(runs), encoding="utf-8")
+        verified = _inprocess(env, "--rush-verify", str(Path(tmp) / "runs.json"))
+    submits = [t.submit_ms for t in threads if t.submitted]
+    return {
+        "reporters": len(threads),
+        "every_s": f"{low:g}–{high:g}",
+        "duration_s": duration,
+        "saves": len(latencies),
+        "saves_per_s": len(latencies) / duration,
+        "p50_ms": statistics.median(latencies) if latencies else None,
+        "p95_ms": _percentile(latencies, 95),
+        "max_ms": max(latencies, default=None),
+        "submit_p50_ms": statistics.median(submits) if submits else None,
+        "submit_max_ms": max(submits, default=None),
+        "errors": len(errors),
+        "error_samples": errors[:10],
+        "submitted": sum(t.submitted for t in threads),
+        "db": verified,
+        "load": loads[len(loads) // 2] if loads else "",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8104")
+    parser.add_argument("--reporters", type=int, default=200)
+    parser.add_argument("--duration", type=int, default=90)
+    parser.add_argument("--every", default="2-5", help="seconds between saves: low-high")
+    args = parser.parse_args()
+    low, high = (float(x) for x in args.every.split("-"))
+    env = {**os.environ, "LOG_LEVEL": "ERROR"}
+    print(json.dumps(run(args.base, env, args.reporters, args.duration, low, high), indent=1))
+
+
+if __name__ == "__main__":
+    main()
