@@ -110,11 +110,13 @@ def describe_numbers(numbers: Numbers) -> list[tuple[str, str]]:
         elif key.endswith("year") and isinstance(value, int | float):
             text = str(int(value))
         elif key in RATES and isinstance(value, int | float):
-            text = _("%(rate)s %% a year") % {"rate": number_format(value * 100, 1)}
+            text = _("%(rate)s %% a year") % {"rate": number_format(round(value * 100, 1), 1)}
         elif key == "ratio" and isinstance(value, int | float):
-            text = _("%(pct)s %% of the pace needed") % {"pct": number_format(value * 100, 0)}
+            pct = number_format(round(value * 100), 0)  # rounded as the dashboard's card
+            text = _("%(pct)s %% of the pace needed") % {"pct": pct}
         elif isinstance(value, float):
-            text = number_format(value, 2 if abs(value) < 100 else 1)
+            places = 2 if abs(value) < 100 else 1
+            text = number_format(round(value, places), places)  # it would cut, not round
         else:
             text = str(value)
         out.append((str(label), text))

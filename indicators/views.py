@@ -131,7 +131,7 @@ def progress_csv(request, code: str):
 
 def _safe(text: str) -> str:
     """No spreadsheet formula from a text cell."""
-    return "'" + text if text[:1] in "=+-@" else text
+    return "'" + text if text and text[0] in "=+-@" else text
 
 
 def _target(request, code: str, target_id: int):

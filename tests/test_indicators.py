@@ -193,6 +193,7 @@ def test_csv_download_has_no_formulas(client, demo, viewer):
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert len(rows) == 18
     assert rows[1][1].startswith("'=HYPERLINK")  # text, never a formula
+    assert rows[1][-1] == ""  # an empty note stays empty (it was a lone "'")
 
 
 def test_api_progress_and_values(client, demo, viewer):

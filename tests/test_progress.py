@@ -229,3 +229,15 @@ def test_counts_never_deteriorate_and_are_achieved_at_the_floor(floor, value, ye
     result = assess("count", floor, None, 2025, {year: value}, year, period_start=2021)
     assert result.status != Status.DETERIORATION
     assert (result.status == Status.ACHIEVED) == (value >= floor)
+
+
+def test_the_figures_named_for_a_reader_are_rounded_not_cut():
+    from django.utils import translation
+
+    from indicators.progress import describe_numbers
+
+    numbers = {"ratio": 0.7875, "reduction": 29.1667, "cagr_observed": 0.22449, "gap": 12.195}
+    with translation.override("vi"):
+        text = dict(describe_numbers(numbers)).values()
+    assert "đạt 79 % nhịp độ cần thiết" in text  # as the dashboard's card, not 78
+    assert "29,17" in text and "22,4 % mỗi năm" in text
