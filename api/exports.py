@@ -60,7 +60,7 @@ def plan_export(request, code: PlanCode, table: Table, fmt: Format):
 
 @router.get(
     "/exports/{table}.{fmt}",
-    response=responses(None, 403),
+    response=responses(None, 403, 404),
     openapi_extra=FILE,
     url_name="nation_export",
 )
