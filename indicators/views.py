@@ -144,7 +144,9 @@ def _target(request, code: str, target_id: int):
     return plan, target, year, problem, row
 
 
-def _render_target(request, code: str, target_id: int, errors=(), status=200):
+def _render_target(request, code: str, target_id: int, failed=None, status=200):
+    """The target's page; ``failed`` is ``(which, form, errors)`` of a refused entry
+    (``which``: "value" or "baseline"), shown in its own form with what was typed."""
     plan, target, year, problem, row = _target(request, code, target_id)
     indicator = row.indicator
     values = []
@@ -168,7 +170,7 @@ def _render_target(request, code: str, target_id: int, errors=(), status=200):
             "numbers": describe_numbers(row.assessment.numbers),
             "chart": _chart(plan, target, indicator, row),
             "values": values,
-            "errors": list(errors),
+            **_failed_context(failed),
             "can_manage": rules.can_enter_values(request.user),
             "breakdown": sorted(row.breakdown.items()),
             "years": list(plan.years),
@@ -177,12 +179,20 @@ def _render_target(request, code: str, target_id: int, errors=(), status=200):
     )
 
 
+def _failed_context(failed) -> dict:
+    if failed is None:
+        return {}
+    which, form, errors = failed
+    # Errors of a field are shown beside it; the others (the service's) in the form.
+    return {f"{which}_form": form, f"{which}_errors": [] if form.errors else list(errors)}
+
+
 @requires(C.READ_PLANS)
 def target_page(request, code: str, target_id: int):
     return _render_target(request, code, target_id)
 
 
-def _enter(request, code: str, target_id: int, form, save):
+def _enter(request, code: str, target_id: int, which: str, form, save):
     """Save with ``save(indicator, cleaned_data)``; the page with the errors otherwise."""
     row = _target(request, code, target_id)[-1]
     if row.indicator is None:
@@ -192,7 +202,7 @@ def _enter(request, code: str, target_id: int, form, save):
             raise value_service.ValueError_(form.messages())
         saved = save(row.indicator, form.cleaned_data)
     except value_service.ValueError_ as exc:
-        return _render_target(request, code, target_id, exc.errors, status=400)
+        return _render_target(request, code, target_id, (which, form, exc.errors), status=400)
     if getattr(saved, "warning", None):
         messages.warning(request, saved.warning)
     messages.success(request, _("Saved."))
@@ -207,6 +217,7 @@ def target_baseline(request, code: str, target_id: int):
         request,
         code,
         target_id,
+        "baseline",
         BaselineForm(request.POST),
         lambda indicator, data: value_service.set_baseline(
             indicator, data["baseline_year"], data["baseline_value"], request.user
@@ -222,6 +233,7 @@ def target_value(request, code: str, target_id: int):
         request,
         code,
         target_id,
+        "value",
         ValueForm(request.POST),
         lambda indicator, data: value_service.save_value(
             indicator,

@@ -346,3 +346,36 @@ def test_declared_aggregations(how, expected):
         IndicatorValue(value=Decimal(20), numerator=Decimal(4), denominator=Decimal(30)),
     ]
     assert _aggregate(rows, how) == pytest.approx(expected)
+
+
+def test_a_refused_entry_keeps_what_was_typed_with_the_message_beside_its_field(
+    client, demo, coordinator
+):
+    from indicators.models import IndicatorValue
+
+    client.force_login(coordinator)
+    indicator = _indicator(demo, 2025, 1)
+    url = reverse("indicators:target_value", args=[CODE, indicator.target.pk])
+    before = IndicatorValue.objects.count()
+
+    page = client.post(url, {"year": "2024", "value": "abc"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'name="value" id="id_value" value="abc" aria-invalid="true"' in html.replace(
+        ' class="form-control form-control-sm is-invalid"', ""
+    )
+    assert 'id="error-value"' in html and 'value="2024"' in html  # the year kept too
+
+    page = client.post(url, {"year": "2040", "value": "12,5"})  # refused by the service
+    html = page.content.decode()
+    assert page.status_code == 400 and 'id="value-errors"' in html and "2021" in html
+    assert 'value="2040"' in html and 'value="12,5"' in html
+    assert IndicatorValue.objects.count() == before  # nothing saved
+
+    page = client.post(
+        reverse("indicators:target_baseline", args=[CODE, indicator.target.pk]),
+        {"baseline_year": "x", "baseline_value": "1"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 400 and 'id="error-baseline_year"' in html
+    assert 'value="x"' in html
