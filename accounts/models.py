@@ -58,6 +58,11 @@ class User(AbstractUser):
             )
         ]
 
+    def get_full_name(self) -> str:
+        """In the Vietnamese order: the family and middle names (``last_name``), then
+        the given name (``first_name``): "Nguyễn Văn An", not "An Nguyễn Văn"."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 

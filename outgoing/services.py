@@ -256,7 +256,7 @@ def set_recipients(
 
 def vietnamese_name(user: Any) -> str:
     """ "Nguyễn Văn An": the family name (``last_name``) first, as Vietnamese names go."""
-    name = f"{user.last_name} {user.first_name}".strip()
+    name = user.get_full_name()
     return name or user.get_username()
 
 

@@ -203,3 +203,12 @@ def test_audit_log_page_shows_changes(client, admin_user, coordinator, reporter)
     client.force_login(admin_user)
     page = client.get(reverse("accounts:audit"), {"type": "accounts.user"}).content.decode()
     assert "Tên mới" in page and "coordinator" in page
+
+
+def test_a_name_reads_in_the_vietnamese_order(db):
+    from accounts.models import User
+
+    user = User(username="an", first_name="An", last_name="Nguyễn Văn")
+    assert user.get_full_name() == "Nguyễn Văn An" and str(user) == "Nguyễn Văn An"
+    assert User(username="x", first_name="An").get_full_name() == "An"
+    assert str(User(username="only-login")) == "only-login"
