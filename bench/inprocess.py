@@ -177,6 +177,16 @@ def documents(province: int) -> dict:
     return out
 
 
+def bench_admin() -> User:
+    """The administrator who may export the nation (made once in the bench database)."""
+    from accounts.models import UserRole
+
+    admin, _made = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": UserRole.ADMIN, "is_staff": True}
+    )
+    return admin
+
+
 def pages_mode(province: int, deep: bool) -> dict:
     coordinator = User.objects.get(username=f"bench-coordinator-p{province:02d}")
     client, session = signed_in(coordinator)
@@ -187,6 +197,7 @@ def pages_mode(province: int, deep: bool) -> dict:
         "pages": pages,
         "queries": count_queries(client, pages),
         "session": session,
+        "admin_session": signed_in(bench_admin())[1],  # the national export's reader
     }
     if deep:
         from bench.dataset import describe

@@ -19,8 +19,9 @@ measure, and print the goals' table in markdown (bench/README.md).
    every 2–5 s, then submitting; and the variant of browsers saving every 10–30 s. The
    database is then asked whether every submit and every reporter's last save arrived;
    the reports are put back to drafts afterwards, so that the run can be repeated.
-5. The national CSV of values, when ``BENCH_CSV_URL`` names it (a path on the server,
-   e.g. ``/api/v1/exports/values.csv``): its time and the web worker's memory.
+5. The national CSV of values (``BENCH_CSV_URL``, by default the API's
+   ``/api/v1/exports/values.csv``, read by an administrator; empty to skip): its time
+   and the web worker's memory.
 """
 
 from __future__ import annotations
@@ -176,12 +177,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def csv_export(server: Server, info: dict) -> dict | None:
-    path = os.environ.get("BENCH_CSV_URL")
+    path = os.environ.get("BENCH_CSV_URL", "/api/v1/exports/values.csv")
     if not path:
         return None
     from bench.rush import session_opener
 
-    opener = session_opener(server.base, info["session"])
+    opener = session_opener(server.base, info["admin_session"])
     rss: list[float] = []
     start = time.perf_counter()
     size = 0

@@ -3,8 +3,8 @@ memory flat): adds generated values to the demo data, then writes the nation's v
 CSV (indicators.exports) to nowhere, printing rows/s, the queries and the memory.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pw_exports_bench \\
-        .venv/bin/python scripts/bench_exports.py 200000
-    .venv/bin/python scripts/bench_exports.py 200000      # SQLite under var/bench-exports/
+        .venv/bin/python bench/exports.py 200000
+    .venv/bin/python bench/exports.py 200000      # SQLite under var/bench-exports/
 
 Not a test: a busy machine gives slower figures. The database must be empty or hold
 only demo data (``load_demo`` refuses others)."""
