@@ -43,9 +43,12 @@ def sleepy(seconds: float, marker: str = "") -> str:
 
 
 @background(time_limit=120, attempts=2, on_failure=remember)
-def patient(seconds: float) -> str:
-    """Runs long enough to be caught running on a busy machine."""
-    time.sleep(seconds)
+def patient(seconds: float, release: str = "") -> str:
+    """Runs long enough to be caught running on a busy machine: ``seconds``, or until
+    the file ``release`` exists."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not (release and Path(release).exists()):
+        time.sleep(0.1)
     return "slept"
 
 
