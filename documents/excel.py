@@ -130,7 +130,8 @@ class _Sheet:
             _text(cell, value)
             money = (col - 1) in money_cols and isinstance(value, int)
             horizontal = "right" if money else "center" if (col - 1) in center_cols else None
-            cell._style = copy(array(bold=bold, fill=fill, horizontal=horizontal, money=money))
+            style = copy(array(bold=bold, fill=fill, horizontal=horizontal, money=money))
+            cell._style = style  # type: ignore[union-attr]  # openpyxl's own, untyped
 
     def merged(self, text: str, *, fill=GROUP_FILL) -> None:
         self.row += 1
