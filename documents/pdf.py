@@ -98,9 +98,9 @@ def _profile() -> Iterator[Path]:
     one: the first free slot, or (all busy) the wait for one of them."""
     root = Path(settings.VAR_DIR) / "libreoffice"
     root.mkdir(parents=True, exist_ok=True)
-    order = [(os.getpid() + i) % SLOTS for i in range(SLOTS)]
+    # The lowest free slot: one worker always finds the same, warm, profile.
     for blocking in (False, True):
-        for slot in order if not blocking else order[:1]:
+        for slot in range(SLOTS) if not blocking else [os.getpid() % SLOTS]:
             with open(root / f"slot-{slot}.lock", "a+b") as lock:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
