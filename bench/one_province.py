@@ -49,18 +49,24 @@ def prepare() -> Plan:
 
 
 def cases(plan: Plan) -> list[tuple[str, float, Callable[[], object]]]:
-    """(what, goal in seconds, the work): the goals the tests used to assert."""
+    """(what, goal in seconds, the work): the goals of issue 17 (a province-year
+    .docx and .xlsx in 0.5 s each, its .pdf in 2 s) and of the seed import."""
     seed = SEED_TXT.read_bytes()
     return [
         (
             "consolidated report 2024, .docx",
-            2.0,
+            0.5,
             lambda: generate.build(plan, Kind.ANNUAL, [2024], "docx"),
         ),
         (
             "consolidated report 2024, .xlsx",
-            2.0,
+            0.5,
             lambda: generate.build(plan, Kind.ANNUAL, [2024], "xlsx"),
+        ),
+        (
+            "consolidated report 2024, .pdf",
+            2.0,
+            lambda: generate.build(plan, Kind.ANNUAL, [2024], "pdf"),
         ),
         ("importing the seed plan (.txt)", 0.5, lambda: import_document(seed, "seed.txt")),
     ]

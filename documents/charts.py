@@ -1,5 +1,9 @@
 """Charts inside the documents (matplotlib, no screen): where a picture says it
-better than a table. PNG bytes, 150 dpi, sized for an A4 page."""
+better than a table. PNG bytes, 150 dpi, sized for an A4 page.
+
+Each figure is laid out once as it is drawn (``layout="constrained"`` makes room for
+the title, the labels and a legend below the axes) and saved at its own size:
+``bbox_inches="tight"`` drew every chart twice, once to measure it (issue 17)."""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ FONT = ["Liberation Serif", "Times New Roman", "DejaVu Serif", "serif"]
 
 def _png(fig) -> bytes:
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=150, bbox_inches="tight")
+    fig.savefig(out, format="png", dpi=150)
     plt.close(fig)
     return out.getvalue()
 
@@ -64,6 +68,11 @@ def chart_fonts() -> tuple[str, ...]:
     return (*families, FONT[-1])
 
 
+def _figure(height: float):
+    """An A4-wide figure, laid out as it is drawn."""
+    return plt.subplots(figsize=(6.3, height), layout="constrained")
+
+
 def _style():
     plt.rcParams.update(
         {"font.family": "serif", "font.serif": list(chart_fonts()), "font.size": 10}
@@ -77,7 +86,7 @@ def targets_chart(report: ConsolidatedReport) -> Chart | None:
     _style()
     milestones = sorted({t.milestone for t in report.targets})
     statuses = [s for s in Status if any(t.status == s for t in report.targets)]
-    fig, ax = plt.subplots(figsize=(6.3, 0.5 + 0.55 * len(milestones) + 0.4))
+    fig, ax = _figure(0.5 + 0.55 * len(milestones) + 0.4 + 0.8)
     left = [0] * len(milestones)
     for status in statuses:
         counts = [
@@ -105,7 +114,7 @@ def targets_chart(report: ConsolidatedReport) -> Chart | None:
     ax.set_xlabel("Số chỉ tiêu")
     ax.invert_yaxis()
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, fontsize=8, frameon=False)
+    fig.legend(loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     ax.set_title(f"Tình hình thực hiện các chỉ tiêu (số liệu đến năm {report.years[-1]})")
     return Chart("targets", "Tình hình thực hiện các chỉ tiêu", _png(fig))
 
@@ -116,7 +125,7 @@ def compliance_chart(report: ConsolidatedReport) -> Chart | None:
         return None
     _style()
     years = [str(c.year) for c in report.compliance_years]
-    fig, ax = plt.subplots(figsize=(6.3, 2.8))
+    fig, ax = _figure(2.8 + 0.4)
     on_time = [c.on_time for c in report.compliance_years]
     late = [c.late for c in report.compliance_years]
     missing = [c.missing for c in report.compliance_years]
@@ -131,7 +140,7 @@ def compliance_chart(report: ConsolidatedReport) -> Chart | None:
     )
     ax.set_ylabel("Số đơn vị")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=8, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    fig.legend(loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     ax.set_title("Tình hình báo cáo của các đơn vị qua các năm")
     return Chart("compliance", "Tình hình báo cáo qua các năm", _png(fig))
 
@@ -141,7 +150,7 @@ def funds_chart(report: ConsolidatedReport) -> Chart | None:
     if len(report.funds_years) < 2 or not any(f.spent for f in report.funds_years):
         return None
     _style()
-    fig, ax = plt.subplots(figsize=(6.3, 2.6))
+    fig, ax = _figure(2.6)
     ax.bar(
         [f.label for f in report.funds_years],
         [f.spent / 1e6 for f in report.funds_years],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import weakref
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -38,11 +39,22 @@ class _Styles:
     """A workbook's cell styles, each made once and registered as a named style, then
     given to cells by name. openpyxl hashes a Font, an Alignment or a Border every time
     one is assigned to a cell: set cell by cell, that was three quarters of the time of
-    a province-year workbook (issue 17)."""
+    a province-year workbook (issue 17). A row's cells take a copy of the named
+    style's index array (``arrays``), as ``cell.style = name`` does after looking the
+    name up in the workbook's list of styles."""
 
     def __init__(self, wb: Workbook):
         self.wb = wb
         self.names: dict[tuple, str] = {}
+        self.arrays: dict[tuple, object] = {}
+
+    def array(self, **style):
+        key = tuple(sorted((k, id(v) if k == "fill" else v) for k, v in style.items()))
+        found = self.arrays.get(key)
+        if found is None:
+            name = self.name(**style)
+            found = self.arrays[key] = self.wb._named_styles[name].as_tuple()
+        return found
 
     def name(self, *, size: int = 11, bold: bool = False, italic: bool = False,
              fill: PatternFill | None = None, horizontal: str | None = None,
@@ -112,13 +124,14 @@ class _Sheet:
 
     def add(self, values: list, *, bold=False, fill=None, money_cols=(), center_cols=(0,)):  # fmt: skip
         self.row += 1
-        name = self.styles.name
+        array = self.styles.array
         for col, value in enumerate(values, start=1):
             cell = self.ws.cell(self.row, col)
             _text(cell, value)
             money = (col - 1) in money_cols and isinstance(value, int)
             horizontal = "right" if money else "center" if (col - 1) in center_cols else None
-            cell.style = name(bold=bold, fill=fill, horizontal=horizontal, money=money)
+            style = copy(array(bold=bold, fill=fill, horizontal=horizontal, money=money))
+            cell._style = style  # type: ignore[union-attr]  # openpyxl's own, untyped
 
     def merged(self, text: str, *, fill=GROUP_FILL) -> None:
         self.row += 1

@@ -1,15 +1,24 @@
 """PDF by LibreOffice: the same .docx the coordinator would open in Word, converted
 headless, so that the PDF is the Word document (same template, same signer, same
 page numbers) and the Vietnamese text is set with the fonts the server has
-(fonts-liberation2 is metric-compatible with Times New Roman)."""
+(fonts-liberation2 is metric-compatible with Times New Roman).
+
+LibreOffice's first start with a new user profile is much slower than with one it
+has used before, and the task worker runs each job in a new (forked) process: so
+the profile is not one per process but one per slot (``VAR_DIR/libreoffice/slot-N``),
+kept across jobs and taken under an exclusive file lock, so that two conversions
+never share a profile at the same time."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -17,8 +26,9 @@ from django.utils.translation import gettext as _
 
 from worker.process import die_with_parent
 
-_lock = threading.Lock()  # one LibreOffice profile per process, used one at a time
+_lock = threading.Lock()  # one conversion at a time in a process
 TIMEOUT = 120
+SLOTS = 4  # profiles kept: more conversions at once than this wait for a free one
 
 
 class PdfUnavailable(RuntimeError):
@@ -46,8 +56,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 "libreoffice-writer-nogui package."
             )
         )
-    profile = Path(settings.VAR_DIR) / "libreoffice" / f"profile-{os.getpid()}"
-    with _lock, tempfile.TemporaryDirectory(prefix="planwatch-pdf-") as tmp:
+    with _lock, _profile() as profile, tempfile.TemporaryDirectory(prefix="planwatch-pdf-") as tmp:
         source = Path(tmp) / "bao-cao.docx"
         source.write_bytes(docx)
         try:
@@ -75,11 +84,34 @@ def docx_to_pdf(docx: bytes) -> bytes:
             ) from exc
         target = Path(tmp) / "bao-cao.pdf"
         if done.returncode != 0 or not target.exists():
+            shutil.rmtree(profile, ignore_errors=True)  # the next one starts afresh
             detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
             raise PdfUnavailable(
                 _("LibreOffice could not convert to PDF: %(detail)s") % {"detail": detail}
             )
         return target.read_bytes()
+
+
+@contextlib.contextmanager
+def _profile() -> Iterator[Path]:
+    """A LibreOffice user profile no other conversion is using, kept for the next
+    one: the first free slot, or (all busy) the wait for one of them."""
+    root = Path(settings.VAR_DIR) / "libreoffice"
+    root.mkdir(parents=True, exist_ok=True)
+    # The lowest free slot: one worker always finds the same, warm, profile.
+    for blocking in (False, True):
+        for slot in range(SLOTS) if not blocking else [os.getpid() % SLOTS]:
+            with open(root / f"slot-{slot}.lock", "a+b") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    continue
+                try:
+                    yield root / f"slot-{slot}"
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+                return
+    raise AssertionError("unreachable: the blocking lock waits")  # pragma: no cover
 
 
 def write(report, context) -> bytes:
