@@ -10,6 +10,7 @@ from html import escape
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -191,3 +192,46 @@ class LineRows:
             f'<button class="btn btn-sm btn-link text-danger p-0">{t["delete"]}</button></form>'
             "</details>"
         )
+
+
+class FigureTables:
+    """The year's totals by task group, by source and by agency as tables (rendered
+    only where the page shows them)."""
+
+    def __init__(self, figures):
+        self.figures = figures
+
+    def by_group(self) -> SafeString:
+        return figures_table(self.figures.by_group)
+
+    def by_source(self) -> SafeString:
+        return figures_table(self.figures.by_source)
+
+    def by_agency(self) -> SafeString:
+        return figures_table(self.figures.by_agency)
+
+
+def figures_table(rows) -> SafeString:
+    """Estimated, appraised, allocated, spent and the execution rate of each row."""
+    t = {
+        "estimated": _e(_("Estimated")),
+        "appraised": _e(_("Appraised")),
+        "allocated": _e(_("Allocated")),
+        "spent": _e(_("Spent")),
+        "execution": _e(_("Execution")),
+    }
+    head = "".join(f'<th class="text-end">{t[k]}</th>' for k in t)
+    body = "".join(
+        f"<tr><td>{_e(f.label)}</td>"
+        f'<td class="text-end" data-label="{t["estimated"]}">{_e(dong(f.estimated))}</td>'
+        f'<td class="text-end" data-label="{t["appraised"]}">{_e(dong(f.appraised))}</td>'
+        f'<td class="text-end" data-label="{t["allocated"]}">{_e(dong(f.allocated))}</td>'
+        f'<td class="text-end" data-label="{t["spent"]}">{_e(dong(f.spent))}</td>'
+        f'<td class="text-end" data-label="{t["execution"]}">'
+        f"{'' if f.rate is None else _e(localize(f.rate)) + '%'}</td></tr>"
+        for f in rows
+    )
+    return mark_safe(
+        '<div class="table-responsive"><table class="table table-sm stack small figures">\n'
+        f"<thead><tr><th></th>{head}</tr></thead>\n<tbody>{body}</tbody></table></div>\n"
+    )

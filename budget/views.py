@@ -33,7 +33,7 @@ from budget.forms import (
     WorkbookForm,
 )
 from budget.models import BudgetState, Decision, Source
-from budget.rows import LineRows
+from budget.rows import FigureTables, LineRows
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from planwatch.http import attachment, post_or_redirect
@@ -104,16 +104,20 @@ def _year_context(request, budget) -> dict:
         "plan": plan,
         "budget": budget,
         "figures": figures,
+        "figure_tables": FigureTables(figures),
         "line_rows": LineRows(
             request, budget, figures.lines, can_appraise=can_appraise, editable=editable
         ),
-        "tasks": [
+        "tasks": [  # the add-line form's choices
             t
             for t in Task.objects.current()
             .filter(plan=plan)
+            .select_related("group")
             .order_by("group__position", "position")
             if t.is_active_in(year)
-        ],
+        ]
+        if can_edit
+        else [],
         "agency_choices": vi_sorted(agencies.values(), key=lambda a: a.name),
         "sources": Source.choices,
         "decisions": [(v, label) for v, label in Decision.choices if v != Decision.PENDING],
