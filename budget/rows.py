@@ -18,7 +18,6 @@ from budget.models import Decision, Source
 from planwatch.money import dong
 from planwatch.templatetags.badges import badge
 
-
 WARNING = ' class="table-warning"'
 INVALID = ' aria-invalid="true"'
 
@@ -153,7 +152,7 @@ class LineRows:
             f'      <input name="appraised" class="form-control form-control-sm w-auto'
             f'{" is-invalid" if bad else ""}" placeholder="{t["if_reduced"]}" '
             f'aria-label="{t["appraised_amount"]}" inputmode="numeric" size="12"'
-            f'{INVALID if bad else ""}{amount}>\n'
+            f"{INVALID if bad else ''}{amount}>\n"
             f'      <input name="reason" class="form-control form-control-sm w-auto'
             f'{" is-invalid" if field_errors.get("reason") else ""}" '
             f'placeholder="{t["reason_ph"]}" aria-label="{t["reason"]}" value="{reason}">\n'

@@ -84,13 +84,16 @@ def reported_spending(plan: Plan, year: int) -> dict[tuple[int, int], int]:
 def _spending(plan: Plan, years: list[int]) -> dict[int, dict[tuple[int, int], int]]:
     """{year: {(task id, agency id): đồng}} from the accepted reports of ``years``."""
     spent: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
-    for year, task_id, agency_id, money in ReportItem.objects.filter(
-        report__period__plan=plan,
-        report__period__year__in=years,
-        report__state=ReportState.ACCEPTED,
-        spent__isnull=False,
-    ).order_by().values_list("report__period__year", "task_id", "report__agency_id").annotate(
-        money=Sum("spent")
+    for year, task_id, agency_id, money in (
+        ReportItem.objects.filter(
+            report__period__plan=plan,
+            report__period__year__in=years,
+            report__state=ReportState.ACCEPTED,
+            spent__isnull=False,
+        )
+        .order_by()
+        .values_list("report__period__year", "task_id", "report__agency_id")
+        .annotate(money=Sum("spent"))
     ):
         spent[year][(task_id, agency_id)] += int(money)  # never None (spent__isnull=False)
     return spent

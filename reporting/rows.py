@@ -80,9 +80,7 @@ class YearRows:
             overdue = ""
             if row.days_overdue:
                 d = row.days_overdue
-                overdue = " · " + ngettext("%(d)s day overdue", "%(d)s days overdue", d) % {
-                    "d": d
-                }
+                overdue = " · " + ngettext("%(d)s day overdue", "%(d)s days overdue", d) % {"d": d}
             timeliness = f'<span class="text-danger">{t["not_yet"]}{overdue}</span>'
         signed = getattr(row, "signed", None)
         if signed:

@@ -48,7 +48,6 @@ from reporting.forms import (
     format_quantities,
 )
 from reporting.models import AgencyReport, ItemStatus, ReportingPeriod, ReportItem
-from reporting.rows import YearRows
 from reporting.periods import (
     PeriodError,
     cancel_period,
@@ -58,6 +57,7 @@ from reporting.periods import (
     set_due_date,
     set_period_status,
 )
+from reporting.rows import YearRows
 
 READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
