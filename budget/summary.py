@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from budget.models import BudgetLine, BudgetState, BudgetYear, Source
@@ -83,13 +84,18 @@ def reported_spending(plan: Plan, year: int) -> dict[tuple[int, int], int]:
 def _spending(plan: Plan, years: list[int]) -> dict[int, dict[tuple[int, int], int]]:
     """{year: {(task id, agency id): đồng}} from the accepted reports of ``years``."""
     spent: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
-    for year, task_id, agency_id, money in ReportItem.objects.filter(
-        report__period__plan=plan,
-        report__period__year__in=years,
-        report__state=ReportState.ACCEPTED,
-        spent__isnull=False,
-    ).values_list("report__period__year", "task_id", "report__agency_id", "spent"):
-        spent[year][(task_id, agency_id)] += money or 0  # never None (spent__isnull=False)
+    for year, task_id, agency_id, money in (
+        ReportItem.objects.filter(
+            report__period__plan=plan,
+            report__period__year__in=years,
+            report__state=ReportState.ACCEPTED,
+            spent__isnull=False,
+        )
+        .order_by()
+        .values_list("report__period__year", "task_id", "report__agency_id")
+        .annotate(money=Sum("spent"))
+    ):
+        spent[year][(task_id, agency_id)] += int(money)  # never None (spent__isnull=False)
     return spent
 
 
@@ -106,6 +112,14 @@ def _share(total: int, weights: list[int]) -> list[int]:
 
 
 LINE_ORDER = ("task__group__position", "task__position", "agency__name", "pk")
+# What the pages, the API and the documents read of a line: a province-year has
+# hundreds of lines, each with its task, group and agency.
+LINE_FIELDS = (
+    *("budget_id", "task_id", "agency_id", "source", "content", "amount", "decision"),
+    *("appraised_amount", "reason", "allocated_amount"),
+    *("task__number", "task__group_id", "task__group__number", "task__group__title"),
+    *("agency__code", "agency__name"),
+)
 
 
 def year_figures(plan: Plan, year: int, lines_qs=None) -> YearFigures:
@@ -114,6 +128,7 @@ def year_figures(plan: Plan, year: int, lines_qs=None) -> YearFigures:
         list(
             (lines_qs if lines_qs is not None else BudgetLine.objects.filter(budget=budget))
             .select_related("task", "task__group", "agency")
+            .only(*LINE_FIELDS)
             .order_by(*LINE_ORDER)
         )
         if budget
@@ -130,6 +145,7 @@ def years_figures(plan: Plan, years: list[int]) -> dict[int, YearFigures]:
     for line in (
         BudgetLine.objects.filter(budget__in=list(budgets.values()))
         .select_related("task", "task__group", "agency", "budget")
+        .only(*LINE_FIELDS, "budget__year")
         .order_by(*LINE_ORDER)
     ):
         lines[line.budget.year].append(line)
@@ -179,10 +195,16 @@ def _figures(
 
 
 def plan_figures(plan: Plan) -> list[tuple[int, Figures, str]]:
-    """(year, totals, state) for every year with a budget: the chart over the years."""
-    budgets = {b.year: b for b in BudgetYear.objects.filter(plan=plan)}
-    lines = BudgetLine.objects.filter(budget__plan=plan).values_list(
-        "budget__year", "task_id", "agency_id", "amount", "appraised_amount", "allocated_amount"
+    """(year, totals, state) for every year with a budget: the chart over the years.
+    The spending counted is on tasks the agency has a line for that year (as
+    year_figures counts it); reports' money summed in the database, no ordering."""
+    budgets = {b.year: b for b in BudgetYear.objects.filter(plan=plan).order_by()}
+    lines = (
+        BudgetLine.objects.filter(budget__plan=plan)
+        .order_by()
+        .values_list(
+            "budget__year", "task_id", "agency_id", "amount", "appraised_amount", "allocated_amount"
+        )
     )
     totals: dict[int, Figures] = {y: Figures(str(y)) for y in budgets}
     pairs: dict[int, set] = defaultdict(set)
@@ -193,12 +215,17 @@ def plan_figures(plan: Plan) -> list[tuple[int, Figures, str]]:
         f.allocated += allocated or 0
         f.lines += 1
         pairs[year].add((task_id, agency_id))
-    for task_id, agency_id, year, money in ReportItem.objects.filter(
-        report__period__plan=plan,
-        report__state=ReportState.ACCEPTED,
-        spent__isnull=False,
-        report__period__year__in=list(budgets),
-    ).values_list("task_id", "report__agency_id", "report__period__year", "spent"):
+    for task_id, agency_id, year, money in (
+        ReportItem.objects.filter(
+            report__period__plan=plan,
+            report__state=ReportState.ACCEPTED,
+            spent__isnull=False,
+            report__period__year__in=list(budgets),
+        )
+        .order_by()
+        .values_list("task_id", "report__agency_id", "report__period__year")
+        .annotate(Sum("spent"))
+    ):
         if (task_id, agency_id) in pairs[year]:
-            totals[year].spent += money or 0  # never None here (spent__isnull=False)
+            totals[year].spent += int(money)  # never None here (spent__isnull=False)
     return [(y, totals[y], str(BudgetState(budgets[y].state).label)) for y in sorted(budgets)]

@@ -33,6 +33,7 @@ from budget.forms import (
     WorkbookForm,
 )
 from budget.models import BudgetState, Decision, Source
+from budget.rows import FigureTables, LineRows
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from planwatch.http import attachment, post_or_redirect
@@ -85,7 +86,8 @@ def open_year(request, code: str):
     return redirect("budget:year", code=plan.code, year=form.cleaned_data["year"])
 
 
-def _year_context(user, budget) -> dict:
+def _year_context(request, budget) -> dict:
+    user = request.user
     plan, year = budget.plan, budget.year
     figures = year_figures(plan, year, budget_lines_for_user(user, budget))
     can_edit = services.can(user, services.EDIT, budget)
@@ -94,34 +96,43 @@ def _year_context(user, budget) -> dict:
     if responsible:
         ids = set().union(*responsible.values())
         agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids)}
+    can_appraise = services.can(user, services.APPRAISE, budget)
+    editable = {
+        lf.line.pk for lf in figures.lines if services.can(user, services.EDIT, budget, lf.line)
+    }
     return {
         "plan": plan,
         "budget": budget,
         "figures": figures,
-        "tasks": [
+        "figure_tables": FigureTables(figures),
+        "line_rows": LineRows(
+            request, budget, figures.lines, can_appraise=can_appraise, editable=editable
+        ),
+        "tasks": [  # the add-line form's choices
             t
             for t in Task.objects.current()
             .filter(plan=plan)
+            .select_related("group")
             .order_by("group__position", "position")
             if t.is_active_in(year)
-        ],
+        ]
+        if can_edit
+        else [],
         "agency_choices": vi_sorted(agencies.values(), key=lambda a: a.name),
         "sources": Source.choices,
         "decisions": [(v, label) for v, label in Decision.choices if v != Decision.PENDING],
         "can_edit": can_edit,
         "can_submit": services.can(user, services.SUBMIT, budget),
-        "can_appraise": services.can(user, services.APPRAISE, budget),
+        "can_appraise": can_appraise,
         "can_allocate": services.can(user, services.ALLOCATE, budget),
-        "editable": {
-            lf.line.pk for lf in figures.lines if services.can(user, services.EDIT, budget, lf.line)
-        },
+        "editable": editable,
         "versions": budget.versions.select_related("created_by").order_by("-number"),
         "states": BudgetState,
     }
 
 
 def _render_year(request, budget, errors=(), form=None, status=200):
-    context = _year_context(request.user, budget)
+    context = _year_context(request, budget)
     context.update(
         errors=list(errors),
         post=form.data if form is not None and errors else {},
@@ -233,7 +244,7 @@ def appraise(request, code: str, year: int, line_id: int):
     except services.BudgetError as exc:
         errors = exc.errors
     budget.refresh_from_db()
-    context = _year_context(request.user, budget)
+    context = _year_context(request, budget)
     lf = next(f for f in context["figures"].lines if f.line.pk == line.pk)
     if errors:
         message = _("Line %(code)s not saved: %(e)s") % {
@@ -250,9 +261,12 @@ def appraise(request, code: str, year: int, line_id: int):
             "decision": decision,
         }
     level = "danger" if errors else "success"
-    context.update(lf=lf, line=lf.line, row_errors=errors, row_saved=not errors, oob=True)
+    context.update(oob=True)
     if errors:  # what was typed comes back beside its error, not the stored values
-        context.update(row_post=form.data, row_field_errors=form.errors)
+        row = context["line_rows"].one(lf, form.data, form.errors, errors=errors)
+    else:
+        row = context["line_rows"].one(lf, saved=True)
+    context.update(row_html=row)
     context.update(status_message=message, status_level=level)
     return render(request, "budget/_appraise_response.html", context)
 
@@ -274,7 +288,7 @@ def accept_all(request, code: str, year: int):
         messages.success(request, message)
         return redirect("budget:year", code=budget.plan.code, year=budget.year)
     budget.refresh_from_db()
-    context = _year_context(request.user, budget)
+    context = _year_context(request, budget)
     context.update(oob=True, status_message=message, status_level="success")
     return render(request, "budget/_accept_all_response.html", context)
 

@@ -57,6 +57,7 @@ from reporting.periods import (
     set_due_date,
     set_period_status,
 )
+from reporting.rows import YearRows
 
 READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
@@ -133,6 +134,7 @@ def year_dashboard(request, code: str, year: int):
         return redirect("reporting:report", pk=own.pk)
     summary = dashboard.year_summary(period, timezone.localdate())
     _signature_status(summary.rows)
+    can_manage = rules.has(request.user, C.MANAGE_REPORTING)
     return render(
         request,
         "reporting/year.html",
@@ -140,7 +142,14 @@ def year_dashboard(request, code: str, year: int):
             "plan": plan,
             "period": period,
             "summary": summary,
-            "can_manage": rules.has(request.user, C.MANAGE_REPORTING),
+            "year_rows": YearRows(
+                request,
+                period,
+                summary.rows,
+                can_review=rules.has(request.user, C.REVIEW_REPORTS),
+                can_manage=can_manage,
+            ),
+            "can_manage": can_manage,
             "cancellable": cancellation_problem(period) is None,
             "can_read_documents": rules.can_read_documents(request.user),
             "pdf_available": pdf_available(),
