@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from agencies.models import Agency, AgencyGroup
 from agencies.succession import Graph, current_names, display_names
 from plans.models import Assignment, Plan, Role, Task
@@ -133,31 +135,48 @@ def _members(groups: list[AgencyGroup], day: dt.date, graph: Graph) -> dict[int,
         if g.rule == AgencyGroup.Rule.BY_KIND and not (g.valid_to and day > g.valid_to)
     ]
     kinds = {kind for g in by_kind for kind in g.member_kinds}
-    pool = (
-        list(
-            Agency.objects.filter(kind__in=kinds)
-            .valid_on(day)
-            .select_related("province")
-            .order_by("name")
-        )
-        if kinds
-        else []
-    )
+    scopes = {g.pk: graph.province_on(g.scope, day) if g.scope_id else None for g in by_kind}
+    pool_qs = Agency.objects.filter(kind__in=kinds).valid_on(day)
+    if scopes and None not in scopes.values():
+        # Every group names a province's agencies: read only those provinces', not the
+        # nation's (a province's task table does not read 2,000 agencies).
+        pool_qs = pool_qs.filter(province__in=[s.pk for s in scopes.values() if s is not None])
+    pool = list(pool_qs.select_related("province").order_by("name")) if kinds else []
+    listed = _listed(groups, day)
     out: dict[int, list[Agency]] = {}
     for group in groups:
         if group in by_kind:
-            scope = graph.province_on(group.scope, day) if group.scope_id else None
+            scope = scopes[group.pk]
             out[group.pk] = [
                 a
                 for a in pool
                 if a.kind in group.member_kinds and (scope is None or a.province_id == scope.pk)
             ]
         else:
-            out[group.pk] = list(
-                group.members_on(day, province_on=graph.province_on)
-                .select_related("province")
-                .order_by("name")
-            )
+            out[group.pk] = listed.get(group.pk, [])
+    return out
+
+
+def _listed(groups: list[AgencyGroup], day: dt.date) -> dict[int, list[Agency]]:
+    """{group id: its listed members on ``day``, by name} for the groups that list them
+    (AgencyGroup.Rule.EXPLICIT, as AgencyGroup.members_on), in one query for them all."""
+    explicit = [
+        g.pk
+        for g in groups
+        if g.rule == AgencyGroup.Rule.EXPLICIT and not (g.valid_to and day > g.valid_to)
+    ]
+    if not explicit:
+        return {}
+    rows = (
+        Agency.objects.filter(listed_in_groups__in=explicit)
+        .valid_on(day)
+        .annotate(listed_in=F("listed_in_groups"))
+        .select_related("province")
+        .order_by("name", "pk")
+    )
+    out: dict[int, list[Agency]] = {}
+    for agency in rows:
+        out.setdefault(agency.listed_in, []).append(agency)  # type: ignore[attr-defined]
     return out
 
 
