@@ -26,6 +26,7 @@ from indicators.forms import BaselineForm, RegistryForm, ValueForm
 from indicators.models import Category, IndicatorValue, RegistryEntry
 from indicators.overview import chart_legend, plan_progress
 from indicators.progress import LABELS, Status, describe_numbers
+from indicators.rows import value_rows
 from plans.models import Target
 from planwatch.http import attachment, post_or_redirect
 from planwatch.text import vi_sorted
@@ -169,7 +170,7 @@ def _render_target(request, code: str, target_id: int, failed=None, status=200):
             "colours": COLOURS,
             "numbers": describe_numbers(row.assessment.numbers),
             "chart": _chart(plan, target, indicator, row),
-            "values": values,
+            "value_rows": value_rows(values),
             **_failed_context(failed),
             "can_manage": rules.can_enter_values(request.user),
             "breakdown": sorted(row.breakdown.items()),

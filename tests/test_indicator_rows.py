@@ -1,0 +1,60 @@
+"""indicators/rows.py writes the target page's values table as the template did."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from indicators.rows import value_rows
+
+# The template's markup before the rows moved to Python (templates/indicators/target.html).
+TEMPLATE = Template(
+    "{% load i18n %}"
+    '{% for v in values %}<tr><td>{{ v.year }}</td><td>{{ v.category }}</td><td>{{ v.agency.name|default:"—" }}</td><td>{{ v.value|floatformat:"-2" }}{% if v.denominator %} ({{ v.numerator|floatformat:"-2" }}/{{ v.denominator|floatformat:"-2" }}){% endif %}{% if v.warning %} <span class="text-warning-emphasis" title="{{ v.warning }}">⚠ {{ v.warning }}</span>{% endif %}</td><td>{% if v.report %}{% translate "report" %} ({{ v.report.get_state_display }}){% else %}{% translate "entered" %}{% endif %}</td></tr>{% empty %}<tr><td colspan="5">{% translate "No value yet." %}</td></tr>{% endfor %}'  # noqa: E501
+)
+
+
+def _report(state: str, label: str):
+    return SimpleNamespace(state=state, get_state_display=lambda: label)
+
+
+def _value(n: int, **kw):
+    base = {
+        "year": 2021 + n % 10,
+        "category": ["", "Nông thôn", "A&B <x>"][n % 3],
+        "agency_id": None,
+        "agency": None,
+        "value": Decimal("12.3456") * n,
+        "numerator": None,
+        "denominator": None,
+        "warning": "",
+        "report_id": None,
+        "report": None,
+    }
+    base.update(kw)
+    return SimpleNamespace(**base)
+
+
+def _values():
+    accepted, draft = _report("accepted", "Đã chấp nhận"), _report("draft", 'Nháp "1"')
+    agency = SimpleNamespace(name="Sở Công Thương & <Đồng Hới>")
+    return [
+        _value(0),
+        _value(1, agency_id=7, agency=agency, report_id=3, report=accepted),
+        _value(2, numerator=Decimal("11"), denominator=Decimal("20"), value=Decimal("55.00")),
+        _value(3, warning="Vượt 100% <kiểm tra> \"lại\" 'đi'", report_id=4, report=draft),
+        _value(4, value=Decimal("1234567.5"), numerator=Decimal("0"), denominator=Decimal("0")),
+        _value(5, agency_id=8, agency=SimpleNamespace(name="")),
+        _value(6, value=Decimal("-0.004")),
+    ]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("values", [_values(), []], ids=["values", "empty"])
+def test_value_rows_write_what_the_template_wrote(language, values):
+    with translation.override(language):
+        assert str(value_rows(values)) == TEMPLATE.render(Context({"values": values}))
