@@ -118,6 +118,16 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "year", "category"]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
+        indexes = [
+            # Progress (indicators/series.py:_groups) groups a plan's values by these
+            # keys: with the summed columns included, PostgreSQL reads the index alone,
+            # in order, without the table (SQLite ignores INCLUDE).
+            models.Index(
+                fields=["indicator", "category", "year"],
+                include=["id", "agency", "report", "value", "numerator", "denominator"],
+                name="value_progress_cover",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "year", "category", "agency"],

@@ -8,6 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from indicators.rows import value_rows
 from plans.models import Target
 from planwatch.http import attachment, post_or_redirect
 from planwatch.text import vi_sorted
+from reporting.models import AgencyReport
 
 COLOURS = {
     Status.ACHIEVED: "success",
@@ -152,10 +154,15 @@ def _render_target(request, code: str, target_id: int, failed=None, status=200):
     indicator = row.indicator
     values = []
     if indicator is not None:
+        order = ("-year", "category", "agency__name")
+        # The 200 rows chosen from the index alone (value_progress_cover), then read;
+        # their reports read apart: joined, PostgreSQL hashes the nation's reports.
+        first = IndicatorValue.objects.filter(indicator=indicator).order_by(*order)
         values = list(
-            IndicatorValue.objects.filter(indicator=indicator)
-            .select_related("agency", "report")
-            .order_by("-year", "category", "agency__name")[:200]
+            IndicatorValue.objects.filter(pk__in=first.values("pk")[:200])
+            .select_related("agency")
+            .prefetch_related(Prefetch("report", AgencyReport.objects.only("pk", "state")))
+            .order_by(*order)
         )
     return render(
         request,

@@ -14,7 +14,7 @@ from indicators.rows import value_rows
 # The template's markup before the rows moved to Python (templates/indicators/target.html).
 TEMPLATE = Template(
     "{% load i18n %}"
-    '{% for v in values %}<tr><td>{{ v.year }}</td><td>{{ v.category }}</td><td>{{ v.agency.name|default:"—" }}</td><td>{{ v.value|floatformat:"-2" }}{% if v.denominator %} ({{ v.numerator|floatformat:"-2" }}/{{ v.denominator|floatformat:"-2" }}){% endif %}{% if v.warning %} <span class="text-warning-emphasis" title="{{ v.warning }}">⚠ {{ v.warning }}</span>{% endif %}</td><td>{% if v.report %}{% translate "report" %} ({{ v.report.get_state_display }}){% else %}{% translate "entered" %}{% endif %}</td></tr>{% empty %}<tr><td colspan="5">{% translate "No value yet." %}</td></tr>{% endfor %}'  # noqa: E501
+    '{% for v in values %}<tr><td>{{ v.year }}</td><td>{{ v.category }}</td><td>{{ v.agency.name|default:"—" }}</td><td>{{ v.value|floatformat:"-2" }}{% if v.denominator %} ({{ v.numerator|floatformat:"-2" }}/{{ v.denominator|floatformat:"-2" }}){% endif %}{% if v.warning %} <span class="text-warning-emphasis" title="{{ v.warning }}">⚠ {{ v.warning }}</span>{% endif %}</td><td>{% if v.report %}{% translate "report" %} ({{ v.report.get_state_display }}){% else %}{% translate "entered" %}{% endif %}</td></tr>{% empty %}<tr><td colspan="5">{% translate "No value yet." %}</td></tr>{% endfor %}'
 )
 
 
