@@ -169,7 +169,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Browsers' preload list takes registrable domains only; planwatch is served from a
 # host under the province's domain, which the province's portal decides about.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
+# models.W040: SQLite ignores the INCLUDE columns of a covering index (value_progress_cover,
+# indicators.models), which PostgreSQL, where a province runs, uses.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"] + (
+    [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a probe on the loopback speaks plain http
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
