@@ -24,8 +24,9 @@ def _number(value) -> str:
 def value_rows(values) -> SafeString:
     """The ``<tbody>`` rows of ``values`` (IndicatorValue, with agency and report)."""
     if not values:
-        return mark_safe(f'<tr><td colspan="5">{_e(_("No value yet."))}</td></tr>')
-    report, entered = _e(_("report")), _e(_("entered"))
+        return mark_safe(f'<tr><td colspan="5">{_("No value yet.")}</td></tr>')
+    # Labels as {% translate %} wrote them: not escaped (the translations are trusted).
+    report, entered = _("report"), _("entered")
     states: dict[str, str] = {}
     out = []
     for v in values:

@@ -10,7 +10,9 @@ from html import escape
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -110,3 +112,127 @@ class YearRows:
             f"  <td>{remind}</td>\n"
             "</tr>"
         )
+
+
+class ItemCards:
+    """The report form's task cards (one per item: its fields, errors, the coordinator's
+    comments), as templates/reporting/report.html wrote them, for one request."""
+
+    def __init__(self, items, *, statuses, can_edit: bool, actions):
+        self.items = items
+        self.statuses = [(_e(v), v, _e(label)) for v, label in statuses]
+        self.disabled = "" if can_edit else " disabled"
+        self.review = "return" in actions
+        # Labels as the template's {% translate %} wrote them: not escaped (trusted).
+        self.t = {
+            k: str(v)
+            for k, v in {
+                "comment": _("Coordinator's comment"),
+                "status": _("Status"),
+                "reason": _("Reason (if it will not be done)"),
+                "done": _("What was done"),
+                "results": _("Results"),
+                "quantities": _("Quantities (one a line: label: number unit)"),
+                "spent": _("Money spent (đồng)"),
+                "on_task": _("Comment on this task (when returning)"),
+            }.items()
+        }
+
+    def __str__(self) -> str:
+        return self.html()
+
+    def __html__(self) -> str:
+        return self.html()
+
+    def html(self) -> SafeString:
+        return mark_safe("".join(self._card(item) for item in self.items))
+
+    def _card(self, item) -> str:
+        t, task, pk = self.t, item.task, item.task_id
+        colour = "primary" if item.role == "lead" else "secondary"
+        comments = "".join(self._comment(c) for c in item.comments)
+        review = ""
+        if self.review:
+            review = (
+                f'<div class="mt-2 small"><label class="form-label w-100 review-input">'
+                f'{t["on_task"]}<input class="form-control form-control-sm" '
+                f'name="comment-item-{_e(task.code)}" form="return-form"></label></div>'
+            )
+        return (
+            f'\n<div class="card mb-2 report-item" data-task="{_e(task.code)}"><div class="card-body p-2">\n'
+            f'  <div class="d-flex justify-content-between"><strong>{_e(task.code)}</strong>'
+            f'<span class="badge text-bg-{colour}">{_e(item.get_role_display())}</span></div>\n'
+            f'  <p class="small mb-2">{_e(task.content)} <span class="text-body-secondary">'
+            f"({_e(task.timeframe_text)})</span></p>\n"
+            f"  {comments}\n"
+            f'  <fieldset class="row g-2 small"{self.disabled}>\n'
+            f"{self._fields(item, pk)}"
+            f"  </fieldset>\n"
+            f"  {review}\n"
+            f"</div></div>\n"
+        )
+
+    def _fields(self, item, pk) -> str:
+        t, errors, key = self.t, item.field_errors, _e(item.key)
+        options = "".join(
+            f'<option value="{v}"{" selected" if raw == item.status else ""}>{label}</option>'
+            for v, raw, label in self.statuses
+        )
+        spent = "" if item.spent is None else _e(localize(item.spent))
+        return (
+            f'    <div class="col-md-3"><label class="form-label w-100">{t["status"]}'
+            f'<select class="form-select form-select-sm" name="item-{pk}-status" '
+            f'id="f-item-{pk}-status" data-unit="item-{pk}-state"'
+            f"{_invalid(errors, 'status', pk)}>{options}</select></label>"
+            f"{_errors(errors, 'status', key)}</div>\n"
+            f'    <div class="col-md-9"><label class="form-label w-100">{t["reason"]}'
+            f'<input class="form-control form-control-sm" name="item-{pk}-reason" '
+            f'id="f-item-{pk}-reason" data-unit="item-{pk}-state" value="{_e(item.reason)}"'
+            f"{_invalid(errors, 'reason', pk)}></label>{_errors(errors, 'reason', key)}</div>\n"
+            f"{_textarea(t['done'], pk, 'done', item.done)}"
+            f"{_textarea(t['results'], pk, 'results', item.results)}"
+            f'    <div class="col-md-6"><label class="form-label w-100">{t["quantities"]}'
+            f'<textarea class="form-control form-control-sm" rows="2" name="item-{pk}-quantities" '
+            f'id="f-item-{pk}-quantities" data-unit="item-{pk}-quantities" '
+            f'placeholder="Lớp tập huấn: 3 lớp"{_invalid(errors, "quantities", pk)}>'
+            f"{_e(item.quantities_text)}</textarea></label>"
+            f"{_errors(errors, 'quantities', key)}</div>\n"
+            f'    <div class="col-md-6"><label class="form-label w-100">{t["spent"]}'
+            f'<input class="form-control form-control-sm" name="item-{pk}-spent" '
+            f'id="f-item-{pk}-spent" data-unit="item-{pk}-spent" value="{spent}" '
+            f'inputmode="numeric" placeholder="1.250.000.000"{_invalid(errors, "spent", pk)}>'
+            f"</label>{_errors(errors, 'spent', key)}</div>\n"
+        )
+
+    def _comment(self, c) -> str:
+        version = f", v{_e(c.version.number)}" if c.version else ""
+        when = date_format(template_localtime(c.created_at), "d/m/Y")
+        return (
+            f'<div class="alert alert-warning py-1 small mb-2 review-comment" role="note">'
+            f"<strong>{self.t['comment']}:</strong> {_e(c.text)} "
+            f'<span class="text-body-secondary">— {_e(c.author)}, {_e(when)}{version}</span></div>'
+        )
+
+
+def _textarea(label: str, pk, field: str, value) -> str:
+    return (
+        f'    <div class="col-md-6"><label class="form-label w-100">{label}'
+        f'<textarea class="form-control form-control-sm" rows="2" name="item-{pk}-{field}" '
+        f'id="f-item-{pk}-{field}" data-unit="item-{pk}-{field}">{_e(value)}</textarea>'
+        f"</label></div>\n"
+    )
+
+
+def _invalid(errors: dict, field: str, pk) -> str:
+    if not errors.get(field):
+        return ""
+    return f' aria-invalid="true" aria-describedby="err-item-{pk}-{field}"'
+
+
+def _errors(errors: dict, field: str, key: str) -> str:
+    """includes/field_errors.html (with its last line's end)."""
+    found = errors.get(field)
+    if not found:
+        return "\n"
+    text = "".join(f"{_e(e)} " for e in found)
+    return f'<div class="invalid-feedback d-block" id="err-item-{key}-{field}">{text}</div>\n'

@@ -57,7 +57,7 @@ from reporting.periods import (
     set_due_date,
     set_period_status,
 )
-from reporting.rows import YearRows
+from reporting.rows import ItemCards, YearRows
 
 READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
@@ -319,6 +319,8 @@ def _render_report(request, report, items=None, errors=(), status=200):
         item.comments = by_field.get(f"item-{item.task.code}", [])
     supplied = indicator_reports.indicators_for(report)
     entered = indicator_reports.current_values(report, supplied)
+    can_edit = workflow.can(request.user, workflow.EDIT, report)
+    actions = workflow.allowed_actions(request.user, report)
     return render(
         request,
         "reporting/report.html",
@@ -327,9 +329,12 @@ def _render_report(request, report, items=None, errors=(), status=200):
             "files": list(report.evidence.select_related("item__task__group")),
             "indicator_rows": [(i, entered.get(i.pk)) for i in supplied],
             "items": items,
+            "item_cards": ItemCards(
+                items, statuses=ItemStatus.choices, can_edit=can_edit, actions=actions
+            ),
             "errors": list(errors),
-            "can_edit": workflow.can(request.user, workflow.EDIT, report),
-            "actions": workflow.allowed_actions(request.user, report),
+            "can_edit": can_edit,
+            "actions": actions,
             "versions": list(report.versions.order_by("number")),
             "general_comments": by_field.get("", []),
             "field_comments": by_field,
