@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agencies.membership import group_ids_of, representative_day
 from agencies.models import Agency
 from agencies.succession import Graph
-from plans.models import Assignment, Duty, Plan, Recurrence, Role, Task
+from plans.models import Assignment, Duty, Plan, Recurrence, Role, Target, Task
 from plans.territory import LOCAL_KINDS, territories
 from planwatch.text import fold, vi_sorted
 
@@ -35,6 +36,22 @@ class TaskFilter:
     @property
     def active(self) -> bool:
         return any([self.group, self.agency, self.role, self.year, self.recurrence, self.q])
+
+
+def plan_counts(plan: Plan) -> dict[str, int]:
+    """{"targets": n, "tasks": n}: the plan's current targets and tasks, in one query."""
+
+    def count(model) -> Coalesce:
+        rows = model.objects.current().filter(plan=OuterRef("pk")).order_by().values("plan")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    row = (
+        Plan.objects.filter(pk=plan.pk)
+        .order_by()
+        .values(n_targets=count(Target), n_tasks=count(Task))
+        .get()
+    )
+    return {"targets": row["n_targets"], "tasks": row["n_tasks"]}
 
 
 def tasks_with_assignments(plan: Plan) -> QuerySet[Task]:

@@ -20,7 +20,7 @@ from plans.answering import answering
 from plans.format import export_plan, plan_queryset
 from plans.forms import TerritoryForm
 from plans.models import Plan, Recurrence, Role
-from plans.queries import agency_choices, filter_tasks, parse_filter
+from plans.queries import agency_choices, filter_tasks, parse_filter, plan_counts
 from plans.territory import TerritoryError, set_territory, territory_of
 from planwatch.forms import parse_date
 from planwatch.http import attachment
@@ -37,13 +37,9 @@ def plan_list(request):
 def overview(request, code: str):
     plan = get_plan_for_user(request.user, code)
     duties = plan.duties.select_related("agency", "group").order_by("position")
-    groups = plan.task_groups.current().order_by("position")
+    groups = list(plan.task_groups.current().order_by("position"))
     history = plan.versions.select_related("created_by").order_by("-number")[:10]
-    counts = {
-        "targets": plan.targets.current().count(),
-        "groups": groups.count(),
-        "tasks": plan.tasks.current().count(),
-    }
+    counts = {**plan_counts(plan), "groups": len(groups)}
     return render(
         request,
         "plans/overview.html",
