@@ -66,7 +66,7 @@ def _report(user: Any, lock: bool = False, **where: Any) -> AgencyReport:
     reports = AgencyReport.objects.select_related("period", "period__plan", "agency")
     if lock:  # its own row only: the period's and the agency's stay free for the others
         reports = reports.select_for_update(of=("self",))
-    report = reports.filter(**where).first()
+    report = reports.filter(**where).order_by("pk").first()  # one at most
     if report is None:
         raise Http404(_("There is no such report."))
     _require(rules.can_read_report(user, report))
@@ -106,15 +106,14 @@ def get_editable_report_with_items_for_user(
     if not task_ids:
         return get_editable_report_for_user(user, pk, lock=True), []
     items = list(
-        ReportItem.objects.select_related(
-            "report__period__plan", "report__agency", "task__group"
-        )
+        ReportItem.objects.select_related("report__period__plan", "report__agency", "task__group")
         .select_for_update(of=("report",))
         .filter(report_id=pk, task_id__in=task_ids)
-        .order_by("task__group__position", "task__position")
+        .order_by()  # sorted below: no ordering by joined columns to compile
     )
     if not items:
         return get_editable_report_for_user(user, pk, lock=True), []
+    items.sort(key=lambda i: (i.task.group.position, i.task.position))
     report = items[0].report
     for item in items:
         item.report = report

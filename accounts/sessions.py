@@ -55,11 +55,7 @@ def _user_of(session, backend, user_id):
     """What ``backend.get_user(user_id)`` gives, from the user read with the session
     when it is that user and the backend is Django's model backend."""
     loaded = getattr(session, "loaded_user", None)
-    if (
-        loaded is not None
-        and type(backend) is ModelBackend
-        and str(loaded.pk) == str(user_id)
-    ):
+    if loaded is not None and type(backend) is ModelBackend and str(loaded.pk) == str(user_id):
         return loaded if backend.user_can_authenticate(loaded) else None
     return backend.get_user(user_id)
 

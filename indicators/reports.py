@@ -25,9 +25,7 @@ def indicators_for(report: AgencyReport, only=None) -> list[Indicator]:
 ValueRows = dict[tuple[int, int], IndicatorValue]  # (indicator id, year) -> its value
 
 
-def supplied_with_values(
-    report: AgencyReport, only: set[int]
-) -> tuple[list[Indicator], ValueRows]:
+def supplied_with_values(report: AgencyReport, only: set[int]) -> tuple[list[Indicator], ValueRows]:
     """The indicators of ``only`` that the agency supplies (as ``indicators_for``) and
     their values of the report's year and the year before, locked for ``save_values``
     (in the caller's transaction), in one query: the values read with their
@@ -37,7 +35,7 @@ def supplied_with_values(
     found: dict[int, Indicator] = {}
     for row in (
         IndicatorValue.objects.select_for_update(of=("self",))
-        .select_related("indicator__target", "indicator__plan")
+        .select_related("indicator__target")
         .filter(
             indicator_id__in=only,
             indicator__plan=report.period.plan,
@@ -46,9 +44,10 @@ def supplied_with_values(
             category="",
             year__in=[year - 1, year],
         )
-        .order_by()
+        .order_by()  # rows keyed below: no ordering to compile
     ):
         indicator = found.setdefault(row.indicator_id, row.indicator)
+        indicator.plan = report.period.plan  # the one filtered on
         row.indicator = indicator
         rows[(row.indicator_id, row.year)] = row
     missing = set(only) - set(found)
