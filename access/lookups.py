@@ -23,7 +23,7 @@ from notices.models import Notice
 from outgoing.models import OutgoingDocument, Version
 from plans.models import Plan, PlanImport
 from reporting import workflow
-from reporting.models import AgencyReport, Evidence, ReportingPeriod
+from reporting.models import AgencyReport, Evidence, ReportingPeriod, ReportItem
 
 
 def _require(allowed: bool) -> None:
@@ -66,7 +66,7 @@ def _report(user: Any, lock: bool = False, **where: Any) -> AgencyReport:
     reports = AgencyReport.objects.select_related("period", "period__plan", "agency")
     if lock:  # its own row only: the period's and the agency's stay free for the others
         reports = reports.select_for_update(of=("self",))
-    report = reports.filter(**where).first()
+    report = reports.filter(**where).order_by("pk").first()  # one at most
     if report is None:
         raise Http404(_("There is no such report."))
     _require(rules.can_read_report(user, report))
@@ -94,6 +94,32 @@ def get_editable_report_for_user(user: Any, pk: int, *, lock: bool = False) -> A
     report = get_report_for_user(user, pk, lock=lock)
     _require(workflow.can(user, workflow.EDIT, report))
     return report
+
+
+def get_editable_report_with_items_for_user(
+    user: Any, pk: int, task_ids: set[int]
+) -> tuple[AgencyReport, list[ReportItem]]:
+    """``get_editable_report_for_user(user, pk, lock=True)`` and the report's items of
+    ``task_ids`` (with task and group, in plan order) read in the same query: the
+    report's row locked (only it), each item's ``report`` that one object. Without
+    such an item, the report is read on its own (no item)."""
+    if not task_ids:
+        return get_editable_report_for_user(user, pk, lock=True), []
+    items = list(
+        ReportItem.objects.select_related("report__period__plan", "report__agency", "task__group")
+        .select_for_update(of=("report",))
+        .filter(report_id=pk, task_id__in=task_ids)
+        .order_by()  # sorted below: no ordering by joined columns to compile
+    )
+    if not items:
+        return get_editable_report_for_user(user, pk, lock=True), []
+    items.sort(key=lambda i: (i.task.group.position, i.task.position))
+    report = items[0].report
+    for item in items:
+        item.report = report
+    _require(rules.can_read_report(user, report))
+    _require(workflow.can(user, workflow.EDIT, report))
+    return report, items
 
 
 def get_evidence_for_user(user: Any, pk: int, *, edit: bool = False) -> Evidence:

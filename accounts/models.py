@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -96,3 +97,25 @@ class ApiToken(models.Model):
             expires_at=timezone.now() + dt.timedelta(days=days),
         )
         return key
+
+
+class UserSession(AbstractBaseSession):
+    """A browser's session (SESSION_ENGINE accounts.sessions): Django's database
+    session with the signed-in user's id in a column of its own, so that one query
+    reads a request's session and its user. Like Django's, a session outlives a
+    deleted user (no constraint): it then signs no one in."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.sessions import SessionStore
+
+        return SessionStore

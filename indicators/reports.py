@@ -22,6 +22,40 @@ def indicators_for(report: AgencyReport, only=None) -> list[Indicator]:
     )
 
 
+ValueRows = dict[tuple[int, int], IndicatorValue]  # (indicator id, year) -> its value
+
+
+def supplied_with_values(report: AgencyReport, only: set[int]) -> tuple[list[Indicator], ValueRows]:
+    """The indicators of ``only`` that the agency supplies (as ``indicators_for``) and
+    their values of the report's year and the year before, locked for ``save_values``
+    (in the caller's transaction), in one query: the values read with their
+    indicators. An indicator with neither value is read on its own."""
+    year = report.period.year
+    rows: ValueRows = {}
+    found: dict[int, Indicator] = {}
+    for row in (
+        IndicatorValue.objects.select_for_update(of=("self",))
+        .select_related("indicator__target")
+        .filter(
+            indicator_id__in=only,
+            indicator__plan=report.period.plan,
+            indicator__suppliers=report.agency,
+            agency=report.agency,
+            category="",
+            year__in=[year - 1, year],
+        )
+        .order_by()  # rows keyed below: no ordering to compile
+    ):
+        indicator = found.setdefault(row.indicator_id, row.indicator)
+        indicator.plan = report.period.plan  # the one filtered on
+        row.indicator = indicator
+        rows[(row.indicator_id, row.year)] = row
+    missing = set(only) - set(found)
+    indicators = list(found.values()) + (indicators_for(report, missing) if missing else [])
+    indicators.sort(key=lambda i: (i.target.milestone, i.target.position, i.pk))
+    return indicators, rows
+
+
 def current_values(report: AgencyReport, indicators: list[Indicator]) -> dict[int, IndicatorValue]:
     rows = IndicatorValue.objects.filter(
         indicator__in=indicators, year=report.period.year, agency=report.agency, category=""
@@ -37,6 +71,7 @@ def save_values(
     values: dict[int, dict[str, str]],
     actor,
     indicators: list[Indicator] | None = None,
+    rows: ValueRows | None = None,
 ) -> Changes:
     """Save the indicator values entered with a report ({indicator id: {"value",
     "numerator", "denominator": text}}, as the report form gives them), inside the
@@ -47,7 +82,8 @@ def save_values(
     a value that changes (its numbers, or the report it belongs to) is written, with
     its jump warning from last year's value. Returns the changes for the report's one
     audit entry ({"indicator 4 value": (before, after)}). ``indicators``: those the
-    agency supplies, already read (``indicators_for``)."""
+    agency supplies, already read (``indicators_for``); ``rows``: their values read
+    and locked with them in this transaction (``supplied_with_values``)."""
     indicators = indicators_for(report) if indicators is None else indicators
     year = report.period.year
     wanted, errors = _parsed(indicators, values, year)
@@ -55,15 +91,16 @@ def save_values(
         raise ReportError(errors)
     if not wanted:
         return {}
-    rows = {
-        (row.indicator_id, row.year): row
-        for row in IndicatorValue.objects.select_for_update(of=("self",)).filter(
-            indicator__in=[indicator for indicator, _numbers in wanted],
-            agency=report.agency,
-            category="",
-            year__in=[year - 1, year],
-        )
-    }
+    if rows is None:
+        rows = {
+            (row.indicator_id, row.year): row
+            for row in IndicatorValue.objects.select_for_update(of=("self",)).filter(
+                indicator__in=[indicator for indicator, _numbers in wanted],
+                agency=report.agency,
+                category="",
+                year__in=[year - 1, year],
+            )
+        }
     changes: Changes = {}
     for indicator, numbers in wanted:
         row = rows.get((indicator.pk, year))

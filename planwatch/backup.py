@@ -40,7 +40,7 @@ FORMAT = "planwatch.backup/1"
 DATA = "database.jsonl.gz"
 MANIFEST = "manifest.json"
 # Runtime state of processes that do not exist where the archive is restored.
-SKIPPED = {"worker.workerprocess", "sessions.session"}
+SKIPPED = {"worker.workerprocess", "sessions.session", "accounts.usersession"}
 # Rows that `migrate` creates itself; loaded by natural key onto those rows.
 MIGRATE_MADE = {"contenttypes.contenttype", "auth.permission"}
 

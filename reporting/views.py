@@ -22,6 +22,7 @@ from access.capabilities import Capability as C
 from access.decorators import requires
 from access.lookups import (
     get_editable_report_for_user,
+    get_editable_report_with_items_for_user,
     get_evidence_for_user,
     get_period_for_user,
     get_plan_for_user,
@@ -354,12 +355,19 @@ def report_page(request, pk: int):
 
 
 def _save_form(
-    report: AgencyReport, user, form: ReportForm, *, submit: bool, locked: bool = False
+    report: AgencyReport,
+    user,
+    form: ReportForm,
+    *,
+    submit: bool,
+    locked: bool = False,
+    value_rows: indicator_reports.ValueRows | None = None,
 ) -> AgencyReport:
     """Save a valid form's draft and indicator values and, with action=submit, send it:
     they stand or fall together (ReportError, StaleRevision), in one audit entry.
     ``locked``: ``report`` and the form's items were read under the report's lock in
-    the caller's transaction (services.save_draft)."""
+    the caller's transaction (services.save_draft); ``value_rows``: the values of the
+    form's indicators read and locked in it too (indicators.reports.supplied_with_values)."""
     with transaction.atomic(savepoint=not locked):
         values = form.indicator_values()
         saved = services.save_draft(
@@ -370,7 +378,11 @@ def _save_form(
             locked=locked,
             items=form.items if locked else None,
             also=(
-                (lambda r: indicator_reports.save_values(r, values, user, form.indicators))
+                (
+                    lambda r: indicator_reports.save_values(
+                        r, values, user, form.indicators, value_rows
+                    )
+                )
                 if values
                 else None
             ),
@@ -421,11 +433,12 @@ def report_draft(request, pk: int):
     403 come from the access layer as JSON too (planwatch.http.wants_json)."""
     try:
         with transaction.atomic():  # read under the report's lock, saved, one commit
-            report = get_editable_report_for_user(request.user, pk, lock=True)
-            form = _posted_form(request, report)
+            report, form, rows = _posted_form(request, pk)
             if not form.is_valid():
                 return JsonResponse({"ok": False, "errors": form.field_errors()}, status=400)
-            saved = _save_form(report, request.user, form, submit=False, locked=True)
+            saved = _save_form(
+                report, request.user, form, submit=False, locked=True, value_rows=rows
+            )
     except services.StaleRevision as exc:
         if not form.indicator_values() and services.already_saved(report, form.draft_data()):
             report.refresh_from_db()
@@ -438,14 +451,20 @@ def report_draft(request, pk: int):
     return JsonResponse({"ok": True, "revision": saved.revision, "saved_at": _now_hm()})
 
 
-def _posted_form(request, report: AgencyReport) -> ReportForm:
-    """The report form over only the items and indicators the POST names (an autosave
-    sends one field): none of them, no query."""
-    return ReportForm(
-        request.POST,
-        items=lambda tasks: _items(report, tasks),
-        indicators=lambda ids: indicator_reports.indicators_for(report, ids),
+def _posted_form(
+    request, pk: int
+) -> tuple[AgencyReport, ReportForm, indicator_reports.ValueRows | None]:
+    """The report, read with its row locked, and the report form over only the items
+    and indicators the POST names (an autosave sends one field): the items read with
+    the report, the indicators with their values (locked); none named, no query."""
+    tasks, indicator_ids = ReportForm.posted_ids(request.POST)
+    report, items = get_editable_report_with_items_for_user(request.user, pk, tasks)
+    indicators, rows = (
+        indicator_reports.supplied_with_values(report, indicator_ids)
+        if indicator_ids
+        else ([], None)
     )
+    return report, ReportForm(request.POST, items=items, indicators=indicators), rows
 
 
 def _now_hm() -> str:

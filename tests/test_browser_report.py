@@ -6,9 +6,9 @@ violation on the first page of each role (static/vendor/axe-core)."""
 import time
 
 import pytest
-from django.contrib.sessions.models import Session
 
 from accounts.demo import DEMO_PASSWORD
+from accounts.models import UserSession
 from tests import test_browser
 
 pytestmark = pytest.mark.browser
@@ -111,7 +111,7 @@ def test_typed_text_survives_a_click_elsewhere_a_reload_a_lost_connection_and_a_
     assert _item(report, "VIII.2").results == "Danh sách 31 cơ sở"
 
     # The session ends: no login page in the form; a dialog, then the text is sent.
-    _read(lambda: Session.objects.all().delete())
+    _read(lambda: UserSession.objects.all().delete())
     page.fill("#f-proposals", "Đề nghị bổ sung kinh phí năm sau")
     page.wait_for_selector("#signin-dialog[open]")
     assert f"/reporting/{report.pk}/" in page.url and page.locator("#report-form").count() == 1
