@@ -126,27 +126,25 @@ def plan_tasks_on(plan: Plan, day: dt.date) -> list[TaskAnswer]:
 
 def _members(groups: list[AgencyGroup], day: dt.date, graph: Graph) -> dict[int, list[Agency]]:
     """{group id: its members on ``day``} (AgencyGroup.members_on), the groups by kind
-    read in one query together, whatever their number."""
+    read in one query together, whatever their number: only the agencies of their
+    provinces when every one of them has a province (not the nation's)."""
     by_kind = [
         g
         for g in groups
         if g.rule == AgencyGroup.Rule.BY_KIND and not (g.valid_to and day > g.valid_to)
     ]
+    scopes = {g.pk: graph.province_on(g.scope, day) if g.scope_id else None for g in by_kind}
     kinds = {kind for g in by_kind for kind in g.member_kinds}
-    pool = (
-        list(
-            Agency.objects.filter(kind__in=kinds)
-            .valid_on(day)
-            .select_related("province")
-            .order_by("name")
+    pool_query = Agency.objects.filter(kind__in=kinds).valid_on(day)
+    if all(scope is not None for scope in scopes.values()):
+        pool_query = pool_query.filter(
+            province_id__in={scope.pk for scope in scopes.values() if scope is not None}
         )
-        if kinds
-        else []
-    )
+    pool = list(pool_query.select_related("province").order_by("name")) if kinds else []
     out: dict[int, list[Agency]] = {}
     for group in groups:
         if group in by_kind:
-            scope = graph.province_on(group.scope, day) if group.scope_id else None
+            scope = scopes[group.pk]
             out[group.pk] = [
                 a
                 for a in pool
