@@ -55,7 +55,8 @@ class _Styles:
         found = self.arrays.get(key)
         if found is None:
             name = self.name(bold=bold, fill=fill, horizontal=horizontal, money=money)
-            found = self.arrays[key] = self.wb._named_styles[name].as_tuple()
+            named = self.wb._named_styles  # type: ignore[attr-defined]  # openpyxl's own
+            found = self.arrays[key] = named[name].as_tuple()
         return found
 
     def name(self, *, size: int = 11, bold: bool = False, italic: bool = False,
@@ -139,8 +140,8 @@ class _Sheet:
                 array = kinds[col, money] = self.styles.array(bold, fill, horizontal, money)
             cell = Cell(ws, row=row, column=col + 1)
             _text(cell, value)
-            cell._style = StyleArray(array)
-            ws._add_cell(cell)
+            cell._style = StyleArray(array)  # type: ignore[attr-defined]  # openpyxl's own
+            ws._add_cell(cell)  # type: ignore[attr-defined]  # what ws.cell() does
 
     def merged(self, text: str, *, fill=GROUP_FILL) -> None:
         self.row += 1
