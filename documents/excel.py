@@ -7,6 +7,7 @@ Agency text is always written as text, never as a formula."""
 from __future__ import annotations
 
 import io
+import re
 import weakref
 
 from openpyxl import Workbook
@@ -14,6 +15,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,11 +31,23 @@ GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 MONEY = '#,##0 "đ"'
 
 
+# The characters a worksheet cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE as one
+# class: its three alternatives scan every string three times over).
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_TEXT = 32767  # characters in a cell; openpyxl cuts a longer text there
+
+
 def _text(cell, value) -> None:
-    """Text stays text: "=HYPERLINK(…)" from an agency never becomes a formula."""
-    cell.value = value
+    """Text stays text: "=HYPERLINK(…)" from an agency never becomes a formula. A text
+    is checked and cut as openpyxl's ``cell.value = …`` does, with the same error."""
     if isinstance(value, str):
+        value = str(value)[:MAX_TEXT]
+        if ILLEGAL.search(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        cell._value = value
         cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 class _Styles:

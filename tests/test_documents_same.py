@@ -112,3 +112,26 @@ def test_groups_by_kind_have_the_members_of_their_own_query(demo):
         for group in by_kind:
             own = group.members_on(day, province_on=graph.province_on).order_by("name")
             assert [a.pk for a in members[group.pk]] == [a.pk for a in own], (group, day)
+
+
+def test_text_is_checked_and_cut_as_openpyxl_does():
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    ws = Workbook().active
+    assert ws is not None
+    texts = ["Sở", "=HYPERLINK(1)", "#N/A", "a\tb\nc\r", "x" * 40_000, "\u202eHà Nội 🌱"]
+    for row, text in enumerate(texts, start=1):
+        ours, theirs = ws.cell(row, 1), ws.cell(row, 2)
+        excel._text(ours, text)
+        theirs.value = text
+        assert ours.value == theirs.value and ours.data_type == "s"
+    assert len(ws.cell(5, 1).value) == excel.MAX_TEXT
+    for bad in ("\x00", "a\x0bb", "\x1f", "\x08"):
+        for cell_text in (lambda c, t: excel._text(c, t), lambda c, t: setattr(c, "value", t)):
+            try:
+                cell_text(ws.cell(1, 3), bad)
+            except IllegalCharacterError:
+                continue
+            raise AssertionError(f"{bad!r} was taken")
+    excel._text(ws.cell(1, 4), 12)
+    assert ws.cell(1, 4).value == 12 and ws.cell(1, 4).data_type == "n"
