@@ -135,3 +135,29 @@ def test_text_is_checked_and_cut_as_openpyxl_does():
             raise AssertionError(f"{bad!r} was taken")
     excel._text(ws.cell(1, 4), 12)
     assert ws.cell(1, 4).value == 12 and ws.cell(1, 4).data_type == "n"
+
+
+def test_the_cycle_collector_is_paused_while_a_document_is_made_and_set_back(monkeypatch):
+    import gc
+
+    from documents import generate, sandbox
+
+    seen = []
+
+    def fake_build(*args, **kwargs):
+        seen.append(gc.isenabled())
+        seen.append(sandbox.run_bounded(lambda: b"on" if gc.isenabled() else b"off"))
+        return "made"
+
+    monkeypatch.setattr(generate, "_build", fake_build)
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert generate.build(None, Kind.ANNUAL, [2024], "xlsx") == "made"  # type: ignore[arg-type]
+        assert gc.isenabled()
+        gc.disable()
+        generate.build(None, Kind.ANNUAL, [2024], "xlsx")  # type: ignore[arg-type]
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, b"on", False, b"on"]  # the template's child collects as usual
