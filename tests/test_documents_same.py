@@ -112,6 +112,7 @@ def test_groups_by_kind_have_the_members_of_their_own_query(demo):
         for group in by_kind:
             own = group.members_on(day, province_on=graph.province_on).order_by("name")
             assert [a.pk for a in members[group.pk]] == [a.pk for a in own], (group, day)
+        assert any(members[g.pk] for g in by_kind if g.scope_id)  # not all empty
 
 
 def test_text_is_checked_and_cut_as_openpyxl_does():
