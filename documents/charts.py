@@ -24,6 +24,7 @@ from functools import cache
 
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
 from documents.content import STATUS_COLOURS, Chart, ConsolidatedReport
@@ -69,8 +70,10 @@ def chart_fonts() -> tuple[str, ...]:
 
 
 def _figure(height: float):
-    """An A4-wide figure, laid out as it is drawn."""
-    return plt.subplots(figsize=(6.3, height), layout="constrained")
+    """An A4-wide figure, laid out as it is drawn; not one of pyplot's (no window
+    manager made and forgotten for each chart: the same picture)."""
+    fig = Figure(figsize=(6.3, height), layout="constrained")
+    return fig, fig.subplots()
 
 
 def _style():

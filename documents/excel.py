@@ -7,12 +7,15 @@ Agency text is always written as text, never as a formula."""
 from __future__ import annotations
 
 import io
+import re
 import weakref
-from copy import copy
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,11 +31,23 @@ GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 MONEY = '#,##0 "đ"'
 
 
+# The characters a worksheet cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE as one
+# class: its three alternatives scan every string three times over).
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_TEXT = 32767  # characters in a cell; openpyxl cuts a longer text there
+
+
 def _text(cell, value) -> None:
-    """Text stays text: "=HYPERLINK(…)" from an agency never becomes a formula."""
-    cell.value = value
+    """Text stays text: "=HYPERLINK(…)" from an agency never becomes a formula. A text
+    is checked and cut as openpyxl's ``cell.value = …`` does, with the same error."""
     if isinstance(value, str):
+        value = str(value)[:MAX_TEXT]
+        if ILLEGAL.search(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        cell._value = value
         cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 class _Styles:
@@ -46,14 +61,16 @@ class _Styles:
     def __init__(self, wb: Workbook):
         self.wb = wb
         self.names: dict[tuple, str] = {}
-        self.arrays: dict[tuple, object] = {}
+        self.arrays: dict[tuple, StyleArray] = {}
 
-    def array(self, **style):
-        key = tuple(sorted((k, id(v) if k == "fill" else v) for k, v in style.items()))
+    def array(self, bold: bool, fill: PatternFill | None, horizontal: str | None, money: bool):
+        """The index array of a row cell's style (top-aligned, size 11)."""
+        key = (bold, id(fill), horizontal, money)
         found = self.arrays.get(key)
         if found is None:
-            name = self.name(**style)
-            found = self.arrays[key] = self.wb._named_styles[name].as_tuple()
+            name = self.name(bold=bold, fill=fill, horizontal=horizontal, money=money)
+            named = self.wb._named_styles  # type: ignore[attr-defined]  # openpyxl's own
+            found = self.arrays[key] = named[name].as_tuple()
         return found
 
     def name(self, *, size: int = 11, bold: bool = False, italic: bool = False,
@@ -101,6 +118,7 @@ class _Sheet:
         ws.row_dimensions[1].height = 36
         ws.row_dimensions[2].height = 32
         self.row = 4
+        self.kinds: dict[tuple, dict[tuple[int, bool], StyleArray]] = {}
         for col, text in enumerate(headers, start=1):
             cell = ws.cell(self.row, col)
             _text(cell, text)
@@ -123,15 +141,21 @@ class _Sheet:
         footer.center.font = FONT
 
     def add(self, values: list, *, bold=False, fill=None, money_cols=(), center_cols=(0,)):  # fmt: skip
+        """One row; each cell made as ``ws.cell`` makes it, with a copy of its style's
+        array (looked up once per kind of row and column, in the order of the cells)."""
         self.row += 1
-        array = self.styles.array
-        for col, value in enumerate(values, start=1):
-            cell = self.ws.cell(self.row, col)
+        row, ws = self.row, self.ws
+        kinds = self.kinds.setdefault((bold, id(fill), tuple(money_cols), tuple(center_cols)), {})
+        for col, value in enumerate(values):
+            money = col in money_cols and isinstance(value, int)
+            array = kinds.get((col, money))
+            if array is None:
+                horizontal = "right" if money else "center" if col in center_cols else None
+                array = kinds[col, money] = self.styles.array(bold, fill, horizontal, money)
+            cell = Cell(ws, row=row, column=col + 1)
             _text(cell, value)
-            money = (col - 1) in money_cols and isinstance(value, int)
-            horizontal = "right" if money else "center" if (col - 1) in center_cols else None
-            style = copy(array(bold=bold, fill=fill, horizontal=horizontal, money=money))
-            cell._style = style  # type: ignore[union-attr]  # openpyxl's own, untyped
+            cell._style = StyleArray(array)  # type: ignore[attr-defined]  # openpyxl's own
+            ws._add_cell(cell)  # type: ignore[attr-defined]  # what ws.cell() does
 
     def merged(self, text: str, *, fill=GROUP_FILL) -> None:
         self.row += 1

@@ -16,6 +16,7 @@ TEMPLATE_MAX_OUTPUT_BYTES) so that a test can make them small."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import marshal
@@ -138,6 +139,7 @@ def environment():
 
 
 def _child(connection, work: Callable[[], bytes]) -> None:
+    gc.enable()  # the parent may have paused it (documents.generate): not for a template
     try:
         result: tuple[str, Any] = ("ok", work())
     except TemplateBound as exc:

@@ -128,7 +128,9 @@ def plan_tasks_on(plan: Plan, day: dt.date) -> list[TaskAnswer]:
 
 def _members(groups: list[AgencyGroup], day: dt.date, graph: Graph) -> dict[int, list[Agency]]:
     """{group id: its members on ``day``} (AgencyGroup.members_on), the groups by kind
-    read in one query together, whatever their number."""
+    read in one query together, whatever their number: only the agencies of their
+    provinces when every one of them has a province (not the nation's); the listed
+    groups' members in one more query."""
     by_kind = [
         g
         for g in groups
