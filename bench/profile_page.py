@@ -18,11 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import inprocess  # noqa: E402  (sets Django up)
-
-from accounts.models import User  # noqa: E402
+from bench import inprocess  # sets Django up
 
 
 def main() -> None:
@@ -34,6 +32,8 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--callees", default="", help="print what this function calls")
     args = parser.parse_args()
+    from accounts.models import User
+
     user = User.objects.get(username=f"bench-coordinator-p{args.province:02d}")
     client, _cookie = inprocess.signed_in(user)
     pages = inprocess.main_pages(args.province)

@@ -178,7 +178,7 @@ def _listed(groups: list[AgencyGroup], day: dt.date) -> dict[int, list[Agency]]:
     )
     out: dict[int, list[Agency]] = {}
     for agency in rows:
-        out.setdefault(agency.listed_in, []).append(agency)  # type: ignore[attr-defined]
+        out.setdefault(agency.listed_in, []).append(agency)
     return out
 
 

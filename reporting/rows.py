@@ -12,7 +12,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -206,7 +206,7 @@ class ItemCards:
 
     def _comment(self, c) -> str:
         version = f", v{_e(c.version.number)}" if c.version else ""
-        when = date_format(template_localtime(c.created_at), "d/m/Y")
+        when = date_format(localtime(c.created_at), "d/m/Y")
         return (
             f'<div class="alert alert-warning py-1 small mb-2 review-comment" role="note">'
             f"<strong>{self.t['comment']}:</strong> {_e(c.text)} "
