@@ -24,7 +24,8 @@ def _number(value) -> str:
 def value_rows(values) -> SafeString:
     """The ``<tbody>`` rows of ``values`` (IndicatorValue, with agency and report)."""
     if not values:
-        return mark_safe(f'<tr><td colspan="5">{_("No value yet.")}</td></tr>')
+        empty = _("No value yet.")  # not in the f-string: xgettext would not find it
+        return mark_safe(f'<tr><td colspan="5">{empty}</td></tr>')
     # Labels as {% translate %} wrote them: not escaped (the translations are trusted).
     report, entered = _("report"), _("entered")
     states: dict[str, str] = {}

@@ -49,11 +49,12 @@ class YearRows:
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(get_token(request))}">'
         )
         self.states = {s.value: _e(s.label) for s in ReportState}
+        on_time, late = _e(_("on time")), _e(_("late"))  # outside f-strings, for xgettext
         self.t = {
             "state": _e(_("State")),
             "timeliness": _e(_("Timeliness")),
-            "on_time": f'<span class="text-success">{_e(_("on time"))}</span>',
-            "late": f'<span class="text-warning-emphasis">{_e(_("late"))}</span>',
+            "on_time": f'<span class="text-success">{on_time}</span>',
+            "late": f'<span class="text-warning-emphasis">{late}</span>',
             "not_yet": _e(_("not yet")),
             "tasks": _e(_("Tasks")),
             "signed": _e(_("Signed PDF")),
