@@ -73,3 +73,30 @@ def test_a_document_made_from_the_english_interface_stays_vietnamese(plan):
     assert report.targets
     assert {t.status_label for t in report.targets} <= vietnamese
     assert all(not _is_english(t.reason) for t in report.targets if t.reason)
+
+
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "npgettext"}
+
+
+def test_no_translated_string_inside_an_f_string():
+    """xgettext (make messages) does not look inside f-strings: a ``_("…")`` there loses
+    its entry, and with it the Vietnamese text, at the next ``make messages``."""
+    import ast
+
+    root = PO.parents[3]
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).parts
+        if parts[0].startswith(".") or parts[0] in {"var", "node_modules"}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id in GETTEXT
+                    ):
+                        found.append(f"{path.relative_to(root)}:{inner.lineno}")
+    assert found == []
