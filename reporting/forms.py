@@ -49,6 +49,16 @@ def indicator_field(indicator, name: str) -> str:
     return f"indicator-{indicator.pk}-{name}"
 
 
+class PostedUnitsForm(forms.Form):
+    """Which items and indicators a POST names, by its field names ("item-12-done",
+    "indicator-4-value"; an autosave sends one unit), so that the report form is built
+    over those alone. Nothing here is trusted beyond the ids: ReportForm validates the
+    values, and the lookups decide who may edit what."""
+
+    def ids(self) -> tuple[set[int], set[int]]:
+        return ReportForm.posted_ids(self.data)
+
+
 class ReportForm(SafeInputMixin, forms.Form):
     """The report form. A field the POST does not carry leaves the draft as it is
     (an autosave sends the whole form; a script may send a part)."""

@@ -43,6 +43,7 @@ from reporting.forms import (
     EvidenceForm,
     OpenPeriodForm,
     PeriodStatusForm,
+    PostedUnitsForm,
     ReportForm,
     ReturnForm,
     WorkbookForm,
@@ -457,7 +458,7 @@ def _posted_form(
     """The report, read with its row locked, and the report form over only the items
     and indicators the POST names (an autosave sends one field): the items read with
     the report, the indicators with their values (locked); none named, no query."""
-    tasks, indicator_ids = ReportForm.posted_ids(request.POST)
+    tasks, indicator_ids = PostedUnitsForm(request.POST).ids()
     report, items = get_editable_report_with_items_for_user(request.user, pk, tasks)
     indicators, rows = (
         indicator_reports.supplied_with_values(report, indicator_ids)

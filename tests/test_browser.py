@@ -108,7 +108,8 @@ def test_reporter_finds_their_agencys_tasks_and_switches_to_english(page):
     assert "Việc của đơn vị" in page.content()
     assert page.locator("tr[data-task='V.2']").count() == 0
     page.click(".navbar-toggler")  # on a phone the menu is folded
-    page.locator("button[name=language][value=en]").first.click()
+    with page.expect_navigation():  # the form posts, then comes back to this page
+        page.locator("button[name=language][value=en]").first.click()
     page.wait_for_load_state()
     assert "My agency's tasks" in page.content()
 
