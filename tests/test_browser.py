@@ -317,13 +317,14 @@ def test_pages_work_under_the_content_security_policy(page):
         response = page.goto(page.base_url + path)
         assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
     page.goto(page.base_url + "/plans/qb-sxtdbv-2021/budget/")
-    # Chart.js drew on the canvas (a blank canvas has no painted pixels).
-    painted = page.evaluate(
+    # Chart.js drew on the canvas (a blank canvas has no painted pixels); it draws after
+    # the page has loaded, so wait for it (a chart never drawn fails after 10 s).
+    page.wait_for_function(
         "() => { const c = document.getElementById('budget-chart');"
         " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " return d.some((v, i) => i % 4 === 3 && v > 0); }"
+        " return d.some((v, i) => i % 4 === 3 && v > 0); }",
+        timeout=10_000,
     )
-    assert painted
     # A select with data-submit-on-change submits its form (was an inline onchange).
     page.goto(page.base_url + "/plans/qb-sxtdbv-2021/progress/")
     page.select_option("select[name=year]", index=0)
