@@ -103,6 +103,7 @@ class Reporter(threading.Thread):
         self.base, self.spec, self.until, self.every, self.ready = base, spec, until, every, ready
         self.rng = random.Random(seed)
         self.latencies: list[float] = []
+        self.moments: list[float] = []  # when each save ended, seconds before the end (< 0)
         self.errors: list[str] = []
         self.last: dict[str, str] = {}
         self.submitted = False
@@ -162,6 +163,7 @@ class Reporter(threading.Thread):
                 "application/json",
             )
             self.latencies.append(ms)
+            self.moments.append(time.time() - self.until)
             answer = _json(body)
             if status == 200 and answer.get("ok"):
                 revision = str(answer["revision"])
@@ -193,6 +195,21 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
+def _windows(timed: list[tuple[float, float]], duration: int) -> list[dict]:
+    """The saves' p50/p95 by tenth of the rush (seconds before its end: the submits
+    come at the end), to see where a tail comes from."""
+    out = []
+    step = duration / 10
+    for k in range(10):
+        lo, hi = -duration + k * step, -duration + (k + 1) * step
+        chunk = [ms for m, ms in timed if lo <= m < hi or (k == 9 and m >= hi)]
+        if chunk:
+            out.append({"from_s": round(lo), "saves": len(chunk),
+                        "p50_ms": round(statistics.median(chunk), 1),
+                        "p95_ms": round(_percentile(chunk, 95), 1)})  # fmt: skip
+    return out
+
+
 def _inprocess(env: dict, *args: str) -> dict:
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench/inprocess.py"), *args],
@@ -220,6 +237,7 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
             time.sleep(5)
             loads.append(" ".join(Path("/proc/loadavg").read_text().split()[:3]))
         latencies = [ms for t in threads for ms in t.latencies]
+        timed = [(m, ms) for t in threads for m, ms in zip(t.moments, t.latencies, strict=True)]
         errors = [e for t in threads for e in t.errors]
         runs = [{**t.spec, "last": t.last, "submitted": t.submitted} for t in threads]
         (Path(tmp) / "runs.json").write_text(json.dumps(runs), encoding="utf-8")
@@ -234,6 +252,7 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
         "p50_ms": statistics.median(latencies) if latencies else None,
         "p95_ms": _percentile(latencies, 95),
         "max_ms": max(latencies, default=None),
+        "by_window": _windows(timed, duration),
         "submit_p50_ms": statistics.median(submits) if submits else None,
         "submit_max_ms": max(submits, default=None),
         "errors": len(errors),

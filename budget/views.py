@@ -38,6 +38,7 @@ from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from planwatch.http import attachment, post_or_redirect
 from planwatch.money import dong
+from planwatch.pagecache import cached_page
 from planwatch.text import vi_sorted
 
 READ = (C.READ_ALL_BUDGET, C.READ_OWN_BUDGET)
@@ -45,6 +46,7 @@ ESTIMATE = (C.ESTIMATE_ANY_AGENCY, C.ESTIMATE_OWN_AGENCY)
 
 
 @requires(*READ)
+@cached_page
 def overview(request, code: str):
     plan = get_plan_for_user(request.user, code)
     rows = plan_figures(plan) if rules.has(request.user, C.READ_ALL_BUDGET) else []
@@ -142,6 +144,7 @@ def _render_year(request, budget, errors=(), form=None, status=200):
 
 
 @requires(*READ)
+@cached_page
 def year_page(request, code: str, year: int):
     return _render_year(request, get_budget_for_user(request.user, code, year))
 

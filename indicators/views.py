@@ -30,6 +30,7 @@ from indicators.progress import LABELS, Status, describe_numbers
 from indicators.rows import value_rows
 from plans.models import Target
 from planwatch.http import attachment, post_or_redirect
+from planwatch.pagecache import cached_page
 from planwatch.text import vi_sorted
 from reporting.models import AgencyReport
 
@@ -63,6 +64,7 @@ def _year(request, plan) -> tuple[int, str | None]:
 
 
 @requires(C.READ_PLANS)
+@cached_page
 def dashboard(request, code: str):
     plan = _plan(request.user, code)
     year, problem = _year(request, plan)
@@ -196,6 +198,7 @@ def _failed_context(failed) -> dict:
 
 
 @requires(C.READ_PLANS)
+@cached_page
 def target_page(request, code: str, target_id: int):
     return _render_target(request, code, target_id)
 

@@ -24,6 +24,7 @@ from plans.queries import agency_choices, filter_tasks, parse_filter, plan_count
 from plans.territory import TerritoryError, set_territory, territory_of
 from planwatch.forms import parse_date
 from planwatch.http import attachment
+from planwatch.pagecache import cached_page
 
 
 @requires(C.READ_PLANS)
@@ -34,6 +35,7 @@ def plan_list(request):
 
 
 @requires(C.READ_PLANS)
+@cached_page
 def overview(request, code: str):
     plan = get_plan_for_user(request.user, code)
     duties = plan.duties.select_related("agency", "group").order_by("position")
@@ -48,6 +50,7 @@ def overview(request, code: str):
 
 
 @requires(C.READ_PLANS)
+@cached_page
 def targets(request, code: str):
     plan = get_plan_for_user(request.user, code)
     by_milestone: dict[int, list] = {}
@@ -59,6 +62,7 @@ def targets(request, code: str):
 
 
 @requires(C.READ_PLANS)
+@cached_page
 def tasks(request, code: str):
     plan = get_plan_for_user(request.user, code)
     flt = parse_filter(plan, request.GET)

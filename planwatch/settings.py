@@ -95,6 +95,18 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "planwatch.urls"
+
+# The main pages kept as rendered until the data changes (planwatch.pagecache).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "TIMEOUT": 6 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 3000, "CULL_FREQUENCY": 3},
+    },
+}
 WSGI_APPLICATION = "planwatch.wsgi.application"
 
 TEMPLATES = [

@@ -35,6 +35,7 @@ from indicators import reports as indicator_reports
 from notices.people import reach
 from planwatch.http import attachment, post_or_redirect
 from planwatch.money import dong
+from planwatch.pagecache import cached_page
 from reporting import dashboard, evidence, excel, services, workflow
 from reporting.forms import (
     AcceptManyForm,
@@ -123,6 +124,7 @@ def plan_periods(request, code: str):
 
 
 @requires(*READ_REPORTS)
+@cached_page
 def year_dashboard(request, code: str, year: int):
     """Every agency's state for the year; one who reads only the own agency's reports
     goes to that report."""
@@ -349,6 +351,7 @@ def _render_report(request, report, items=None, errors=(), status=200):
 
 
 @requires(*READ_REPORTS, post=C.EDIT_OWN_REPORT)
+@cached_page
 def report_page(request, pk: int):
     if request.method == "POST":
         return _save_report(request, pk)

@@ -130,6 +130,9 @@ def _fast_hashing(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test stay in the test
+    # Kept pages (planwatch.pagecache) need real commits to move their generation: a
+    # test's transaction never commits, so only tests/test_pagecache.py turns them on.
+    settings.PAGE_CACHE = False
 
 
 # --- data states (tests/states.py): each fixture only names its state ---------------

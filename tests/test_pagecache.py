@@ -1,0 +1,174 @@
+"""Kept pages (planwatch.pagecache, decision 90): a main page is given again as it was
+rendered until anything is written to the database, and never to someone else.
+
+The tests run in a transaction that never commits, so the commits are played by
+pytest-django's ``django_capture_on_commit_callbacks(execute=True)``: the callbacks
+the writes scheduled run when the block ends, as they would at a real commit."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agencies.models import Agency
+from plans.models import Plan
+from planwatch import pagecache
+from reporting.models import AgencyReport
+from reporting.periods import open_period
+
+CODE = "qb-sxtdbv-2021"
+
+
+@pytest.fixture
+def kept(settings, tmp_path):
+    """Kept pages on, in a cache and a generation of this test's own."""
+    settings.PAGE_CACHE = True
+    settings.VAR_DIR = tmp_path
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"pages-{tmp_path.name}",
+        },
+    }
+
+
+def _nonce(response) -> str:
+    found = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+    assert found
+    return found.group(1)
+
+
+def _without_nonce(response) -> bytes:
+    return response.content.replace(_nonce(response).encode(), b"NONCE")
+
+
+def test_a_write_moves_the_generation_at_commit_once(
+    kept, plan, django_capture_on_commit_callbacks
+):
+    before = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        Agency.objects.filter(code="qb-so-du-lich").update(abbreviation="SDL")
+        Agency.objects.filter(code="qb-so-tnmt").update(abbreviation="TNMT")
+        assert pagecache.generation() == before  # not before the commit
+    assert len(callbacks) == 1
+    assert pagecache.generation() != before
+
+
+def test_a_rolled_back_write_and_a_session_move_nothing(
+    kept, plan, coordinator, client, django_capture_on_commit_callbacks
+):
+    before = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                Plan.objects.filter(code=CODE).update(title="Đổi rồi hủy")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        client.force_login(coordinator)  # the session table: no page shows it
+    assert callbacks == [] and pagecache.generation() == before
+
+
+def test_a_page_is_given_again_until_the_data_changes(
+    kept, plan, coordinator, client, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    url = reverse("plans:overview", args=[CODE])
+    first = client.get(url)
+    assert first.status_code == 200 and "csrftoken" in client.cookies
+    first = client.get(url)  # the first with the browser's CSRF cookie: kept
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url)
+    assert again.status_code == 200
+    assert len(ctx) <= 2, [q["sql"][:80] for q in ctx.captured_queries]  # the session
+    assert _without_nonce(again) == _without_nonce(first)
+    assert _nonce(again) != _nonce(first) and _nonce(again).encode() in again.content
+    assert _nonce(first).encode() not in again.content
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Plan.objects.filter(code=CODE).update(title="Kế hoạch đã sửa tên")
+    changed = client.get(url)
+    assert "Kế hoạch đã sửa tên" in changed.content.decode()
+    assert "Kế hoạch đã sửa tên" not in first.content.decode()
+
+
+def test_a_kept_page_is_never_given_to_another_user(
+    kept, plan, coordinator, reporter, other_reporter, client
+):
+    period = open_period(plan, 2022, coordinator)
+    report = AgencyReport.objects.get(period=period, agency__code="qb-so-du-lich")
+    url = reverse("reporting:report", args=[report.pk])
+    client.force_login(reporter)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    client.force_login(other_reporter)
+    assert client.get(url).status_code in (403, 404)
+    overview = reverse("plans:overview", args=[CODE])
+    client.force_login(coordinator)
+    client.get(overview)
+    as_coordinator = client.get(overview).content.decode()
+    client.force_login(reporter)
+    client.get(overview)
+    as_reporter = client.get(overview).content.decode()
+    assert coordinator.username in as_coordinator and coordinator.username not in as_reporter
+
+
+def test_a_page_showing_a_message_is_not_kept(
+    kept, plan, coordinator, reporter, client, django_capture_on_commit_callbacks
+):
+    period = open_period(plan, 2022, coordinator)
+    report = AgencyReport.objects.get(period=period, agency__code="qb-so-du-lich")
+    url = reverse("reporting:report", args=[report.pk])
+    client.force_login(reporter)
+    client.get(url)
+    client.get(url)  # kept, without a message
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(url, {"revision": "1", "action": "save", "difficulties": "Thiếu người"})
+    assert saved.status_code == 302
+    assert "Đã lưu bản nháp." in client.get(url).content.decode()
+    again = client.get(url).content.decode()
+    assert "Đã lưu bản nháp." not in again and "Thiếu người" in again
+
+
+def test_an_autosave_shows_on_the_next_reading_of_the_form(
+    kept, plan, coordinator, reporter, client, django_capture_on_commit_callbacks
+):
+    period = open_period(plan, 2022, coordinator)
+    report = AgencyReport.objects.get(period=period, agency__code="qb-so-du-lich")
+    item = report.items.order_by("pk").first()
+    url = reverse("reporting:report", args=[report.pk])
+    client.force_login(reporter)
+    client.get(url)
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(
+            reverse("reporting:draft", args=[report.pk]),
+            {"revision": "1", "action": "save", f"item-{item.task_id}-done": "Đã làm xong"},
+            HTTP_ACCEPT="application/json",
+        )
+    assert saved.status_code == 200
+    page = client.get(url).content.decode()
+    assert "Đã làm xong" in page and 'value="2"' in page
+
+
+def test_clear_pages_forgets_them(kept, plan):
+    before = pagecache.generation()
+    call_command("clear_pages", stdout=io.StringIO())
+    assert pagecache.generation() != before
+
+
+def test_turned_off_nothing_is_kept(kept, settings, plan, coordinator, client):
+    settings.PAGE_CACHE = False
+    client.force_login(coordinator)
+    url = reverse("plans:overview", args=[CODE])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert len(ctx) > 2
