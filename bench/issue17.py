@@ -107,14 +107,14 @@ def load_average() -> str:
 class Server:
     """gunicorn with the deploy configuration, 2 workers."""
 
-    def __init__(self, url: str):
-        self.url, self.base = url, f"http://127.0.0.1:{PORT}"
+    def __init__(self, url: str, **extra: str):
+        self.url, self.base, self.extra = url, f"http://127.0.0.1:{PORT}", extra
 
     def __enter__(self) -> Server:
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", PORT)) == 0:
                 sys.exit(f"port {PORT} is in use (BENCH_PORT)")
-        env = {**env_for(self.url), "GUNICORN_WORKERS": "2"}
+        env = {**env_for(self.url), "GUNICORN_WORKERS": "2", **self.extra}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
              "-b", f"127.0.0.1:{PORT}", "planwatch.wsgi:application"],
@@ -245,10 +245,20 @@ def main() -> None:
             for variant, (low, high) in (("rush", (2, 5)), ("browser", (10, 30))):
                 say(f"{args.reporters} reporters saving every {low}–{high} s")
                 results[variant] = rush.run(
-                    server.base, env_for(url), args.reporters, args.duration, low, high
+                    server.base,
+                    env_for(url),
+                    args.reporters,
+                    args.duration,
+                    low,
+                    high,
+                    workers=server.workers,
                 )
                 results["load"][variant] = results[variant]["load"]
         results["csv"] = csv_export(server, results["deep"])
+    with Server(url, PAGE_CACHE="0") as server:
+        say(f"pages over HTTP, kept pages off (each one rendered), {args.rounds} rounds")
+        results["pages_rendered"] = pages_over_http(server, results["deep"], args.rounds)
+        results["load"]["pages rendered"] = load_average()
     results["total_s"] = time.perf_counter() - started
     out = ROOT / "var" / "bench-issue17.json"
     out.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")

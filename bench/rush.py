@@ -218,7 +218,19 @@ def _inprocess(env: dict, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(base: str, env: dict, reporters: int, duration: int, low: float, high: float) -> dict:
+def _cpu_s(pids: list[int]) -> float:
+    """User and system CPU seconds of these processes (and their waited children)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += sum(int(x) for x in fields[11:13]) / tick  # utime, stime
+    return total
+
+
+def run(base: str, env: dict, reporters: int, duration: int, low: float, high: float,
+        workers=None) -> dict:  # fmt: skip
+    """``workers``: a function giving the server's worker pids, for its CPU a save."""
     with tempfile.TemporaryDirectory(prefix="bench-rush-") as tmp:
         specs_file = Path(tmp) / "reporters.json"
         _inprocess(env, "--rush-prepare", str(reporters), str(specs_file))
@@ -230,11 +242,16 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
             threads[-1].start()
         ready.wait()  # every reporter has its form
         until = time.time() + duration
+        cpu_before = _cpu_s(workers()) if workers else None
         for t in threads:
             t.until = until
         loads = []
+        cpu_saves = None
         while any(t.is_alive() for t in threads):
-            time.sleep(5)
+            time.sleep(min(5.0, max(0.05, until - time.time())) if cpu_saves is None else 5)
+            if cpu_saves is None and workers and time.time() >= until:
+                # The saves are over (the submits start): the server's CPU for them.
+                cpu_saves = _cpu_s(workers()) - cpu_before
             loads.append(" ".join(Path("/proc/loadavg").read_text().split()[:3]))
         latencies = [ms for t in threads for ms in t.latencies]
         timed = [(m, ms) for t in threads for m, ms in zip(t.moments, t.latencies, strict=True)]
@@ -253,6 +270,9 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
         "p95_ms": _percentile(latencies, 95),
         "max_ms": max(latencies, default=None),
         "by_window": _windows(timed, duration),
+        "server_cpu_ms_a_save": (
+            cpu_saves * 1000 / len(latencies) if cpu_saves is not None and latencies else None
+        ),
         "submit_p50_ms": statistics.median(submits) if submits else None,
         "submit_max_ms": max(submits, default=None),
         "errors": len(errors),

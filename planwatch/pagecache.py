@@ -15,7 +15,7 @@ database: not approximately, exactly.
   one, whole). So the web workers, the task worker and the commands all move it.
 - **The key** of a kept page: the generation read *before* the page reads its data
   (so a page can only be kept under a generation as old as, or older than, what it
-  shows), the hour (pages say "today" and "late"), the path with its query, the
+  shows), the release (the code, templates and translations served), the hour (pages say "today" and "late"), the path with its query, the
   language, the user, the session's contents, the CSRF secret of the browser, and the
   htmx headers that choose a fragment.
 - **What is kept**: a 200 response of HTML or JSON, only when the view queued no
@@ -78,6 +78,26 @@ def generation() -> str:
         return _generation_file().read_text(encoding="ascii")
 
 
+_SOURCES = (".py", ".html", ".mo", ".json")
+_SKIPPED = {".venv", "var", "node_modules", ".git", "tests", "bench", "__pycache__"}
+
+
+@functools.cache
+def release_stamp() -> str:
+    """The code, templates and translations this process serves (their paths, sizes and
+    times), once a process: a page kept by an older release is never given by a newer."""
+    digest = hashlib.sha256()
+    roots = [Path(settings.BASE_DIR), Path(settings.STATIC_ROOT)]
+    for root in roots:
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(d for d in subfolders if d not in _SKIPPED)
+            for name in sorted(files):
+                if name.endswith(_SOURCES):
+                    info = os.stat(os.path.join(folder, name))
+                    digest.update(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
 def _committed() -> None:
     bump()
 
@@ -115,6 +135,7 @@ def _key(request: HttpRequest) -> str | None:
 
     parts = [
         generation(),
+        release_stamp(),
         timezone.localtime().strftime("%Y%m%d%H"),
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", ""),
