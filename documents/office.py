@@ -15,8 +15,8 @@ two conversions at once:
   again for ``RETRY_AFTER`` seconds: ``convert`` answers None and documents.pdf
   converts with a one-shot soffice, as before;
 - it stops by itself after PLANWATCH_OFFICE_IDLE_SECONDS without a request or when
-  the process that started it (the worker, the web server) is gone; ``stop_all``
-  stops them at once (the test suite's end)."""
+  the process that started it (the worker, the web server) is gone;
+  documents.pdf.stop_warm stops them at once (the test suite's end)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ log = logging.getLogger("planwatch.documents")
 START_TIMEOUT = 45  # seconds for a server (and its soffice) to be ready
 TIMEOUT = 60  # seconds for one warm conversion; then the one-shot path has its own
 RETRY_AFTER = 300  # seconds before a slot whose warm start failed tries again
+started: set[Path] = set()  # the folders of slots this process started a server in
 
 
 def server_script() -> Path:
@@ -60,11 +61,15 @@ class _Slot:
         self.pid_file = root / f"warm-{slot}.pid"
         self.failed = root / f"warm-{slot}.failed"
         self.log = root / f"warm-{slot}.log"
-        # AF_UNIX paths are short (108 bytes): the socket in the temporary folder,
-        # named after the folder of the slots, so two installations never meet.
+        # The socket beside the pid file, where the web server and the worker (each
+        # with a PrivateTmp of its own) both find it; in the temporary folder only
+        # when that path is too long for AF_UNIX (108 bytes), named after the folder
+        # of the slots so that two installations never meet.
         tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
         self.name = f"planwatch-office-{tag}-{slot}"
-        self.socket = Path(tempfile.gettempdir()) / f"{self.name}.sock"
+        self.socket = root.resolve() / f"warm-{slot}.sock"
+        if len(str(self.socket)) > 100:
+            self.socket = Path(tempfile.gettempdir()) / f"{self.name}.sock"
 
     def pid(self) -> int | None:
         try:
@@ -143,6 +148,7 @@ def _ask(state: _Slot, request: dict) -> dict:
 
 
 def _start(program: str, state: _Slot) -> bool:
+    started.add(state.root)
     state.root.mkdir(parents=True, exist_ok=True)
     home = state.root / "home"
     home.mkdir(exist_ok=True)
@@ -188,9 +194,6 @@ def _first_line(server: subprocess.Popen, timeout: float) -> str:
     return server.stdout.readline().decode("utf-8", "replace").strip() or "exited"
 
 
-def stop_all(root: Path | None = None) -> None:
-    """Stop every warm server of this installation (or of the slots under ``root``)."""
-    root = root or Path(settings.VAR_DIR) / "libreoffice"
-    for pid_file in root.glob("warm-*.pid"):
-        with contextlib.suppress(ValueError):
-            _Slot(root, int(pid_file.stem.split("-", 1)[1])).stop()
+def stop(root: Path, slot: int) -> None:
+    """Stop slot ``slot``'s warm server under ``root`` (the caller holds its lock)."""
+    _Slot(root, slot).stop()

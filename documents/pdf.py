@@ -57,7 +57,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 "libreoffice-writer-nogui package."
             )
         )
-    with _lock, _profile() as profile, tempfile.TemporaryDirectory(prefix="planwatch-pdf-") as tmp:
+    with _lock, _profile() as profile, _workspace(profile.parent) as tmp:
         source = Path(tmp) / "bao-cao.docx"
         source.write_bytes(docx)
         slot = int(profile.name.rsplit("-", 1)[1])
@@ -100,6 +100,13 @@ def _one_shot(program: str, profile: Path, tmp: Path, source: Path) -> bytes:
     return target.read_bytes()
 
 
+def _workspace(root: Path) -> tempfile.TemporaryDirectory:
+    """The document's folder, under VAR_DIR rather than /tmp: a warm LibreOffice
+    started by the worker has the worker's PrivateTmp, not the web server's."""
+    (root / "work").mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix="pdf-", dir=root / "work")
+
+
 @contextlib.contextmanager
 def _profile() -> Iterator[Path]:
     """A LibreOffice user profile no other conversion is using, kept for the next
@@ -120,6 +127,22 @@ def _profile() -> Iterator[Path]:
                     fcntl.flock(lock, fcntl.LOCK_UN)
                 return
     raise AssertionError("unreachable: the blocking lock waits")  # pragma: no cover
+
+
+def stop_warm() -> None:
+    """Stop the warm LibreOffices of this installation and of the slots this process
+    started one in (the test suite's end), each under its slot's lock: never in the
+    middle of another process's conversion."""
+    for root in {Path(settings.VAR_DIR) / "libreoffice", *office.started}:
+        for slot in range(SLOTS):
+            if not (root / f"warm-{slot}.pid").exists():
+                continue
+            with open(root / f"slot-{slot}.lock", "a+b") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    office.stop(root, slot)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def write(report, context) -> bytes:
