@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from documents import office
 from worker.process import die_with_parent
 
 _lock = threading.Lock()  # one conversion at a time in a process
@@ -56,40 +57,54 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 "libreoffice-writer-nogui package."
             )
         )
-    with _lock, _profile() as profile, tempfile.TemporaryDirectory(prefix="planwatch-pdf-") as tmp:
+    with _lock, _profile() as profile, _workspace(profile.parent) as tmp:
         source = Path(tmp) / "bao-cao.docx"
         source.write_bytes(docx)
-        try:
-            done = subprocess.run(
-                [
-                    program,
-                    f"-env:UserInstallation={profile.resolve().as_uri()}",
-                    "--headless",
-                    "--norestore",
-                    "--convert-to",
-                    "pdf:writer_pdf_Export",
-                    "--outdir",
-                    tmp,
-                    str(source),
-                ],
-                capture_output=True,
-                timeout=TIMEOUT,
-                check=False,
-                env={**os.environ, "HOME": tmp},
-                preexec_fn=die_with_parent,  # not outliving a killed attempt
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise PdfUnavailable(
-                _("LibreOffice did not finish the PDF in the time allowed.")
-            ) from exc
-        target = Path(tmp) / "bao-cao.pdf"
-        if done.returncode != 0 or not target.exists():
-            shutil.rmtree(profile, ignore_errors=True)  # the next one starts afresh
-            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
-            raise PdfUnavailable(
-                _("LibreOffice could not convert to PDF: %(detail)s") % {"detail": detail}
-            )
-        return target.read_bytes()
+        slot = int(profile.name.rsplit("-", 1)[1])
+        warm = office.convert(program, profile.parent, slot, source, Path(tmp) / "bao-cao.pdf")
+        if warm is not None:
+            return warm
+        return _one_shot(program, profile, Path(tmp), source)
+
+
+def _one_shot(program: str, profile: Path, tmp: Path, source: Path) -> bytes:
+    """The PDF by a soffice started for this document alone (no warm one)."""
+    try:
+        done = subprocess.run(
+            [
+                program,
+                f"-env:UserInstallation={profile.resolve().as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf:writer_pdf_Export",
+                "--outdir",
+                str(tmp),
+                str(source),
+            ],
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=False,
+            env={**os.environ, "HOME": str(tmp)},
+            preexec_fn=die_with_parent,  # not outliving a killed attempt
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise PdfUnavailable(_("LibreOffice did not finish the PDF in the time allowed.")) from exc
+    target = Path(tmp) / "bao-cao.pdf"
+    if done.returncode != 0 or not target.exists():
+        shutil.rmtree(profile, ignore_errors=True)  # the next one starts afresh
+        detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
+        raise PdfUnavailable(
+            _("LibreOffice could not convert to PDF: %(detail)s") % {"detail": detail}
+        )
+    return target.read_bytes()
+
+
+def _workspace(root: Path) -> tempfile.TemporaryDirectory:
+    """The document's folder, under VAR_DIR rather than /tmp: a warm LibreOffice
+    started by the worker has the worker's PrivateTmp, not the web server's."""
+    (root / "work").mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix="pdf-", dir=root / "work")
 
 
 @contextlib.contextmanager
@@ -112,6 +127,22 @@ def _profile() -> Iterator[Path]:
                     fcntl.flock(lock, fcntl.LOCK_UN)
                 return
     raise AssertionError("unreachable: the blocking lock waits")  # pragma: no cover
+
+
+def stop_warm() -> None:
+    """Stop the warm LibreOffices of this installation and of the slots this process
+    started one in (the test suite's end), each under its slot's lock: never in the
+    middle of another process's conversion."""
+    for root in {Path(settings.VAR_DIR) / "libreoffice", *office.started}:
+        for slot in range(SLOTS):
+            if not (root / f"warm-{slot}.pid").exists():
+                continue
+            with open(root / f"slot-{slot}.lock", "a+b") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    office.stop(root, slot)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def write(report, context) -> bytes:

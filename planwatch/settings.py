@@ -319,6 +319,12 @@ REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=
 
 # Official documents: LibreOffice for PDF (found on PATH when empty).
 PLANWATCH_SOFFICE = env_str("PLANWATCH_SOFFICE", "")
+# A kept-warm LibreOffice per profile slot (documents.pdf, scripts/office_server.py),
+# run by the Python that has Debian's python3-uno; off (or missing uno): one soffice
+# per document. It stops after the idle seconds.
+PLANWATCH_OFFICE_WARM = env_bool("PLANWATCH_OFFICE_WARM", True)
+PLANWATCH_OFFICE_PYTHON = env_str("PLANWATCH_OFFICE_PYTHON", "/usr/bin/python3")
+PLANWATCH_OFFICE_IDLE_SECONDS = env_int("PLANWATCH_OFFICE_IDLE_SECONDS", 600, minimum=5)
 # A coordinator's Word template is filled within these bounds (documents.sandbox):
 # a child process killed after the seconds, rounds of its loops, size of the document.
 TEMPLATE_RENDER_SECONDS = env_int("TEMPLATE_RENDER_SECONDS", 30, minimum=1)

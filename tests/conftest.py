@@ -258,3 +258,11 @@ def login(client):
         return client
 
     return _login
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No warm LibreOffice (documents.office) left running after the tests: each
+    xdist worker, and the controller, stops the ones of its installation."""
+    from documents import pdf
+
+    pdf.stop_warm()

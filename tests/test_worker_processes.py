@@ -33,6 +33,7 @@ def site(tmp_path_factory):
         root,
         url,
         PLANWATCH_SOFFICE=str(soffice),
+        PLANWATCH_OFFICE_WARM="0",  # the fake is one-shot only: its pids are what is killed
         FAKE_SOFFICE_PIDS=str(root / "soffice.pids"),
         WORKER_HEARTBEAT_SECONDS="1",
         WORKER_LEASE_SECONDS=str(LEASE),
