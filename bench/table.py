@@ -86,14 +86,13 @@ def _rush_rows(results: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def goals_table(results: dict, sizes: list[int]) -> list[str]:
+def _page_and_save_rows(results: dict, sizes: list[int]) -> list[tuple[str, str, str, str]]:
     load = results.get("load", {})
     worst = _worst(results.get("pages", {}))
     rendered = _worst(results.get("pages_rendered", {}))
     deep = results.get("deep", {})
     save = deep.get("save", {}).get("item text", {})
     value = deep.get("save", {}).get("indicator value", {})
-    docs = deep.get("documents", {})
     rows = [
         (
             "main pages p50 ≤ 3× the trivial view (34 provinces)",
@@ -140,6 +139,13 @@ def goals_table(results: dict, sizes: list[int]) -> list[str]:
                 rush.get("load", ""),
             )
         )
+    return rows
+
+
+def goals_table(results: dict, sizes: list[int]) -> list[str]:
+    load = results.get("load", {})
+    docs = results.get("deep", {}).get("documents", {})
+    rows = _page_and_save_rows(results, sizes)
     rows += _rush_rows(results)
     csv = results.get("csv")
     if csv:
