@@ -246,10 +246,10 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
         for t in threads:
             t.until = until
         loads = []
-        cpu_saves = None
+        cpu_saves: float | None = None
         while any(t.is_alive() for t in threads):
             time.sleep(min(5.0, max(0.05, until - time.time())) if cpu_saves is None else 5)
-            if cpu_saves is None and workers and time.time() >= until:
+            if cpu_saves is None and cpu_before is not None and time.time() >= until:
                 # The saves are over (the submits start): the server's CPU for them.
                 cpu_saves = _cpu_s(workers()) - cpu_before
             loads.append(" ".join(Path("/proc/loadavg").read_text().split()[:3]))
