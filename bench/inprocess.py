@@ -24,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planwatch.settings")
+# The query counts and profiles are of the pages as rendered, not of kept ones
+# (planwatch.pagecache; PAGE_CACHE=1 to measure those).
+os.environ.setdefault("PAGE_CACHE", "0")
 
 import django  # noqa: E402
 

@@ -48,7 +48,10 @@ NONCE = "\x00planwatch-nonce\x00"
 IGNORED = frozenset(
     {"accounts_usersession", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 )
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|REPLACE\s+INTO)\s+"?(\w+)',
+    re.IGNORECASE,
+)
 _HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "Accept")
 
 
@@ -109,7 +112,7 @@ def watch(execute, sql, params, many, context):
     of a transaction rolled back)."""
     result = execute(sql, params, many, context)
     found = _WRITE.match(sql)
-    if found and found.group(1).lower() not in IGNORED:
+    if found and (found.group(1).lower() not in IGNORED or "TRUNCATE" in sql[:20].upper()):
         connection = context["connection"]
         if connection.in_atomic_block:
             here = set(connection.savepoint_ids)
