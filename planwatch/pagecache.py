@@ -6,26 +6,31 @@ is accepted), and rendering it costs 50–150 ms of Python at national scale. So
 page's response is kept, and given again, for as long as nothing was written to the
 database: not approximately, exactly.
 
-- **The generation.** A token in ``VAR_DIR/cache/generation``. Every process's
-  database connections carry ``watch`` (installed on ``connection_created``): a
-  statement that inserts, updates or deletes a row of any table but the few that no
-  page shows (sessions, login attempts) schedules ``bump`` for when its transaction
-  commits (at once outside a transaction; never if it rolls back). ``bump`` writes a
-  new random token (written aside, then renamed: readers see the old or the new
-  one, whole). So the web workers, the task worker and the commands all move it.
-- **The key** of a kept page: the generation read *before* the page reads its data
-  (so a page can only be kept under a generation as old as, or older than, what it
-  shows), the release (the code, templates and translations served), the hour (pages say "today" and "late"), the path with its query, the
-  language, the user, the session's contents, the CSRF secret of the browser, and the
-  htmx headers that choose a fragment.
+- **Generations.** Each table has one: a token in ``VAR_DIR/cache/generations/<table>``.
+  Every process's database connections carry ``watch`` (installed on
+  ``connection_created``): a statement that inserts, updates, deletes or truncates rows
+  of a table (but the few that no page shows: sessions, login attempts) schedules a new
+  token for that table when its transaction commits (at once outside a transaction;
+  never if it rolls back). A token is written aside, then renamed: readers see the old
+  or the new one, whole. So the web workers, the task worker and the commands all move
+  them, and an autosave (report items, indicator values, audit) leaves the task table
+  and the funding pages kept.
+- **A kept page** is found by a key made of the release (the code, templates and
+  translations served), the hour (pages say "today" and "late"), the path with its
+  query, the language, the user, the session's contents, the CSRF secret of the
+  browser and the htmx headers that choose a fragment; it is given again only while
+  every table the view read (the statements it ran, seen by ``watch``) still has the
+  generation it had *before* the view read it: a page is never kept as fresher than
+  what it shows. Exact, not approximate.
 - **What is kept**: a 200 response of HTML or JSON, only when the view queued no
   message, did not change the session and set no cookie; the nonce of the
   Content-Security-Policy is put back fresh each time it is given.
 - **Where**: the ``pages`` cache (files under ``VAR_DIR/cache/pages``, shared by the
-  processes of one host, bounded in entries). Like the generation, it assumes that
+  processes of one host, bounded in entries). Like the generations, it assumes that
   every process serving the database shares ``VAR_DIR`` (one host, as deploy/ does);
   a database changed from outside planwatch (psql) is not seen until the next write
-  through it, or ``manage.py clear_pages``. ``PAGE_CACHE=0`` turns it off.
+  of the same tables through it, or ``manage.py clear_pages``. ``PAGE_CACHE=0`` turns
+  it off.
 """
 
 from __future__ import annotations
@@ -35,12 +40,13 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse
 
 NONCE = "\x00planwatch-nonce\x00"
@@ -52,6 +58,9 @@ _WRITE = re.compile(
     r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|REPLACE\s+INTO)\s+"?(\w+)',
     re.IGNORECASE,
 )
+_READ = re.compile(r'(?:FROM|JOIN|INTO|UPDATE|TRUNCATE|TABLE|,)\s+"(\w+)"', re.IGNORECASE)
+# Read before a view runs (the middleware's user): part of every kept page.
+ALWAYS = frozenset({"accounts_user"})
 _HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "Accept")
 
 
@@ -59,26 +68,39 @@ def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE", False))
 
 
-def _generation_file() -> Path:
-    return Path(settings.VAR_DIR) / "cache" / "generation"
+def _folder() -> Path:
+    return Path(settings.VAR_DIR) / "cache" / "generations"
 
 
-def bump() -> None:
-    """A new generation: every kept page is stale from now on."""
-    path = _generation_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_name(f"generation.{os.getpid()}.{secrets.token_hex(4)}")
-    aside.write_text(secrets.token_hex(16), encoding="ascii")
-    os.replace(aside, path)
+def bump(tables: Iterable[str]) -> None:
+    """A new generation of each table: every page kept that read one is stale now."""
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in tables:
+        aside = folder / f".{table}.{os.getpid()}.{secrets.token_hex(4)}"
+        aside.write_text(secrets.token_hex(12), encoding="ascii")
+        os.replace(aside, folder / table)
 
 
-def generation() -> str:
-    """The current generation (one is made if there is none)."""
+def tokens(tables: Iterable[str]) -> dict[str, str]:
+    """The current generation of each table ("0": never written since the folder began)."""
+    folder = _folder()
+    out = {}
+    for table in tables:
+        try:
+            out[table] = (folder / table).read_text(encoding="ascii")
+        except FileNotFoundError:
+            out[table] = "0"
+    return out
+
+
+def snapshot() -> dict[str, str]:
+    """The generations of every table written so far (the others are "0")."""
     try:
-        return _generation_file().read_text(encoding="ascii")
+        names = [n for n in os.listdir(_folder()) if not n.startswith(".")]
     except FileNotFoundError:
-        bump()
-        return _generation_file().read_text(encoding="ascii")
+        return {}
+    return tokens(names)
 
 
 _SOURCES = (".py", ".html", ".mo", ".json")
@@ -101,25 +123,47 @@ def release_stamp() -> str:
     return digest.hexdigest()[:16]
 
 
-def _committed() -> None:
-    bump()
+def _committed(connection) -> Callable[[], None]:
+    def committed() -> None:
+        written, connection.planwatch_written = connection.planwatch_written, set()
+        bump(written)
+
+    committed.planwatch = True  # type: ignore[attr-defined]
+    return committed
+
+
+def _scheduled(connection) -> bool:
+    here = set(connection.savepoint_ids)
+    return any(
+        getattr(f, "planwatch", False) and s == here for s, f, _r in connection.run_on_commit
+    )
 
 
 def watch(execute, sql, params, many, context):
-    """The execute wrapper: after a statement that writes a table pages may show, the
-    generation moves when the transaction commits: one callback for each savepoint
-    level that writes (Django forgets those of a savepoint rolled back, and runs none
-    of a transaction rolled back)."""
+    """The execute wrapper: the tables a page being kept reads (``planwatch_reading``),
+    and the tables written, whose generation moves when the transaction commits: one
+    callback for each savepoint level that writes (Django forgets those of a savepoint
+    rolled back and runs none of a transaction rolled back; a table it would have
+    bumped is bumped by the next commit: more than needed, never less)."""
     result = execute(sql, params, many, context)
+    connection = context["connection"]
+    reading = getattr(connection, "planwatch_reading", None)
+    if reading is not None:
+        reading.update(t.lower() for t in _READ.findall(sql))
     found = _WRITE.match(sql)
-    if found and (found.group(1).lower() not in IGNORED or "TRUNCATE" in sql[:20].upper()):
-        connection = context["connection"]
-        if connection.in_atomic_block:
-            here = set(connection.savepoint_ids)
-            if not any(f is _committed and s == here for s, f, _r in connection.run_on_commit):
-                transaction.on_commit(_committed, using=connection.alias)
-        else:
-            bump()
+    if found:
+        table = found.group(1).lower()
+        truncate = "TRUNCATE" in sql[:20].upper()
+        written = {t.lower() for t in _READ.findall(sql)} | {table} if truncate else {table}
+        written -= set() if truncate else IGNORED
+        if written and connection.in_atomic_block:
+            if not hasattr(connection, "planwatch_written"):
+                connection.planwatch_written = set()
+            connection.planwatch_written |= written
+            if not _scheduled(connection):
+                transaction.on_commit(_committed(connection), using=connection.alias)
+        elif written:
+            bump(written)
     return result
 
 
@@ -137,7 +181,6 @@ def _key(request: HttpRequest) -> str | None:
     from django.utils import timezone
 
     parts = [
-        generation(),
         release_stamp(),
         timezone.localtime().strftime("%Y%m%d%H"),
         request.get_full_path(),
@@ -167,12 +210,29 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _record(request: HttpRequest, response: HttpResponse) -> dict:
+def _record(request: HttpRequest, response: HttpResponse, read: dict[str, str]) -> dict:
     body = response.content
     nonce = getattr(request, "csp_nonce", "")
     if nonce:
         body = body.replace(nonce.encode(), NONCE.encode())
-    return {"body": body, "headers": dict(response.headers)}
+    return {"body": body, "headers": dict(response.headers), "tables": read}
+
+
+def _render(view, request, args, kwargs) -> tuple[HttpResponse, dict[str, str]]:
+    """The view's response, and the generation of each table it read, as they were
+    before it read them."""
+    before = snapshot()
+    connection: Any = connections[DEFAULT_DB_ALIAS]
+    outer = getattr(connection, "planwatch_reading", None)
+    connection.planwatch_reading = read = set()
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        connection.planwatch_reading = outer
+    if outer is not None:
+        outer |= read
+    tables = (read | ALWAYS) - IGNORED
+    return response, {t: before.get(t, "0") for t in sorted(tables)}
 
 
 def _replay(request: HttpRequest, kept: dict) -> HttpResponse:
@@ -187,21 +247,22 @@ def _replay(request: HttpRequest, kept: dict) -> HttpResponse:
 
 
 def cached_page(view: Callable) -> Callable:
-    """The view's response kept and given again until the generation moves (inside
-    the access decorators: who may see the page is decided first, every time)."""
+    """The view's response kept and given again until a table it read is written
+    (inside the access decorators: who may see the page is decided first, every time)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         key = None
         if enabled() and request.method == "GET" and not _pending_messages(request):
             key = _key(request)
-        if key is not None:
-            kept = caches["pages"].get(key)
-            if kept is not None:
-                return _replay(request, kept)
-        response = view(request, *args, **kwargs)
-        if key is not None and _storable(request, response):
-            caches["pages"].set(key, _record(request, response))
+        if key is None:
+            return view(request, *args, **kwargs)
+        kept = caches["pages"].get(key)
+        if kept is not None and tokens(kept["tables"]) == kept["tables"]:
+            return _replay(request, kept)
+        response, read = _render(view, request, args, kwargs)
+        if _storable(request, response):
+            caches["pages"].set(key, _record(request, response, read))
         return response
 
     return wrapped

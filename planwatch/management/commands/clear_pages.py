@@ -3,6 +3,7 @@ outside planwatch (psql, a restore on another host)."""
 
 from django.core.cache import caches
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from planwatch import pagecache
 
@@ -11,6 +12,6 @@ class Command(BaseCommand):
     help = "Forget every kept page: the next request of each page renders it again."
 
     def handle(self, *args, **options):
-        pagecache.bump()
+        pagecache.bump(connection.introspection.table_names())  # pages being rendered too
         caches["pages"].clear()
         self.stdout.write("kept pages forgotten")
