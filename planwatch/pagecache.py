@@ -224,7 +224,8 @@ def _render(view, request, args, kwargs) -> tuple[HttpResponse, dict[str, str]]:
     before = snapshot()
     connection: Any = connections[DEFAULT_DB_ALIAS]
     outer = getattr(connection, "planwatch_reading", None)
-    connection.planwatch_reading = read = set()
+    read: set[str] = set()
+    connection.planwatch_reading = read
     try:
         response = view(request, *args, **kwargs)
     finally:
