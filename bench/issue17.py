@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -168,6 +169,35 @@ def pages_over_http(server: Server, info: dict, rounds: int) -> dict:
     }
 
 
+class Reader(threading.Thread):
+    """The coordinator reading the main pages in turn while the reporters rush (one
+    page a second): what a leader waits for at the deadline, kept pages and all."""
+
+    def __init__(self, server: Server, info: dict):
+        super().__init__(daemon=True)
+        from bench.rush import session_opener
+
+        self.opener = session_opener(server.base, info["session"])
+        self.base, self.pages = server.base, info["pages"]
+        self.stop = threading.Event()
+        self.times: dict[str, list[float]] = {name: [] for name in self.pages}
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for name, path in self.pages.items():
+                ms, _status = timed_get(self.opener, self.base + path)
+                self.times[name].append(ms)
+                if self.stop.wait(1.0):
+                    return
+
+    def result(self) -> dict:
+        return {
+            name: {"p50": statistics.median(v), "p95": percentile(v, 95), "n": len(v)}
+            for name, v in self.times.items()
+            if v
+        }
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -244,6 +274,8 @@ def main() -> None:
         if not args.no_rush:
             for variant, (low, high) in (("rush", (2, 5)), ("browser", (10, 30))):
                 say(f"{args.reporters} reporters saving every {low}–{high} s")
+                reader = Reader(server, results["deep"])
+                reader.start()
                 results[variant] = rush.run(
                     server.base,
                     env_for(url),
@@ -253,6 +285,9 @@ def main() -> None:
                     high,
                     workers=server.workers,
                 )
+                reader.stop.set()
+                reader.join()
+                results[variant]["pages_meanwhile"] = reader.result()
                 results["load"][variant] = results[variant]["load"]
         results["csv"] = csv_export(server, results["deep"])
     with Server(url, PAGE_CACHE="0") as server:

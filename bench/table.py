@@ -59,6 +59,21 @@ def _worst(pages: dict) -> tuple[str | None, float, float | None]:
     return name, ratio, trivial
 
 
+def rush_pages_table(results: dict) -> list[str]:
+    """The coordinator's pages read while the reporters rush (bench/issue17.py Reader)."""
+    lines: list[str] = []
+    for key, label in (("rush", "every 2–5 s"), ("browser", "every 10–30 s")):
+        pages = (results.get(key) or {}).get("pages_meanwhile") or {}
+        if not pages:
+            continue
+        if not lines:
+            lines = ["| page, read while 200 reporters save | p50 | p95 | readings |",
+                     "|---|---|---|---|"]  # fmt: skip
+        for name, t in pages.items():
+            lines.append(f"| {name} ({label}) | {_ms(t['p50'])} | {_ms(t['p95'])} | {t['n']} |")
+    return lines
+
+
 def constant_queries(results: dict, sizes: list[int]) -> bool:
     counts = [results["queries"].get(n) or results["queries"].get(str(n)) for n in sizes]
     return all(c == counts[0] for c in counts)
@@ -186,6 +201,8 @@ def markdown(results: dict, sizes: list[int]) -> str:
         *goals_table(results, sizes),
         "",
         *pages_table(results, sizes),
+        "",
+        *rush_pages_table(results),
     ]
     return "\n".join(out)
 
