@@ -162,3 +162,33 @@ def test_the_cycle_collector_is_paused_while_a_document_is_made_and_set_back(mon
     finally:
         (gc.enable if was else gc.disable)()
     assert seen == [False, b"on", False, b"on"]  # the template's child collects as usual
+
+
+def test_a_kept_chart_is_the_drawn_one_and_is_drawn_once_for_the_same_data(
+    demo, monkeypatch, tmp_path
+):
+    from documents import charts
+
+    monkeypatch.setattr(charts, "_charts_dir", lambda: tmp_path)
+    report = assemble(demo, [2024], Kind.ANNUAL, TODAY)
+    drawn = []
+    real = charts._draw_targets
+
+    def counting(*data):
+        drawn.append(data)
+        return real(*data)
+
+    monkeypatch.setattr(charts, "_draw_targets", counting)
+    first = charts.add_charts(report).charts["targets"].png
+    again = charts.add_charts(assemble(demo, [2024], Kind.ANNUAL, TODAY)).charts["targets"].png
+    assert len(drawn) == 1 and first == again  # read back from disk the second time
+    assert first == real(*drawn[0])  # the kept bytes are the drawing's own
+    assert len(list(tmp_path.glob("*.png"))) == 1
+    other = assemble(demo, [2024], Kind.ANNUAL, TODAY)
+    other.targets = other.targets[1:]
+    charts.add_charts(other)
+    assert len(drawn) == 2 and len(list(tmp_path.glob("*.png"))) == 2  # other data, drawn
+    monkeypatch.setattr(charts, "KEEP_CHARTS", 1)
+    other.targets = other.targets[1:]
+    charts.add_charts(other)
+    assert len(list(tmp_path.glob("*.png"))) == 1  # only the newest kept
