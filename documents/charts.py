@@ -64,7 +64,7 @@ def _code_key() -> str:
 
 def _fonts_key() -> tuple:
     """The font files matplotlib would draw with now (path, size, time), and its settings."""
-    found = []
+    found: list[tuple] = []
     for family in chart_fonts():
         path = font_manager.findfont(font_manager.FontProperties(family=family))
         try:
