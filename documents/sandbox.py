@@ -139,6 +139,7 @@ def environment():
 
 
 def _child(connection, work: Callable[[], bytes]) -> None:
+    gc.freeze()  # the inherited objects left out of its collections (not copied page by page)
     gc.enable()  # the parent may have paused it (documents.generate): not for a template
     try:
         result: tuple[str, Any] = ("ok", work())
