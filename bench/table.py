@@ -148,8 +148,8 @@ def _page_and_save_rows(results: dict, sizes: list[int]) -> list[tuple[str, str,
     if rush.get("server_cpu_ms_a_save"):
         rows.append(
             (
-                "the same on gunicorn: its workers' CPU a save during the 2–5 s rush",
-                f"{_ms(rush['server_cpu_ms_a_save'])} (items and values, HTTP included)",
+                "the same on gunicorn: its workers' CPU during the 2–5 s rush ÷ its saves",
+                f"{_ms(rush['server_cpu_ms_a_save'])} (items and values; HTTP, and the coordinator reading a page a second, included)",
                 f"{rush['server_cpu_ms_a_save'] / 5:.1f}",
                 rush.get("load", ""),
             )

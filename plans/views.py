@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from access import rules
@@ -91,7 +92,11 @@ def tasks(request, code: str):
     template = "plans/tasks.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "task-results":
         template = "plans/tasks.html#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The fragment and the page share the pushed URL: the browser's back button must
+    # not be given the fragment it keeps for it.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _as_of(raw: str | None) -> tuple[dt.date | None, str | None]:

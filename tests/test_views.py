@@ -103,6 +103,9 @@ def test_htmx_request_gets_only_the_results_partial(client, plan, viewer):
     response = client.get(url, {"q": "ocop"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="task-results")
     body = response.content.decode()
     assert body.count('data-task="') == 1 and "<html" not in body
+    # The page and the fragment share the URL htmx pushes: the browser keeps them apart.
+    assert "HX-Request" in response.headers["Vary"]
+    assert "HX-Request" in client.get(url, {"q": "ocop"}).headers["Vary"]
 
 
 @pytest.mark.parametrize(
