@@ -72,25 +72,47 @@ def _folder() -> Path:
     return Path(settings.VAR_DIR) / "cache" / "generations"
 
 
+TOKEN_BYTES = 24
+_files: dict[str, int] = {}  # a table's generation file, kept open (pread, pwrite)
+
+
+def _fd(path: str, create: bool) -> int | None:
+    """The open file of ``path``; opened again if it was removed (``var/cache`` deleted
+    while running: the others would never see what is written to a removed file)."""
+    fd = _files.get(path)
+    if fd is not None and os.fstat(fd).st_nlink == 0:
+        os.close(fd)
+        del _files[path]
+        fd = None
+    if fd is None:
+        try:
+            fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o640)
+        except FileNotFoundError:
+            return None
+        _files[path] = fd
+    return fd
+
+
 def bump(tables: Iterable[str]) -> None:
-    """A new generation of each table: every page kept that read one is stale now."""
+    """A new generation of each table: every page kept that read one is stale now. The
+    token is written in place, in one write of its fixed size: a reader sees the old one,
+    the new one or (at worst) a mix of both, which is neither, so it reads the page again."""
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     for table in tables:
-        aside = folder / f".{table}.{os.getpid()}.{secrets.token_hex(4)}"
-        aside.write_text(secrets.token_hex(12), encoding="ascii")
-        os.replace(aside, folder / table)
+        fd = _fd(str(folder / table), create=True)
+        assert fd is not None
+        os.pwrite(fd, secrets.token_hex(TOKEN_BYTES // 2).encode(), 0)
 
 
 def tokens(tables: Iterable[str]) -> dict[str, str]:
     """The current generation of each table ("0": never written since the folder began)."""
-    folder = _folder()
+    folder = str(_folder())
     out = {}
     for table in tables:
-        try:
-            out[table] = (folder / table).read_text(encoding="ascii")
-        except FileNotFoundError:
-            out[table] = "0"
+        fd = _fd(f"{folder}/{table}", create=False)
+        found = os.pread(fd, TOKEN_BYTES, 0) if fd is not None else b"0"
+        out[table] = found.decode("ascii", "replace")
     return out
 
 

@@ -205,3 +205,18 @@ def test_an_autosave_leaves_the_pages_that_do_not_read_reports_kept(
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(tasks).status_code == 200
     assert len(ctx) <= 2, [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_a_removed_generations_folder_is_made_again(kept, tmp_path):
+    pagecache.bump(["plans_plan"])
+    first = pagecache.tokens(["plans_plan"])
+    import shutil
+
+    shutil.rmtree(tmp_path / "cache")
+    assert pagecache.tokens(["plans_plan"]) == {"plans_plan": "0"}
+    pagecache.bump(["plans_plan"])
+    again = pagecache.tokens(["plans_plan"])
+    assert (
+        again != first
+        and (tmp_path / "cache/generations/plans_plan").read_text() == again["plans_plan"]
+    )
