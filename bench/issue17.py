@@ -284,6 +284,7 @@ def main() -> None:
                     low,
                     high,
                     workers=server.workers,
+                    master=server.process.pid,
                 )
                 reader.stop.set()
                 reader.join()

@@ -218,19 +218,25 @@ def _inprocess(env: dict, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _cpu_s(pids: list[int]) -> float:
-    """User and system CPU seconds of these processes (and their waited children)."""
+def _cpu_s(pids: list[int], master: int | None = None) -> float:
+    """User and system CPU seconds of these processes, and (``master``) of its children
+    that have exited and been waited for: gunicorn replaces a worker after
+    ``max_requests``, and the replaced one's time moves to its master's cutime/cstime."""
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += sum(int(x) for x in fields[11:13]) / tick  # utime, stime
+    if master is not None:
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+        total += sum(int(x) for x in fields[13:15]) / tick  # cutime, cstime
     return total
 
 
 def run(base: str, env: dict, reporters: int, duration: int, low: float, high: float,
-        workers=None) -> dict:  # fmt: skip
-    """``workers``: a function giving the server's worker pids, for its CPU a save."""
+        workers=None, master: int | None = None) -> dict:  # fmt: skip
+    """``workers``: a function giving the server's worker pids, for its CPU a save
+    (``master``: their parent, for the workers replaced meanwhile)."""
     with tempfile.TemporaryDirectory(prefix="bench-rush-") as tmp:
         specs_file = Path(tmp) / "reporters.json"
         _inprocess(env, "--rush-prepare", str(reporters), str(specs_file))
@@ -242,7 +248,7 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
             threads[-1].start()
         ready.wait()  # every reporter has its form
         until = time.time() + duration
-        cpu_before = _cpu_s(workers()) if workers else None
+        cpu_before = _cpu_s(workers(), master) if workers else None
         for t in threads:
             t.until = until
         loads = []
@@ -251,7 +257,7 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
             time.sleep(min(5.0, max(0.05, until - time.time())) if cpu_saves is None else 5)
             if cpu_saves is None and cpu_before is not None and time.time() >= until:
                 # The saves are over (the submits start): the server's CPU for them.
-                cpu_saves = _cpu_s(workers()) - cpu_before
+                cpu_saves = _cpu_s(workers(), master) - cpu_before
             loads.append(" ".join(Path("/proc/loadavg").read_text().split()[:3]))
         latencies = [ms for t in threads for ms in t.latencies]
         timed = [(m, ms) for t in threads for m, ms in zip(t.moments, t.latencies, strict=True)]
