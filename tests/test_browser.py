@@ -108,8 +108,10 @@ def test_reporter_finds_their_agencys_tasks_and_switches_to_english(page):
     assert "Việc của đơn vị" in page.content()
     assert page.locator("tr[data-task='V.2']").count() == 0
     page.click(".navbar-toggler")  # on a phone the menu is folded
-    with page.expect_navigation():  # the form posts, then comes back to this page
-        page.locator("button[name=language][value=en]").first.click()
+    english = page.locator("button[name=language][value=en]:visible").first
+    english.wait_for(state="visible")  # the menu has finished unfolding
+    with page.expect_navigation(timeout=30_000):  # the form posts, then comes back here
+        english.click()
     page.wait_for_load_state()
     assert "My agency's tasks" in page.content()
 
