@@ -101,6 +101,18 @@ def _rush_rows(results: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _worst_row(label: str, worst: tuple, load: str) -> tuple[str, str, str, str]:
+    name, ratio, trivial = worst
+    if not name:
+        return (label, "—", "—", load)
+    return (
+        label,
+        f"worst: {name} {ratio:.1f}× (trivial view {_ms(trivial)})",
+        f"{ratio / 3:.1f}",
+        load,
+    )
+
+
 def _page_and_save_rows(results: dict, sizes: list[int]) -> list[tuple[str, str, str, str]]:
     load = results.get("load", {})
     worst = _worst(results.get("pages", {}))
@@ -109,20 +121,12 @@ def _page_and_save_rows(results: dict, sizes: list[int]) -> list[tuple[str, str,
     save = deep.get("save", {}).get("item text", {})
     value = deep.get("save", {}).get("indicator value", {})
     rows = [
-        (
-            "main pages p50 ≤ 3× the trivial view (34 provinces)",
-            f"worst: {worst[0]} {worst[1]:.1f}× (trivial view {_ms(worst[2])})"
-            if worst[0]
-            else "—",
-            f"{worst[1] / 3:.1f}" if worst[0] else "—",
-            load.get("pages", ""),
+        _worst_row(
+            "main pages p50 ≤ 3× the trivial view (34 provinces)", worst, load.get("pages", "")
         ),
-        (
+        _worst_row(
             "the same, each page rendered (kept pages off: the first reading after a change)",
-            f"worst: {rendered[0]} {rendered[1]:.1f}× (trivial view {_ms(rendered[2])})"
-            if rendered[0]
-            else "—",
-            f"{rendered[1] / 3:.1f}" if rendered[0] else "—",
+            rendered,
             load.get("pages rendered", ""),
         ),
         (

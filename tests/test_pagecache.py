@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -55,6 +56,18 @@ def _without_nonce(response) -> bytes:
 def _changed(before: dict[str, str]) -> set[str]:
     after = pagecache.snapshot()
     return {table for table, token in after.items() if before.get(table) != token}
+
+
+def _autosave(client, report, item, text: str, commits) -> None:
+    """The form's autosave of one item's text, committed (``commits``: pytest-django's
+    ``django_capture_on_commit_callbacks``)."""
+    with commits(execute=True):
+        saved = client.post(
+            reverse("reporting:draft", args=[report.pk]),
+            {"revision": "1", "action": "save", f"item-{item.task_id}-done": text},
+            HTTP_ACCEPT="application/json",
+        )
+    assert saved.status_code == 200, saved.content
 
 
 def test_a_write_moves_the_generation_at_commit_once(
@@ -160,21 +173,18 @@ def test_an_autosave_shows_on_the_next_reading_of_the_form(
     client.force_login(reporter)
     client.get(url)
     client.get(url)
-    with django_capture_on_commit_callbacks(execute=True):
-        saved = client.post(
-            reverse("reporting:draft", args=[report.pk]),
-            {"revision": "1", "action": "save", f"item-{item.task_id}-done": "Đã làm xong"},
-            HTTP_ACCEPT="application/json",
-        )
-    assert saved.status_code == 200
+    _autosave(client, report, item, "Đã làm xong", django_capture_on_commit_callbacks)
     page = client.get(url).content.decode()
     assert "Đã làm xong" in page and 'value="2"' in page
 
 
 def test_clear_pages_forgets_them(kept, plan):
+    caches["pages"].set("page:x", {"body": b"", "headers": {}, "tables": {}})
     before = pagecache.snapshot()
     call_command("clear_pages", stdout=io.StringIO())
-    assert pagecache.snapshot() != before
+    after = pagecache.snapshot()
+    assert caches["pages"].get("page:x") is None
+    assert {"plans_plan", "plans_task"} <= {t for t in after if after[t] != before.get(t)}
 
 
 def test_turned_off_nothing_is_kept(kept, settings, plan, coordinator, client):
@@ -198,13 +208,7 @@ def test_an_autosave_leaves_the_pages_that_do_not_read_reports_kept(
     tasks = reverse("plans:tasks", args=[CODE])
     client.get(tasks)
     client.get(tasks)
-    with django_capture_on_commit_callbacks(execute=True):
-        saved = client.post(
-            reverse("reporting:draft", args=[report.pk]),
-            {"revision": "1", "action": "save", f"item-{item.task_id}-done": "Đã làm xong"},
-            HTTP_ACCEPT="application/json",
-        )
-    assert saved.status_code == 200
+    _autosave(client, report, item, "Đã làm xong", django_capture_on_commit_callbacks)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(tasks).status_code == 200
     assert len(ctx) <= 2, [q["sql"][:80] for q in ctx.captured_queries]
