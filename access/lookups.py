@@ -22,6 +22,7 @@ from documents.models import DocumentJob
 from notices.models import Notice
 from outgoing.models import OutgoingDocument, Version
 from plans.models import Plan, PlanImport
+from planwatch import fastsql
 from reporting import workflow
 from reporting.models import AgencyReport, Evidence, ReportingPeriod, ReportItem
 
@@ -96,6 +97,26 @@ def get_editable_report_for_user(user: Any, pk: int, *, lock: bool = False) -> A
     return report
 
 
+# The autosave's read (planwatch.fastsql: compiled once, as it runs on every save).
+_LOCKED_ITEMS = fastsql.Read(
+    lambda report, tasks: (
+        ReportItem.objects.select_related("report__period__plan", "report__agency", "task__group")
+        .select_for_update(of=("report",))
+        .filter(report_id=report, task_id__in=tasks)
+        .order_by()  # sorted below: no ordering by joined columns to compile
+    )
+)
+
+_LOCKED_REPORT = fastsql.Read(
+    lambda report: (
+        AgencyReport.objects.select_related("period", "period__plan", "agency")
+        .select_for_update(of=("self",))
+        .filter(pk=report)
+        .order_by()
+    )
+)
+
+
 def get_editable_report_with_items_for_user(
     user: Any, pk: int, task_ids: set[int]
 ) -> tuple[AgencyReport, list[ReportItem]]:
@@ -103,16 +124,14 @@ def get_editable_report_with_items_for_user(
     ``task_ids`` (with task and group, in plan order) read in the same query: the
     report's row locked (only it), each item's ``report`` that one object. Without
     such an item, the report is read on its own (no item)."""
-    if not task_ids:
-        return get_editable_report_for_user(user, pk, lock=True), []
-    items = list(
-        ReportItem.objects.select_related("report__period__plan", "report__agency", "task__group")
-        .select_for_update(of=("report",))
-        .filter(report_id=pk, task_id__in=task_ids)
-        .order_by()  # sorted below: no ordering by joined columns to compile
-    )
+    items = _LOCKED_ITEMS(report=pk, tasks=sorted(task_ids)) if task_ids else []
     if not items:
-        return get_editable_report_for_user(user, pk, lock=True), []
+        found = _LOCKED_REPORT(report=pk)
+        if not found:
+            raise Http404(_("There is no such report."))
+        _require(rules.can_read_report(user, found[0]))
+        _require(workflow.can(user, workflow.EDIT, found[0]))
+        return found[0], []
     items.sort(key=lambda i: (i.task.group.position, i.task.position))
     report = items[0].report
     for item in items:

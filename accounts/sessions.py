@@ -17,6 +17,18 @@ from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from planwatch import fastsql
+
+
+def _session_of(key: str):
+    from accounts.models import UserSession
+
+    return UserSession.objects.select_related("user").filter(session_key=key)
+
+
+# Read on every request (planwatch.fastsql: compiled once); expiry checked in Python.
+_SESSION = fastsql.Read(_session_of)
+
 
 class SessionStore(DatabaseStore):
     def __init__(self, session_key=None):
@@ -32,9 +44,10 @@ class SessionStore(DatabaseStore):
     def _get_session_from_db(self):
         """Django's, with the session's user read in the same query."""
         try:
-            found = self.model.objects.select_related("user").get(
-                session_key=self.session_key, expire_date__gt=timezone.now()
-            )
+            rows = _SESSION(key=self.session_key or "")
+            found = rows[0] if rows and rows[0].expire_date > timezone.now() else None
+            if found is None:
+                raise self.model.DoesNotExist
         except (self.model.DoesNotExist, SuspiciousOperation) as exc:
             if isinstance(exc, SuspiciousOperation):
                 name = f"django.security.{exc.__class__.__name__}"

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from audit.models import AuditEntry
+from planwatch import fastsql
 
 
 def _jsonable(value: Any) -> Any:
@@ -59,7 +60,7 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=real_actor,
         actor_name=(real_actor.get_username() if real_actor else "system"),
         action=action,
@@ -70,3 +71,4 @@ def record(
         after=_jsonable(after) if after is not None else None,
         note=note[:500],
     )
+    return fastsql.insert(entry)  # AuditEntry.objects.create's INSERT, compiled by hand

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from indicators.models import Indicator, IndicatorValue, Kind
 from indicators.values import ValueError_, parse_entry, warning_from
+from planwatch import fastsql
 from reporting.models import AgencyReport
 from reporting.services import Changes, ReportError
 
@@ -25,6 +26,24 @@ def indicators_for(report: AgencyReport, only=None) -> list[Indicator]:
 ValueRows = dict[tuple[int, int], IndicatorValue]  # (indicator id, year) -> its value
 
 
+# The autosave's read of values (planwatch.fastsql: compiled once, run on every save).
+_LOCKED_VALUES = fastsql.Read(
+    lambda indicators, plan, agency, years: (
+        IndicatorValue.objects.select_for_update(of=("self",))
+        .select_related("indicator__target")
+        .filter(
+            indicator_id__in=indicators,
+            indicator__plan_id=plan,
+            indicator__suppliers=agency,
+            agency_id=agency,
+            category="",
+            year__in=years,
+        )
+        .order_by()  # rows keyed below: no ordering to compile
+    )
+)
+
+
 def supplied_with_values(report: AgencyReport, only: set[int]) -> tuple[list[Indicator], ValueRows]:
     """The indicators of ``only`` that the agency supplies (as ``indicators_for``) and
     their values of the report's year and the year before, locked for ``save_values``
@@ -33,19 +52,10 @@ def supplied_with_values(report: AgencyReport, only: set[int]) -> tuple[list[Ind
     year = report.period.year
     rows: ValueRows = {}
     found: dict[int, Indicator] = {}
-    for row in (
-        IndicatorValue.objects.select_for_update(of=("self",))
-        .select_related("indicator__target")
-        .filter(
-            indicator_id__in=only,
-            indicator__plan=report.period.plan,
-            indicator__suppliers=report.agency,
-            agency=report.agency,
-            category="",
-            year__in=[year - 1, year],
-        )
-        .order_by()  # rows keyed below: no ordering to compile
-    ):
+    for row in _LOCKED_VALUES(
+        indicators=sorted(only), plan=report.period.plan_id, agency=report.agency_id,
+        years=[year - 1, year],
+    ):  # fmt: skip
         indicator = found.setdefault(row.indicator_id, row.indicator)
         indicator.plan = report.period.plan  # the one filtered on
         row.indicator = indicator
@@ -115,7 +125,7 @@ def save_values(
         row.report = report
         row.entered_by = actor if getattr(actor, "pk", None) else None
         row.warning = warning_from(row.value, last.value if last else None)
-        row.save()
+        fastsql.save(row)
         for position, name in enumerate((*VALUE_FIELDS, "report")):
             old = before[position] if before else None
             new = (*numbers, report.pk)[position]

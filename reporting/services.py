@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from access import rules
 from audit.log import record
+from planwatch import fastsql
 from planwatch.money import MoneyError, parse_dong
 from reporting import reminders, workflow
 from reporting.models import (
@@ -182,13 +183,13 @@ def _save_draft(report, user, data, revision, items, also) -> AgencyReport:
     if also is not None:
         changes.update(also(report))
     for task_id, fields in changed_items.items():
-        items_by_task[task_id].save(update_fields=sorted(fields))
+        fastsql.update(items_by_task[task_id], sorted(fields))
     if not changes:
         return report
     changes["revision"] = (report.revision, report.revision + 1)
     report.revision += 1
     report.updated_by = user
-    report.save(update_fields=["revision", "updated_by", "updated_at", *texts])
+    fastsql.update(report, ["revision", "updated_by", "updated_at", *texts])
     record(
         user,
         "update",
