@@ -279,6 +279,8 @@ def run(base: str, env: dict, reporters: int, duration: int, low: float, high: f
         "server_cpu_ms_a_save": (
             cpu_saves * 1000 / len(latencies) if cpu_saves is not None and latencies else None
         ),
+        "saves_from": until - duration,
+        "saves_until": until,
         "submit_p50_ms": statistics.median(submits) if submits else None,
         "submit_max_ms": max(submits, default=None),
         "errors": len(errors),

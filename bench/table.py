@@ -67,10 +67,14 @@ def rush_pages_table(results: dict) -> list[str]:
         if not pages:
             continue
         if not lines:
-            lines = ["| page, read while 200 reporters save | p50 | p95 | readings |",
-                     "|---|---|---|---|"]  # fmt: skip
+            lines = ["| page, read while 200 reporters save | p50 | p95 | readings | slowest "
+                     "reading before (200 forms read at once) or after (200 submits at once) |",
+                     "|---|---|---|---|---|"]  # fmt: skip
         for name, t in pages.items():
-            lines.append(f"| {name} ({label}) | {_ms(t['p50'])} | {_ms(t['p95'])} | {t['n']} |")
+            outside = _ms(t["max_outside"]) if t.get("max_outside") is not None else "—"
+            lines.append(
+                f"| {name} ({label}) | {_ms(t['p50'])} | {_ms(t['p95'])} | {t['n']} | {outside} |"
+            )
     return lines
 
 
