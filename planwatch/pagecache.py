@@ -61,6 +61,10 @@ _WRITE = re.compile(
 _READ = re.compile(r'(?:FROM|JOIN|INTO|UPDATE|TRUNCATE|TABLE|,)\s+"(\w+)"', re.IGNORECASE)
 # Read before a view runs (the middleware's user): part of every kept page.
 ALWAYS = frozenset({"accounts_user"})
+# A sign-in's own write (django.contrib.auth's update_last_login): no kept page shows
+# the time of a sign-in, so it leaves them kept (any other write to the accounts moves
+# them all, as the pages read the user).
+_SIGN_IN = re.compile(r'\s*UPDATE\s+"accounts_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE\s')
 _HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "Accept")
 
 
@@ -173,7 +177,7 @@ def watch(execute, sql, params, many, context):
     if reading is not None:
         reading.update(t.lower() for t in _READ.findall(sql))
     found = _WRITE.match(sql)
-    if found:
+    if found and not _SIGN_IN.match(sql):
         table = found.group(1).lower()
         truncate = "TRUNCATE" in sql[:20].upper()
         written = {t.lower() for t in _READ.findall(sql)} | {table} if truncate else {table}

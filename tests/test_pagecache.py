@@ -227,3 +227,20 @@ def test_a_removed_generations_folder_is_made_again(kept, tmp_path):
         again != first
         and (tmp_path / "cache/generations/plans_plan").read_text() == again["plans_plan"]
     )
+
+
+def test_a_sign_in_leaves_the_pages_kept_and_a_change_of_account_does_not(
+    kept, plan, coordinator, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import update_last_login
+
+    before = pagecache.snapshot()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with CaptureQueriesContext(connection) as ctx:
+            update_last_login(None, coordinator)  # what every sign-in writes
+        assert any('SET "last_login"' in q["sql"] for q in ctx.captured_queries)
+    assert "accounts_user" not in _changed(before)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        coordinator.last_name = "Nguyễn"
+        coordinator.save(update_fields=["last_name", "last_login"])
+    assert "accounts_user" in _changed(before)
