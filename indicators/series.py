@@ -73,11 +73,36 @@ def _sqlite(template: str, output, **parts) -> RawSQL:
     return RawSQL(template.format(**columns), (), output_field=output)
 
 
-def _aggregates(scaled: bool) -> dict:
+def _method(indicator: Indicator) -> str:
+    """How the agencies' values of ``indicator`` make the province's (as _value reads them)."""
+    if indicator.kind == Kind.YES_SHARE:
+        return "yes_share"
+    if indicator.kind == Kind.RATIO:
+        return Aggregation.RATIO_OF_SUMS
+    return indicator.aggregation
+
+
+# The sums each way of aggregating reads (besides "own" and "n", always there).
+_SUMS = {
+    "yes_share": ("total",),
+    Aggregation.RATIO_OF_SUMS: ("part", "whole"),
+    Aggregation.MEAN: ("total",),
+    Aggregation.WEIGHTED_MEAN: ("weighted", "weights"),
+}
+
+
+def _needed(indicators: Iterable[Indicator]) -> set[str]:
+    """The sums _value reads for ``indicators``: a sum no indicator reads is not asked
+    of the database (each is a numeric addition for every value of the plan)."""
+    return {name for i in indicators for name in _SUMS.get(_method(i), ("total",))}
+
+
+def _aggregates(scaled: bool, needed: Iterable[str] = tuple(_PLACES)) -> dict:
     """What each (indicator, breakdown value, year) needs, as aggregates: the province's
     own value, then over the agencies' rows: the count and sum of values, the sums of
     parts and wholes, and the sums of value × weight and of weights (the weight is the
-    whole, 1 when there is none or it is 0) over the rows that have a value."""
+    whole, 1 when there is none or it is 0) over the rows that have a value; of the
+    sums, only those ``needed``."""
     agency = Q(agency__isnull=False)
     has_value = Q(agency__isnull=False, value__isnull=False)
     terms: dict[str, Expression | F]
@@ -110,14 +135,17 @@ def _aggregates(scaled: bool) -> dict:
             "weights": weight_of,
         }
         over = {}
-    return {
-        "own": Max("value", filter=Q(agency__isnull=True)),
-        "n": Count("value", filter=agency),
+    sums = {
         "total": Sum(terms["total"], filter=agency),
         "part": Sum(terms["part"], filter=agency),
         "whole": Sum(terms["whole"], filter=agency),
         "weighted": Sum(terms["weighted"], filter=has_value),
         "weights": Sum(terms["weights"], filter=has_value),
+    }
+    return {
+        "own": Max("value", filter=Q(agency__isnull=True)),
+        "n": Count("value", filter=agency),
+        **{name: sums[name] for name in _PLACES if name in needed},
         **over,
     }
 
@@ -126,7 +154,7 @@ def _unscale(row: dict) -> bool:
     """SQLite's whole numbers back to Decimals, in place; False when the group has a
     number too large for them (not summed exactly)."""
     for name, places in _PLACES.items():
-        if row[name] is not None:
+        if row.get(name) is not None:
             row[name] = Decimal(row[name]).scaleb(-places)
     return not row["over"]
 
@@ -156,17 +184,19 @@ def _summed_in_python(values: QuerySet[IndicatorValue], keys: set[Key]) -> dict[
     return sums
 
 
-def _groups(plan: Plan, indicator_ids: list[int]) -> list[dict]:
-    """One row per (indicator, category, year) with the aggregates of _aggregates, over
-    the counted values: the coordinator's (no report) and those of accepted reports."""
+def _groups(plan: Plan, indicators: list[Indicator]) -> list[dict]:
+    """One row per (indicator, category, year) with the aggregates of _aggregates that
+    ``indicators`` read, over the counted values: the coordinator's (no report) and
+    those of accepted reports."""
     accepted = AgencyReport.objects.filter(period__plan=plan, state=ReportState.ACCEPTED)
     counted = Q(report__isnull=True) | Q(report_id__in=accepted.order_by().values("pk"))
-    values = IndicatorValue.objects.filter(indicator_id__in=indicator_ids).filter(counted)
+    ids = [i.pk for i in indicators]
+    values = IndicatorValue.objects.filter(indicator_id__in=ids).filter(counted)
     scaled = connection.vendor == "sqlite"
     rows = list(
         values.order_by()
         .values("indicator_id", "category", "year")
-        .annotate(**_aggregates(scaled))
+        .annotate(**_aggregates(scaled, _needed(indicators)))
         .order_by("indicator_id", "category", "year")
     )
     if scaled:
@@ -184,9 +214,9 @@ def _value(indicator: Indicator, g: dict) -> float | None:
     if g["own"] is not None:
         return float(g["own"])
     n = g["n"]
-    if indicator.kind == Kind.YES_SHARE:
+    how = _method(indicator)
+    if how == "yes_share":
         return float(100 * g["total"] / n) if n else None
-    how = Aggregation.RATIO_OF_SUMS if indicator.kind == Kind.RATIO else indicator.aggregation
     if how == Aggregation.RATIO_OF_SUMS:
         part, whole = g["part"] or Decimal(0), g["whole"] or Decimal(0)
         return float(100 * part / whole) if whole else None
@@ -242,7 +272,7 @@ def plan_series(
     if not chosen:
         return result
     by_id = {i.pk: i for i in chosen}
-    for g in _groups(plan, list(by_id)):
+    for g in _groups(plan, chosen):
         value = _value(by_id[g["indicator_id"]], g)
         if value is not None:
             result[g["indicator_id"]].setdefault(g["category"], {})[g["year"]] = round(value, 4)

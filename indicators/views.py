@@ -8,7 +8,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,15 +23,14 @@ from indicators import exports
 from indicators import registry as registry_service
 from indicators import values as value_service
 from indicators.forms import BaselineForm, RegistryForm, ValueForm
-from indicators.models import Category, IndicatorValue, RegistryEntry
+from indicators.models import Category, RegistryEntry
 from indicators.overview import chart_legend, plan_progress
 from indicators.progress import LABELS, Status, describe_numbers
-from indicators.rows import value_rows
+from indicators.rows import latest_values, value_rows
 from plans.models import Target
 from planwatch.http import attachment, post_or_redirect
 from planwatch.pagecache import cached_page
 from planwatch.text import vi_sorted
-from reporting.models import AgencyReport
 
 COLOURS = {
     Status.ACHIEVED: "success",
@@ -154,18 +152,7 @@ def _render_target(request, code: str, target_id: int, failed=None, status=200):
     (``which``: "value" or "baseline"), shown in its own form with what was typed."""
     plan, target, year, problem, row = _target(request, code, target_id)
     indicator = row.indicator
-    values = []
-    if indicator is not None:
-        order = ("-year", "category", "agency__name")
-        # The 200 rows chosen from the index alone (value_progress_cover), then read;
-        # their reports read apart: joined, PostgreSQL hashes the nation's reports.
-        first = IndicatorValue.objects.filter(indicator=indicator).order_by(*order)
-        values = list(
-            IndicatorValue.objects.filter(pk__in=first.values("pk")[:200])
-            .select_related("agency")
-            .prefetch_related(Prefetch("report", AgencyReport.objects.only("pk", "state")))
-            .order_by(*order)
-        )
+    values = latest_values(indicator) if indicator is not None else []
     return render(
         request,
         "indicators/target.html",
