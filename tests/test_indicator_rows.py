@@ -58,3 +58,43 @@ def _values():
 def test_value_rows_write_what_the_template_wrote(language, values):
     with translation.override(language):
         assert str(value_rows(values)) == TEMPLATE.render(Context({"values": values}))
+
+
+def _models_read_as_before(indicator):
+    """The target page's values as the view read them before latest_values (models)."""
+    from django.db.models import Prefetch
+
+    from indicators.models import IndicatorValue
+    from reporting.models import AgencyReport
+
+    order = ("-year", "category", "agency__name")
+    first = IndicatorValue.objects.filter(indicator=indicator).order_by(*order)
+    return list(
+        IndicatorValue.objects.filter(pk__in=first.values("pk")[:200])
+        .select_related("agency")
+        .prefetch_related(Prefetch("report", AgencyReport.objects.only("pk", "state")))
+        .order_by(*order)
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_latest_values_are_the_rows_the_models_gave(plan, seed):
+    """Up to 200 rows, the latest years first, in the same order; with more than 200
+    the rows past the 200th year cut are left out as the LIMIT did."""
+    from indicators.models import IndicatorValue, Kind
+    from indicators.rows import SHOWN, latest_values
+    from tests.test_series import generate
+
+    indicators = [i for i in generate(plan, seed) if i.kind != Kind.REGISTRY]
+    counts = {i.pk: IndicatorValue.objects.filter(indicator=i).count() for i in indicators}
+    assert max(counts.values()) > SHOWN and min(counts.values()) < SHOWN
+    for indicator in indicators:
+        rows, models = latest_values(indicator), _models_read_as_before(indicator)
+        assert len(rows) == min(SHOWN, counts[indicator.pk])
+        keys = ["year", "category", "agency_id", "value", "numerator", "denominator"]
+        keys += ["warning", "report_id"]
+        assert [tuple(getattr(r, k) for k in keys) for r in rows] == [
+            tuple(getattr(m, k) for k in keys) for m in models
+        ]
+        with translation.override("vi"):
+            assert str(value_rows(rows)) == TEMPLATE.render(Context({"values": models}))

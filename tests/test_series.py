@@ -181,3 +181,24 @@ def test_the_series_take_a_fixed_number_of_queries(plan, django_assert_num_queri
     with django_assert_num_queries(3):  # targets, indicators, grouped values
         rows = plan_progress(plan, plan.period_start + 4, target=target)
     assert len(rows) == 1
+
+
+def test_only_the_sums_the_indicators_read_are_asked():
+    """_value reads these sums of a group for each way of aggregating (and "own", "n"
+    always): no other is asked of the database."""
+    from indicators.series import _aggregates, _needed
+
+    def of(kind, how=Aggregation.SUM):
+        return _needed([Indicator(kind=kind, aggregation=how)])
+
+    assert of(Kind.REPORTED) == {"total"}
+    assert of(Kind.REPORTED, Aggregation.MEAN) == {"total"}
+    assert of(Kind.REPORTED, Aggregation.WEIGHTED_MEAN) == {"weighted", "weights"}
+    assert of(Kind.REPORTED, Aggregation.RATIO_OF_SUMS) == {"part", "whole"}
+    assert of(Kind.RATIO, Aggregation.MEAN) == {"part", "whole"}
+    assert of(Kind.YES_SHARE, Aggregation.WEIGHTED_MEAN) == {"total"}
+    assert of(Kind.REGISTRY) == {"total"}
+    assert _needed([]) == set()
+    assert set(_aggregates(False, {"part", "whole"})) == {"own", "n", "part", "whole"}
+    assert set(_aggregates(True, set())) == {"own", "n", "over"}
+    assert set(_aggregates(False)) == {"own", "n", "total", "part", "whole", "weighted", "weights"}
