@@ -107,19 +107,19 @@ def _e(value) -> str:
     return escape(str(value))
 
 
-def _formatter():
-    """floatformat(value, "-2"), remembered by the value's type and text (what
-    floatformat reads) for one table: the same figures recur down a column."""
+def _remembered(shown):
+    """``shown(value)``, remembered by the value's type and text (all that floatformat
+    and localize read of it) for one table: years and figures recur down a column."""
     known: dict[tuple[type, str], str] = {}
 
-    def number(value) -> str:
+    def show(value) -> str:
         key = (type(value), str(value))
-        shown = known.get(key)
-        if shown is None:
-            shown = known[key] = str(floatformat(value, "-2"))
-        return shown
+        text = known.get(key)
+        if text is None:
+            text = known[key] = shown(value)
+        return text
 
-    return number
+    return show
 
 
 def value_rows(values) -> SafeString:
@@ -131,7 +131,8 @@ def value_rows(values) -> SafeString:
     # Labels as {% translate %} wrote them: not escaped (the translations are trusted).
     report, entered = _("report"), _("entered")
     states: dict[str, str] = {}
-    _number = _formatter()
+    _number = _remembered(lambda value: str(floatformat(value, "-2")))
+    _year = _remembered(lambda value: _e(localize(value)))
     out = []
     for v in values:
         shown = _number(v.value)
@@ -148,7 +149,7 @@ def value_rows(values) -> SafeString:
             source = entered
         agency = _e(v.agency.name) if v.agency_id and v.agency.name else "—"
         out.append(
-            f"<tr><td>{_e(localize(v.year))}</td><td>{_e(v.category)}</td><td>{agency}</td>"
+            f"<tr><td>{_year(v.year)}</td><td>{_e(v.category)}</td><td>{agency}</td>"
             f"<td>{shown}</td><td>{source}</td></tr>"
         )
     return mark_safe("".join(out))
