@@ -50,7 +50,7 @@ class _Card:
         reduction = n.get("reduction")
         if reduction is not None:
             try:  # as {% if n.reduction < 0 %}
-                negative = reduction < 0
+                negative = reduction < 0  # type: ignore[operator]
             except TypeError:
                 negative = False
             if negative:

@@ -92,15 +92,16 @@ def latest_values(indicator: Indicator) -> list[ValueRow]:
     reports = {
         pk: ReportShown(state, force_str(labels.get(state, state))) for pk, state in states.items()
     }
-    return [
-        ValueRow(
-            *row[:3],
-            None if row[2] is None else Named(row[3]),
-            *row[4:],
-            reports.get(row[-1]),
+    out = []
+    for year, category, agency_id, name, value, part, whole, warning, report_id in rows:
+        agency = None if agency_id is None else Named(name)
+        report = reports.get(report_id)
+        out.append(
+            ValueRow(
+                year, category, agency_id, agency, value, part, whole, warning, report_id, report
+            )
         )
-        for row in rows
-    ]
+    return out
 
 
 def _e(value) -> str:
