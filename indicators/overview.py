@@ -65,9 +65,15 @@ def chart_legend() -> dict[str, str]:
 
 
 def plan_progress(
-    plan: Plan, year: int, milestone: int | None = None, *, target: Target | None = None
+    plan: Plan,
+    year: int,
+    milestone: int | None = None,
+    *,
+    target: Target | None = None,
+    target_id: int | None = None,
 ) -> list[TargetProgress]:
-    """All targets (of one milestone, or all; or only ``target``) with their status in
+    """All targets (of one milestone, or all; or only ``target``, or the current target
+    ``target_id`` of the plan: none when there is no such target) with their status in
     ``year``; the series of their indicators only."""
     targets = Target.objects.current().filter(plan=plan).order_by("milestone", "position")
     found = Indicator.objects.filter(plan=plan).order_by()
@@ -75,8 +81,10 @@ def plan_progress(
         targets = targets.filter(milestone=milestone)
         found = found.filter(target__milestone=milestone)
     if target is not None:
-        targets = targets.filter(pk=target.pk)
-        found = found.filter(target=target)
+        target_id = target.pk
+    if target_id is not None:
+        targets = targets.filter(pk=target_id)
+        found = found.filter(target_id=target_id)
     indicators = {i.target_id: i for i in found}
     series = plan_series(plan, indicators.values())
     result = []

@@ -28,7 +28,6 @@ from indicators.models import Category, RegistryEntry
 from indicators.overview import chart_legend, plan_progress
 from indicators.progress import LABELS, Status, describe_numbers
 from indicators.rows import latest_values, value_rows
-from plans.models import Target
 from planwatch.http import attachment, post_or_redirect
 from planwatch.pagecache import cached_page
 from planwatch.text import vi_sorted
@@ -68,9 +67,13 @@ def dashboard(request, code: str):
     plan = _plan(request.user, code)
     year, problem = _year(request, plan)
     milestone = request.GET.get("milestone", "")
-    milestones = sorted({t.milestone for t in plan.targets.current()})
+    # Every target once: the milestones from them, then the chosen milestone's (each
+    # target's figures are its indicator's alone, whatever else is read with it).
+    rows = plan_progress(plan, year)
+    milestones = sorted({row.target.milestone for row in rows})
     chosen = int(milestone) if milestone.isdigit() and int(milestone) in milestones else None
-    rows = plan_progress(plan, year, chosen)
+    if chosen:
+        rows = [row for row in rows if row.target.milestone == chosen]
     counts = {s: 0 for s in Status}
     for row in rows:
         counts[row.assessment.status] += 1
@@ -141,12 +144,11 @@ def _safe(text: str) -> str:
 
 def _target(request, code: str, target_id: int):
     plan = _plan(request.user, code)
-    target = Target.objects.current().filter(plan=plan, pk=target_id).first()
-    if target is None:
-        raise Http404(_("There is no such target."))
     year, problem = _year(request, plan)
-    row = plan_progress(plan, year, target=target)[0]
-    return plan, target, year, problem, row
+    rows = plan_progress(plan, year, target_id=target_id)
+    if not rows:
+        raise Http404(_("There is no such target."))
+    return plan, rows[0].target, year, problem, rows[0]
 
 
 def _render_target(request, code: str, target_id: int, failed=None, status=200):

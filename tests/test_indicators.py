@@ -379,3 +379,29 @@ def test_a_refused_entry_keeps_what_was_typed_with_the_message_beside_its_field(
     html = page.content.decode()
     assert page.status_code == 400 and 'id="error-baseline_year"' in html
     assert 'value="x"' in html
+
+
+def test_dashboard_of_one_milestone_shows_its_targets_only(client, demo, viewer):
+    client.force_login(viewer)
+    url = reverse("indicators:dashboard", args=[CODE])
+    every = client.get(url, {"year": "2025"}).context
+    assert every["milestones"] == [2025, 2030] and every["milestone"] is None
+    one = client.get(url, {"year": "2025", "milestone": "2030"}).context
+    assert one["milestone"] == 2030 and one["milestones"] == [2025, 2030]
+    assert [r.target.pk for r in one["rows"]] == [
+        r.target.pk for r in every["rows"] if r.target.milestone == 2030
+    ]
+    assert str(one["cards"]).count('<div class="col">') == len(one["rows"]) > 0
+    unknown = client.get(url, {"year": "2025", "milestone": "2027"}).context
+    assert unknown["milestone"] is None and len(unknown["rows"]) == len(every["rows"])
+
+
+def test_target_page_of_no_current_target_of_the_plan_is_not_found(client, demo, viewer):
+    from plans.models import Target
+
+    client.force_login(viewer)
+    target = _indicator(demo, 2025, 1).target
+    assert client.get(reverse("indicators:target", args=[CODE, target.pk])).status_code == 200
+    assert client.get(reverse("indicators:target", args=[CODE, 999999])).status_code == 404
+    Target.objects.filter(pk=target.pk).update(retired=True)
+    assert client.get(reverse("indicators:target", args=[CODE, target.pk])).status_code == 404
