@@ -61,8 +61,9 @@ def latest_values(indicator: Indicator) -> list[ValueRow]:
     PostgreSQL hashes the nation's reports)."""
     order = ("-year", "category", "agency__name")
     values = IndicatorValue.objects.filter(indicator=indicator)
-    # Only the years of the SHOWN latest rows are sorted by their texts (a collation's
-    # comparisons, the query's cost): the year of the SHOWN-th row down, or all.
+    # Only the rows of the SHOWN latest rows' years are joined to their agencies and
+    # sorted (the query's cost: a province's indicator has thousands of values): those
+    # from the year of the SHOWN-th row down, or all of them when there are fewer.
     last = values.order_by("-year").values("year")[SHOWN - 1 : SHOWN]
     recent = values.filter(year__gte=Coalesce(Subquery(last), Value(0)))
     # The rows chosen from the index alone (value_progress_cover), then read.
