@@ -22,7 +22,6 @@ from agencies.models import Agency
 from indicators import exports
 from indicators import registry as registry_service
 from indicators import values as value_service
-from indicators.cards import progress_cards
 from indicators.forms import BaselineForm, RegistryForm, ValueForm
 from indicators.models import Category, RegistryEntry
 from indicators.overview import chart_legend, plan_progress
@@ -84,7 +83,6 @@ def dashboard(request, code: str):
             "plan": plan,
             "year": year,
             "rows": rows,
-            "cards": progress_cards(rows, plan.code, year, COLOURS),
             "problem": problem,
             "colours": COLOURS,
             "labels": LABELS,
