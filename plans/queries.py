@@ -15,6 +15,7 @@ from agencies.models import Agency
 from agencies.succession import Graph
 from plans.models import Assignment, Duty, Plan, Recurrence, Role, Target, Task
 from plans.territory import LOCAL_KINDS, territories
+from planwatch.memo import remembered
 from planwatch.text import fold, vi_sorted
 
 MAX_QUERY_LENGTH = 200
@@ -234,7 +235,18 @@ class AgencyChoice:
 def agency_choices(plan: Plan, day: dt.date) -> tuple[list[AgencyChoice], list[AgencyChoice]]:
     """The task table's agency filter: the agencies the plan names as issued, and
     those answering its tasks on ``day`` (today's departments, the communes and wards
-    of its territory). Same-named agencies carry their province."""
+    of its territory). Same-named agencies carry their province. Kept in the process
+    until a table it read is written (planwatch.memo; ``plan`` was read by the caller):
+    the lists are shared, not to be changed."""
+    issued, today = remembered(
+        ("plans.agency_choices", plan.pk, day),
+        lambda: _agency_choices(plan, day),
+        also=["plans_plan"],
+    )
+    return list(issued), list(today)
+
+
+def _agency_choices(plan: Plan, day: dt.date) -> tuple[list[AgencyChoice], list[AgencyChoice]]:
     from agencies.succession import display_names
     from plans.answering import answering
 
