@@ -90,6 +90,23 @@ def filter_tasks(plan: Plan, flt: TaskFilter, day: dt.date | None = None) -> Que
     return qs
 
 
+def table_tasks(plan: Plan, flt: TaskFilter, day: dt.date | None = None) -> list[Task]:
+    """``filter_tasks`` as a list, kept in the process until a table it read is written
+    (planwatch.memo; ``plan`` and ``flt.agency`` were read by the caller), but for a
+    search of words (any text: too many lists to keep). The tasks may be shared with
+    other requests: not to be changed."""
+    if flt.q:
+        return list(filter_tasks(plan, flt, day))
+    agency = flt.agency.pk if flt.agency else None
+    key = (plan.pk, flt.group, agency, flt.role, flt.year, flt.recurrence)
+    tasks = remembered(
+        ("plans.table_tasks", *key, timezone.localdate()),  # an agency's tasks of today
+        lambda: list(filter_tasks(plan, flt, day)),
+        also=["plans_plan", "agencies_agency"],
+    )
+    return list(tasks)
+
+
 def _matching(plan: Plan, words: list[str], day: dt.date, graph: Graph | None) -> list[int]:
     """Tasks in which every word is found, counting the names and abbreviations of the
     agencies the task names as issued and of those answering for them on ``day`` (not

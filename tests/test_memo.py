@@ -12,10 +12,11 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from agencies.models import Agency
-from plans.models import Assignment
-from plans.queries import agency_choices
+from plans.models import Assignment, Task
+from plans.queries import agency_choices, parse_filter, table_tasks
 from planwatch import memo
 
 DAY = dt.date(2026, 12, 1)
@@ -42,9 +43,7 @@ def _queries(plan) -> int:
     return len(queries)
 
 
-def test_the_agency_filter_is_kept_until_an_agency_is_written(
-    transactional_db, plan, generations
-):
+def test_the_agency_filter_is_kept_until_an_agency_is_written(transactional_db, plan, generations):
     first = _labels(plan)
     assert _queries(plan) == 0  # kept
     assert _labels(plan) == first
@@ -108,3 +107,45 @@ def test_the_oldest_key_goes_first(transactional_db, generations, monkeypatch):
     for n in (1, 2, 1, 3, 1, 2):
         assert memo.remembered(("t", n), lambda n=n: compute(n)) == n
     assert calls == [1, 2, 3, 2]  # 2 was the least recently used when 3 came
+
+
+def _codes(plan, **params) -> list[str]:
+    return [t.code for t in table_tasks(plan, parse_filter(plan, params))]
+
+
+def test_the_task_list_is_kept_until_a_task_is_written(transactional_db, plan, generations):
+    every = _codes(plan)
+    with CaptureQueriesContext(connection) as queries:
+        assert _codes(plan) == every
+    assert len(queries) == 0  # kept (no filter: parse_filter reads nothing)
+    task = Task.objects.current().get(plan=plan, group__number="I", number="1")
+    with transaction.atomic():
+        task.retired = True
+        task.save(update_fields=["retired"])
+    assert _codes(plan) == [c for c in every if c != "I.1"]
+
+
+def test_each_filter_has_its_own_list(transactional_db, plan, generations):
+    every = _codes(plan)
+    mine = _codes(plan, agency="qb-so-du-lich", role="lead")
+    assert mine and set(mine) < set(every)
+    assert _codes(plan, agency="qb-so-du-lich", role="lead") == mine
+    assert _codes(plan, year="2021") != _codes(plan, year="2030")
+    with transaction.atomic():
+        Assignment.objects.filter(task__plan=plan, agency__code="qb-so-du-lich").delete()
+    assert _codes(plan, agency="qb-so-du-lich", role="lead") == []
+
+
+def test_the_page_as_of_a_day_leaves_the_kept_tasks_as_they_were(
+    transactional_db, plan, generations, client, coordinator
+):
+    """The answers of a day are the request's, not written on the shared tasks."""
+    client.force_login(coordinator)
+    url = reverse("plans:tasks", args=[plan.code])
+    for day in ("2024-06-01", "2026-12-01"):
+        page = client.get(url, {"as_of": day})
+        assert page.status_code == 200 and b"answer-lead" in page.content
+    with CaptureQueriesContext(connection) as queries:
+        tasks = table_tasks(plan, parse_filter(plan, {}))
+    assert len(queries) == 0  # the page's list, kept
+    assert tasks and not any(hasattr(t, "answer") for t in tasks)

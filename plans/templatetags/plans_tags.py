@@ -44,18 +44,6 @@ def isodate(value: str | None) -> str:
 
 
 @register.simple_tag
-def leads(task):
-    """The task's lead references in order (from the prefetched assignments)."""
-    return [a for a in task.assignments.all() if a.role == "lead"]
-
-
-@register.simple_tag
-def partners(task):
-    """The task's partner references in order (from the prefetched assignments)."""
-    return [a for a in task.assignments.all() if a.role == "partner"]
-
-
-@register.simple_tag
 def issued_refs(task, role: str) -> str:
     """The task's references of ``role`` as issued, "; " between them: an agency linked
     to its page (its name as the title), a group with its description as the title.
@@ -77,7 +65,7 @@ def issued_refs(task, role: str) -> str:
                 )
             )
     # Each part escaped by format_html; the line break the included template ended with.
-    return mark_safe("; ".join(parts) + "\n")  # noqa: S308
+    return mark_safe("; ".join(parts) + "\n")
 
 
 @register.simple_tag
