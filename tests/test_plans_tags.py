@@ -56,3 +56,18 @@ def test_the_agency_options_as_the_template_loop_gave_them(plan):
     flt = parse_filter(plan, {"agency": "qb-so-du-lich"})
     page = new.render(Context({"choices": issued, "flt": flt}))
     assert page.count(" selected") == 1
+
+
+def test_the_addresses_kept_once_a_page_are_each_agency_own(plan):
+    tasks = list(tasks_with_assignments(plan))
+    page = Template(
+        '{% load plans_tags %}{% for t in tasks %}{% issued_refs t "lead" %}'
+        '{% issued_refs t "partner" %}{% endfor %}'
+    ).render(Context({"tasks": tasks}))
+    old = Template(REFS)
+    expected = "".join(
+        old.render(Context({"refs": [a for a in t.assignments.all() if a.role == role]}))
+        for t in tasks
+        for role in ("lead", "partner")
+    )
+    assert page == expected and page.count('href="/agencies/') > 10
