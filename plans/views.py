@@ -17,11 +17,17 @@ from access import rules
 from access.capabilities import Capability as C
 from access.decorators import requires
 from access.lookups import get_plan_for_user
-from plans.answering import answering
 from plans.format import export_plan, plan_queryset
 from plans.forms import TerritoryForm
 from plans.models import Plan, Recurrence, Role
-from plans.queries import agency_choices, filter_tasks, parse_filter, plan_counts, table_tasks
+from plans.queries import (
+    agency_choices,
+    filter_tasks,
+    parse_filter,
+    plan_counts,
+    table_answers,
+    table_tasks,
+)
 from plans.territory import TerritoryError, set_territory, territory_of
 from planwatch.forms import parse_date
 from planwatch.http import attachment
@@ -77,7 +83,7 @@ def tasks(request, code: str):
         "flt": flt,
         "as_of": as_of,
         "tasks": task_list,
-        "answers": answering(task_list, as_of) if as_of else {},
+        "answers": table_answers(plan, task_list, as_of) if as_of else {},
         "groups": plan.task_groups.current().order_by("position"),
         "agencies": agencies,
         "agencies_today": agencies_today,

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from agencies.models import Agency
 from plans.models import Assignment, Task
-from plans.queries import agency_choices, parse_filter, table_tasks
+from plans.queries import agency_choices, parse_filter, table_answers, table_tasks
 from planwatch import memo
 
 DAY = dt.date(2026, 12, 1)
@@ -149,3 +149,37 @@ def test_the_page_as_of_a_day_leaves_the_kept_tasks_as_they_were(
         tasks = table_tasks(plan, parse_filter(plan, {}))
     assert len(queries) == 0  # the page's list, kept
     assert tasks and not any(hasattr(t, "answer") for t in tasks)
+
+
+def test_the_words_a_search_finds_are_kept_until_an_agency_is_renamed(
+    transactional_db, plan, generations
+):
+    found = _codes(plan, q="so du lich")
+    assert found
+    with CaptureQueriesContext(connection) as queries:
+        assert _codes(plan, q="so du lich") == found
+    assert len(queries) == 2  # the tasks and their references; the words kept
+    assert _codes(plan, q="so du lich moi") == []
+    Agency.objects.filter(code="qb-so-du-lich").update(
+        name="Sở Du lịch mới", search_key="so du lich moi"
+    )
+    assert _codes(plan, q="so du lich moi") == found
+
+
+def test_the_answers_of_a_day_are_kept_until_an_assignment_is_written(
+    transactional_db, plan, generations
+):
+    tasks = table_tasks(plan, parse_filter(plan, {}))
+    answers = table_answers(plan, tasks, DAY)
+    with CaptureQueriesContext(connection) as queries:
+        assert table_answers(plan, tasks, DAY) is answers
+    assert len(queries) == 0
+    assert table_answers(plan, tasks[:3], DAY) is not answers  # other tasks, other answers
+    first = tasks[0]
+    lead = Assignment.objects.filter(task=first, role="lead").first()
+    assert lead is not None
+    with transaction.atomic():
+        Assignment.objects.filter(pk=lead.pk).update(wording="Chủ trì mới")
+    again = table_answers(plan, tasks, DAY)
+    assert again is not answers
+    assert "Chủ trì mới" in [r.wording for r in again[first.pk].lead_refs]
