@@ -4,9 +4,9 @@ The task table's agency filter lists who answers each task today: every assignme
 the plan resolved through the succession and the territory, the costliest part of the
 page; its tasks with their references come next. They change when tasks, agencies,
 assignments, groups or the succession do (the filter also on a new day), not when a
-report is saved. ``remembered`` keeps such a result in this process and
-gives it again while every table its computation read has the generation it had before
-it read it (planwatch.pagecache's per-table tokens, moved by every process's writes at
+report is saved. ``remembered`` keeps such a result in this process and gives it
+again while every table its computation read has the generation it had before it read
+it (planwatch.pagecache's per-table tokens, moved by every process's writes at
 their commit whether kept pages are on or off): exact, not approximate.
 
 - The tables are those of the statements the computation ran (pagecache.watch records
@@ -18,11 +18,12 @@ their commit whether kept pages are on or off): exact, not approximate.
   committed) may be older than the generations read.
 - The results are shared by the requests of the process (threads too): callers must
   not change them.
-- Bounded: the ``MAX_ENTRIES`` most recently used keys (a national province's task
-  list with its references is about 330 kB, its agency filter 130 kB: at most ~20 MB a
-  process). Same limits as kept pages
-  otherwise: the processes share ``VAR_DIR``; a write from outside planwatch is seen
-  with the next write of the same tables through it (or ``manage.py clear_pages``).
+- Bounded: the ``MAX_ENTRIES`` most recently used keys (for a national province: its
+  task list with the references about 330 kB, the answers of a day 370 kB, the agency
+  filter 130 kB, the words searched 17 kB: at most ~25 MB a process). Otherwise the
+  limits of kept pages: the processes share ``VAR_DIR``; a write from outside planwatch
+  is seen with the next write of the same tables through it (or ``manage.py
+  clear_pages``).
 """
 
 from __future__ import annotations
