@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -15,7 +16,11 @@ from agencies.models import Agency
 from agencies.succession import Graph
 from plans.models import Assignment, Duty, Plan, Recurrence, Role, Target, Task
 from plans.territory import LOCAL_KINDS, territories
+from planwatch.memo import remembered
 from planwatch.text import fold, vi_sorted
+
+if TYPE_CHECKING:
+    from plans.answering import TaskAnswer
 
 MAX_QUERY_LENGTH = 200
 
@@ -89,10 +94,55 @@ def filter_tasks(plan: Plan, flt: TaskFilter, day: dt.date | None = None) -> Que
     return qs
 
 
+def table_tasks(plan: Plan, flt: TaskFilter, day: dt.date | None = None) -> list[Task]:
+    """``filter_tasks`` as a list, kept in the process until a table it read is written
+    (planwatch.memo; ``plan`` and ``flt.agency`` were read by the caller), but for a
+    search of words (any text: too many lists to keep). The tasks may be shared with
+    other requests: not to be changed."""
+    if flt.q:
+        return list(filter_tasks(plan, flt, day))
+    agency = flt.agency.pk if flt.agency else None
+    key = (plan.pk, flt.group, agency, flt.role, flt.year, flt.recurrence)
+    tasks = remembered(
+        ("plans.table_tasks", *key, timezone.localdate()),  # an agency's tasks of today
+        lambda: list(filter_tasks(plan, flt, day)),
+        also=["plans_plan", "agencies_agency"],
+    )
+    return list(tasks)
+
+
+def table_answers(plan: Plan, tasks: list[Task], day: dt.date) -> dict[int, TaskAnswer]:
+    """plans.answering.answering of the task table's ``tasks`` on ``day``, kept in the
+    process until a table it read is written (planwatch.memo; ``plan`` and the tasks
+    were read by the caller). The answers may be shared: not to be changed."""
+    from plans.answering import answering
+
+    return remembered(
+        ("plans.table_answers", plan.pk, tuple(t.pk for t in tasks), day),
+        lambda: answering(tasks, day, plans=[plan]),
+        also=["plans_plan", "plans_task"],
+    )
+
+
 def _matching(plan: Plan, words: list[str], day: dt.date, graph: Graph | None) -> list[int]:
     """Tasks in which every word is found, counting the names and abbreviations of the
     agencies the task names as issued and of those answering for them on ``day`` (not
     every member of "Các sở, ban, ngành", which would match nearly every task)."""
+    texts = remembered(
+        ("plans.search_texts", plan.pk, day),
+        lambda: _search_texts(plan, day, graph),
+        # ``plan`` and ``graph`` (Graph.load) were read by the caller.
+        also=["plans_plan", "agencies_agency", *GRAPH_TABLES],
+    )
+    return [pk for pk, text in texts.items() if all(word in text for word in words)]
+
+
+GRAPH_TABLES = ("agencies_successionlink", "agencies_successionevent")
+
+
+def _search_texts(plan: Plan, day: dt.date, graph: Graph | None) -> dict[int, str]:
+    """{task id: the words a search finds it by}: its own, and the names of the agencies
+    it names as issued and of those answering for them on ``day``."""
     from plans.answering import answering
 
     tasks = list(
@@ -104,17 +154,15 @@ def _matching(plan: Plan, words: list[str], day: dt.date, graph: Graph | None) -
         )
     )
     answers = answering(tasks, day, graph or Graph.load(), plans=[plan])
-    found = []
+    texts = {}
     for task in tasks:
         issued = [a.agency for a in task.assignments.all() if a.agency_id]
         named = [
             a for ref in answers[task.pk].references if ref.group is None for a in ref.agencies
         ]
         names = " ".join(a.search_key for a in [*issued, *named])
-        text = f"{task.search_key} {names}"
-        if all(word in text for word in words):
-            found.append(task.pk)
-    return found
+        texts[task.pk] = f"{task.search_key} {names}"
+    return texts
 
 
 def parse_filter(plan: Plan, params) -> TaskFilter:
@@ -234,7 +282,18 @@ class AgencyChoice:
 def agency_choices(plan: Plan, day: dt.date) -> tuple[list[AgencyChoice], list[AgencyChoice]]:
     """The task table's agency filter: the agencies the plan names as issued, and
     those answering its tasks on ``day`` (today's departments, the communes and wards
-    of its territory). Same-named agencies carry their province."""
+    of its territory). Same-named agencies carry their province. Kept in the process
+    until a table it read is written (planwatch.memo; ``plan`` was read by the caller):
+    the lists are shared, not to be changed."""
+    issued, today = remembered(
+        ("plans.agency_choices", plan.pk, day),
+        lambda: _agency_choices(plan, day),
+        also=["plans_plan"],
+    )
+    return list(issued), list(today)
+
+
+def _agency_choices(plan: Plan, day: dt.date) -> tuple[list[AgencyChoice], list[AgencyChoice]]:
     from agencies.succession import display_names
     from plans.answering import answering
 

@@ -17,11 +17,17 @@ from access import rules
 from access.capabilities import Capability as C
 from access.decorators import requires
 from access.lookups import get_plan_for_user
-from plans.answering import answering
 from plans.format import export_plan, plan_queryset
 from plans.forms import TerritoryForm
 from plans.models import Plan, Recurrence, Role
-from plans.queries import agency_choices, filter_tasks, parse_filter, plan_counts
+from plans.queries import (
+    agency_choices,
+    filter_tasks,
+    parse_filter,
+    plan_counts,
+    table_answers,
+    table_tasks,
+)
 from plans.territory import TerritoryError, set_territory, territory_of
 from planwatch.forms import parse_date
 from planwatch.http import attachment
@@ -70,17 +76,14 @@ def tasks(request, code: str):
     as_of, problem = _as_of(request.GET.get("as_of"))
     if problem:
         flt.problems.append(problem)
-    task_list = list(filter_tasks(plan, flt, as_of))
+    task_list = table_tasks(plan, flt, as_of)  # shared with other requests: read only
     agencies, agencies_today = agency_choices(plan, timezone.localdate())
-    if as_of:
-        answers = answering(task_list, as_of)
-        for task in task_list:
-            task.answer = answers[task.pk]  # type: ignore[attr-defined]  # for the template
     context = {
         "plan": plan,
         "flt": flt,
         "as_of": as_of,
         "tasks": task_list,
+        "answers": table_answers(plan, task_list, as_of) if as_of else {},
         "groups": plan.task_groups.current().order_by("position"),
         "agencies": agencies,
         "agencies_today": agencies_today,
