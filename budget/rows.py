@@ -76,7 +76,7 @@ class LineRows:
         return mark_safe(
             "".join(
                 '<div class="d-flex gap-2 align-items-center mb-1"><span>'
-                f"{_e(lf.line.task.code)} · {_e(lf.line.agency.name)}</span>"
+                f"{_e(lf.line.task_code)} · {_e(lf.line.agency_name)}</span>"
                 f'<input name="allocated-{lf.line.pk}" class="form-control form-control-sm '
                 f'w-auto" placeholder="{_e(lf.line.appraised_amount)}" inputmode="numeric"></div>'
                 for lf in self.lines
@@ -108,8 +108,8 @@ class LineRows:
             spent += f' <span class="badge text-bg-warning">{t["over"]}</span>'
         return (
             f'<tr data-line="{line.pk}"{WARNING if over else ""}>\n'
-            f"  <td>{_e(line.task.code)}</td>\n"
-            f'  <td data-label="{t["agency"]}">{_e(line.agency.name)}</td>\n'
+            f"  <td>{_e(line.task_code)}</td>\n"
+            f'  <td data-label="{t["agency"]}">{_e(line.agency_name)}</td>\n'
             f'  <td data-label="{t["content"]}">{_e(line.content)}</td>\n'
             f'  <td data-label="{t["source"]}">'
             f"{self.source_labels.get(line.source, _e(line.source))}</td>\n"
@@ -179,7 +179,7 @@ class LineRows:
             f'    <form method="post" action="{self.prefix}{line.pk}/" class="d-grid gap-1 mt-1">'
             f'{self.csrf}<input type="hidden" name="revision" value="{self.revision}">\n'
             f'      <input type="hidden" name="task" value="{line.task_id}">'
-            f'<input type="hidden" name="agency" value="{_e(line.agency.code)}">\n'
+            f'<input type="hidden" name="agency" value="{_e(line.agency_code)}">\n'
             f'      <select name="source" class="form-select form-select-sm" '
             f'aria-label="{t["source"]}">{options}</select>\n'
             f'      <input name="content" class="form-control form-control-sm" '

@@ -91,7 +91,7 @@ def open_year(request, code: str):
 def _year_context(request, budget) -> dict:
     user = request.user
     plan, year = budget.plan, budget.year
-    figures = year_figures(plan, year, budget_lines_for_user(user, budget))
+    figures = year_figures(plan, year, budget_lines_for_user(user, budget), budget)
     can_edit = services.can(user, services.EDIT, budget)
     responsible = services.answering_agencies(plan, year) if can_edit else {}
     agencies = {}

@@ -409,6 +409,32 @@ def test_the_demo_funding_adds_up_and_reaches_the_report(demo):
     assert sum(f.estimated for f in report.funds) == report.funds_total.estimated
 
 
+def test_the_figures_lines_are_the_models_rows_in_the_pages_order(funded, personas):
+    """budget.summary reads lines as rows (Line), not models: each holds what its model
+    and its task, group and agency say, in the order the pages list them."""
+    from budget.summary import years_figures
+
+    for task in ("V.2", "I.1", "I.3"):
+        _line(funded, personas["reporter"], task)
+    _line(funded, personas["coordinator"], "I.1", Agency.objects.get(code="qb-so-tai-chinh"))
+    models = list(
+        BudgetLine.objects.filter(budget=funded)
+        .select_related("task__group", "agency")
+        .order_by("task__group__position", "task__position", "agency__name", "pk")
+    )
+    lines = [lf.line for lf in year_figures(funded.plan, 2022).lines]
+    assert lines == [lf.line for lf in years_figures(funded.plan, [2022])[2022].lines]
+    assert [ln.pk for ln in lines] == [m.pk for m in models]
+    for line, model in zip(lines, models, strict=True):
+        for name in ("task_id", "agency_id", "source", "content", "amount", "decision"):
+            assert getattr(line, name) == getattr(model, name)
+        for name in ("appraised_amount", "reason", "allocated_amount"):
+            assert getattr(line, name) == getattr(model, name)
+        assert line.task_code == model.task.code and line.group_id == model.task.group_id
+        assert line.group_label == f"{model.task.group.number}. {model.task.group.title}"
+        assert (line.agency_code, line.agency_name) == (model.agency.code, model.agency.name)
+
+
 def test_year_page_queries_do_not_grow_with_the_lines(client, funded, personas):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
