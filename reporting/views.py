@@ -313,6 +313,17 @@ def _items(report: AgencyReport, task_ids=None) -> list[ReportItem]:
     return items
 
 
+def _files(report: AgencyReport, items: list[ReportItem]) -> list:
+    """The report's evidence files, each with its item from ``items`` (read already
+    with their tasks) rather than read again with every file."""
+    by_id = {item.pk: item for item in items}
+    files = list(report.evidence.all())
+    for file in files:
+        if file.item_id in by_id:
+            file.item = by_id[file.item_id]
+    return files
+
+
 def _render_report(request, report, items=None, errors=(), status=200):
     items = _items(report) if items is None else items
     comments = list(report.comments.select_related("author", "version").order_by("created_at"))
@@ -330,7 +341,7 @@ def _render_report(request, report, items=None, errors=(), status=200):
         "reporting/report.html",
         {
             "report": report,
-            "files": list(report.evidence.select_related("item__task__group")),
+            "files": _files(report, items),
             "indicator_rows": [(i, entered.get(i.pk)) for i in supplied],
             "items": items,
             "item_cards": ItemCards(
