@@ -26,6 +26,10 @@ def _e(value) -> str:
     return escape(str(value))
 
 
+def _decision_badge(decision: str, label) -> str:
+    return f'<span class="badge text-bg-{badge(decision)} decision">{_e(label)}</span>'
+
+
 def _opt(value: str, label, selected: bool) -> str:
     return f'<option value="{_e(value)}"{" selected" if selected else ""}>{_e(label)}</option>'
 
@@ -63,7 +67,7 @@ class LineRows:
             "delete": _e(_("Delete")),
         }
         self.decisions = [(v, label) for v, label in Decision.choices if v != Decision.PENDING]
-        self.decision_labels = {v: _e(label) for v, label in Decision.choices}
+        self.decision_badges = {v: _decision_badge(v, label) for v, label in Decision.choices}
         self.sources = Source.choices
         self.source_labels = {v: _e(label) for v, label in Source.choices}
 
@@ -92,18 +96,15 @@ class LineRows:
         t, line = self.t, lf.line
         over = lf.over
         decision = line.decision
-        appraisal = (
-            f'<span class="badge text-bg-{badge(decision)} decision">'
-            f"{self.decision_labels.get(decision, _e(decision))}</span>"
-        )
+        appraisal = self.decision_badges.get(decision) or _decision_badge(decision, decision)
         if line.appraised_amount is not None and decision != Decision.ACCEPTED:
-            appraisal += f": {_e(dong(line.appraised_amount))}"
+            appraisal += f": {dong(line.appraised_amount)}"  # digits and dots: no escaping
         if line.reason:
             appraisal += f'<div class="text-body-secondary">{_e(line.reason)}</div>'
         appraisal += "\n    "
         if self.can_appraise:
             appraisal += self._appraise_form(line, post, field_errors or {}, saved, errors)
-        spent = _e(dong(lf.spent))
+        spent = dong(lf.spent)
         if over:
             spent += f' <span class="badge text-bg-warning">{t["over"]}</span>'
         return (
@@ -114,10 +115,10 @@ class LineRows:
             f'  <td data-label="{t["source"]}">'
             f"{self.source_labels.get(line.source, _e(line.source))}</td>\n"
             f'  <td class="text-end text-nowrap" data-label="{t["estimate"]}">'
-            f"{_e(dong(line.amount))}</td>\n"
+            f"{dong(line.amount)}</td>\n"
             f'  <td data-label="{t["appraisal"]}">{appraisal}</td>\n'
             f'  <td class="text-end text-nowrap" data-label="{t["allocated"]}">'
-            f"{_e(dong(line.allocated_amount))}</td>\n"
+            f"{dong(line.allocated_amount)}</td>\n"
             f'  <td class="text-end text-nowrap" data-label="{t["spent"]}">{spent}</td>\n'
             f"  <td>{self._edit_forms(line) if line.pk in self.editable else ''}</td>\n"
             "</tr>"
