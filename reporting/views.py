@@ -326,7 +326,11 @@ def _files(report: AgencyReport, items: list[ReportItem]) -> list:
 
 def _render_report(request, report, items=None, errors=(), status=200):
     items = _items(report) if items is None else items
-    comments = list(report.comments.select_related("author", "version").order_by("created_at"))
+    comments = list(
+        report.comments.select_related("author", "version")
+        .defer("version__data")  # the version's number only, not the report it froze
+        .order_by("created_at")
+    )
     by_field: dict[str, list] = {}
     for comment in comments:
         by_field.setdefault(comment.field, []).append(comment)
@@ -352,7 +356,9 @@ def _render_report(request, report, items=None, errors=(), status=200):
             "errors": list(errors),
             "can_edit": can_edit,
             "actions": actions,
-            "versions": list(report.versions.order_by("number")),
+            "versions": list(
+                report.versions.select_related("submitted_by").defer("data").order_by("number")
+            ),
             "general_comments": by_field.get("", []),
             "field_comments": by_field,
             "statuses": ItemStatus.choices,
