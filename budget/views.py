@@ -129,7 +129,7 @@ def _year_context(request, budget) -> dict:
         "can_appraise": can_appraise,
         "can_allocate": services.can(user, services.ALLOCATE, budget),
         "editable": editable,
-        "versions": budget.versions.select_related("created_by").order_by("-number"),
+        "versions": budget.versions.select_related("created_by").defer("data").order_by("-number"),
         "states": BudgetState,
     }
 

@@ -435,6 +435,20 @@ def test_the_figures_lines_are_the_models_rows_in_the_pages_order(funded, person
         assert (line.agency_code, line.agency_name) == (model.agency.code, model.agency.name)
 
 
+def test_year_page_lists_versions_without_reading_their_frozen_lines(client, funded, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _line(funded, personas["reporter"])
+    services.submit(funded, personas["coordinator"])
+    client.force_login(personas["coordinator"])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("budget:year", args=[CODE, 2022])).content.decode()
+    assert '<ul class="small" id="versions"><li>v1 · ' in page
+    versions = [q["sql"] for q in ctx.captured_queries if 'FROM "budget_budgetversion"' in q["sql"]]
+    assert len(versions) == 1 and '"budget_budgetversion"."data"' not in versions[0]
+
+
 def test_year_page_queries_do_not_grow_with_the_lines(client, funded, personas):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
