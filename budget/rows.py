@@ -70,6 +70,14 @@ class LineRows:
         self.decision_badges = {v: _decision_badge(v, label) for v, label in Decision.choices}
         self.sources = Source.choices
         self.source_labels = {v: _e(label) for v, label in Source.choices}
+        self.escaped: dict[str, str] = {}  # task codes and agency names, escaped once
+
+    def _once(self, text: str) -> str:
+        """``text`` escaped, once a request (hundreds of lines share a few dozen)."""
+        found = self.escaped.get(text)
+        if found is None:
+            found = self.escaped[text] = _e(text)
+        return found
 
     def body(self) -> SafeString:
         """Every line's row, as the page's table body holds them."""
@@ -109,11 +117,11 @@ class LineRows:
             spent += f' <span class="badge text-bg-warning">{t["over"]}</span>'
         return (
             f'<tr data-line="{line.pk}"{WARNING if over else ""}>\n'
-            f"  <td>{_e(line.task_code)}</td>\n"
-            f'  <td data-label="{t["agency"]}">{_e(line.agency_name)}</td>\n'
+            f"  <td>{self._once(line.task_code)}</td>\n"
+            f'  <td data-label="{t["agency"]}">{self._once(line.agency_name)}</td>\n'
             f'  <td data-label="{t["content"]}">{_e(line.content)}</td>\n'
             f'  <td data-label="{t["source"]}">'
-            f"{self.source_labels.get(line.source, _e(line.source))}</td>\n"
+            f"{self.source_labels.get(line.source) or _e(line.source)}</td>\n"
             f'  <td class="text-end text-nowrap" data-label="{t["estimate"]}">'
             f"{dong(line.amount)}</td>\n"
             f'  <td data-label="{t["appraisal"]}">{appraisal}</td>\n'
