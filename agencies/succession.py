@@ -256,12 +256,12 @@ def current_names(agencies: list[Agency], day: dt.date, graph: Graph | None = No
     for agencies that no longer exist on ``day``; the others keep their name. Where the
     successor bears the same name, both are named with their province ("Sở Công
     Thương tỉnh Quảng Bình (nay: Sở Công Thương tỉnh Quảng Trị)"): no agency reads as
-    its own successor."""
-    graph = graph or Graph.load()
+    its own successor. The succession lines are read only when some agency has ended."""
     names = {}
     later: dict[int, list[Agency]] = {}
     for agency in agencies:
         if not agency.is_valid_on(day):
+            graph = graph or Graph.load()
             later[agency.pk] = [a for a in graph.taken_over_by(agency, day) if a.pk != agency.pk]
     same = [
         x

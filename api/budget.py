@@ -93,8 +93,8 @@ class BudgetOut(Schema):
             "lines": [
                 {
                     "id": lf.line.pk,
-                    "task": lf.line.task.code,
-                    "agency": lf.line.agency.code,
+                    "task": lf.line.task_code,
+                    "agency": lf.line.agency_code,
                     "source": lf.line.source,
                     "content": lf.line.content,
                     "estimated": lf.line.amount,
@@ -139,7 +139,7 @@ STEP = responses(BudgetOut, 403, 404, 409)
 def _out(request, budget) -> dict:
     """The budget as the user reads it (a reporter: their agency's lines)."""
     lines = lookups.budget_lines_for_user(request.user, budget)
-    return BudgetOut.of(year_figures(budget.plan, budget.year, lines))
+    return BudgetOut.of(year_figures(budget.plan, budget.year, lines, budget))
 
 
 def _after(request, budget) -> dict:

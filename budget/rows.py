@@ -26,6 +26,10 @@ def _e(value) -> str:
     return escape(str(value))
 
 
+def _decision_badge(decision: str, label) -> str:
+    return f'<span class="badge text-bg-{badge(decision)} decision">{_e(label)}</span>'
+
+
 def _opt(value: str, label, selected: bool) -> str:
     return f'<option value="{_e(value)}"{" selected" if selected else ""}>{_e(label)}</option>'
 
@@ -63,9 +67,17 @@ class LineRows:
             "delete": _e(_("Delete")),
         }
         self.decisions = [(v, label) for v, label in Decision.choices if v != Decision.PENDING]
-        self.decision_labels = {v: _e(label) for v, label in Decision.choices}
+        self.decision_badges = {v: _decision_badge(v, label) for v, label in Decision.choices}
         self.sources = Source.choices
         self.source_labels = {v: _e(label) for v, label in Source.choices}
+        self.escaped: dict[str, str] = {}  # task codes and agency names, escaped once
+
+    def _once(self, text: str) -> str:
+        """``text`` escaped, once a request (hundreds of lines share a few dozen)."""
+        found = self.escaped.get(text)
+        if found is None:
+            found = self.escaped[text] = _e(text)
+        return found
 
     def body(self) -> SafeString:
         """Every line's row, as the page's table body holds them."""
@@ -76,7 +88,7 @@ class LineRows:
         return mark_safe(
             "".join(
                 '<div class="d-flex gap-2 align-items-center mb-1"><span>'
-                f"{_e(lf.line.task.code)} · {_e(lf.line.agency.name)}</span>"
+                f"{_e(lf.line.task_code)} · {_e(lf.line.agency_name)}</span>"
                 f'<input name="allocated-{lf.line.pk}" class="form-control form-control-sm '
                 f'w-auto" placeholder="{_e(lf.line.appraised_amount)}" inputmode="numeric"></div>'
                 for lf in self.lines
@@ -92,32 +104,29 @@ class LineRows:
         t, line = self.t, lf.line
         over = lf.over
         decision = line.decision
-        appraisal = (
-            f'<span class="badge text-bg-{badge(decision)} decision">'
-            f"{self.decision_labels.get(decision, _e(decision))}</span>"
-        )
+        appraisal = self.decision_badges.get(decision) or _decision_badge(decision, decision)
         if line.appraised_amount is not None and decision != Decision.ACCEPTED:
-            appraisal += f": {_e(dong(line.appraised_amount))}"
+            appraisal += f": {dong(line.appraised_amount)}"  # digits and dots: no escaping
         if line.reason:
             appraisal += f'<div class="text-body-secondary">{_e(line.reason)}</div>'
         appraisal += "\n    "
         if self.can_appraise:
             appraisal += self._appraise_form(line, post, field_errors or {}, saved, errors)
-        spent = _e(dong(lf.spent))
+        spent = dong(lf.spent)
         if over:
             spent += f' <span class="badge text-bg-warning">{t["over"]}</span>'
         return (
             f'<tr data-line="{line.pk}"{WARNING if over else ""}>\n'
-            f"  <td>{_e(line.task.code)}</td>\n"
-            f'  <td data-label="{t["agency"]}">{_e(line.agency.name)}</td>\n'
+            f"  <td>{self._once(line.task_code)}</td>\n"
+            f'  <td data-label="{t["agency"]}">{self._once(line.agency_name)}</td>\n'
             f'  <td data-label="{t["content"]}">{_e(line.content)}</td>\n'
             f'  <td data-label="{t["source"]}">'
-            f"{self.source_labels.get(line.source, _e(line.source))}</td>\n"
+            f"{self.source_labels.get(line.source) or _e(line.source)}</td>\n"
             f'  <td class="text-end text-nowrap" data-label="{t["estimate"]}">'
-            f"{_e(dong(line.amount))}</td>\n"
+            f"{dong(line.amount)}</td>\n"
             f'  <td data-label="{t["appraisal"]}">{appraisal}</td>\n'
             f'  <td class="text-end text-nowrap" data-label="{t["allocated"]}">'
-            f"{_e(dong(line.allocated_amount))}</td>\n"
+            f"{dong(line.allocated_amount)}</td>\n"
             f'  <td class="text-end text-nowrap" data-label="{t["spent"]}">{spent}</td>\n'
             f"  <td>{self._edit_forms(line) if line.pk in self.editable else ''}</td>\n"
             "</tr>"
@@ -179,7 +188,7 @@ class LineRows:
             f'    <form method="post" action="{self.prefix}{line.pk}/" class="d-grid gap-1 mt-1">'
             f'{self.csrf}<input type="hidden" name="revision" value="{self.revision}">\n'
             f'      <input type="hidden" name="task" value="{line.task_id}">'
-            f'<input type="hidden" name="agency" value="{_e(line.agency.code)}">\n'
+            f'<input type="hidden" name="agency" value="{_e(line.agency_code)}">\n'
             f'      <select name="source" class="form-select form-select-sm" '
             f'aria-label="{t["source"]}">{options}</select>\n'
             f'      <input name="content" class="form-control form-control-sm" '
@@ -233,4 +242,32 @@ def figures_table(rows) -> SafeString:
     return mark_safe(
         '<div class="table-responsive"><table class="table table-sm stack small figures">\n'
         f"<thead><tr><th></th>{head}</tr></thead>\n<tbody>{body}</tbody></table></div>\n"
+    )
+
+
+def years_body(code: str, rows) -> SafeString:
+    """The funding summary's rows, one a year (year, totals, state), as
+    templates/budget/overview.html wrote them: labels translated once, not per cell."""
+    t = {
+        "state": _e(_("State")),
+        "estimated": _e(_("Estimated")),
+        "appraised": _e(_("Appraised")),
+        "allocated": _e(_("Allocated")),
+        "spent": _e(_("Spent")),
+        "execution": _e(_("Execution")),
+    }
+    cell = '<td class="text-end" data-label="{}">{}</td>'
+    return mark_safe(
+        "".join(
+            f'<tr data-year="{_e(localize(year))}"><td><a href="'
+            f'{_e(reverse("budget:year", args=[code, year]))}">{_e(localize(year))}</a></td>'
+            f'<td data-label="{t["state"]}">{_e(state)}</td>\n'
+            + cell.format(t["estimated"], _e(dong(f.estimated)))
+            + cell.format(t["appraised"], _e(dong(f.appraised)))
+            + cell.format(t["allocated"], _e(dong(f.allocated)))
+            + cell.format(t["spent"], _e(dong(f.spent)))
+            + cell.format(t["execution"], "" if f.rate is None else f"{_e(localize(f.rate))}%")
+            + "</tr>"
+            for year, f, state in rows
+        )
     )

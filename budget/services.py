@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +37,9 @@ from planwatch.money import MoneyError, dong, parse_dong
 from planwatch.text import clean
 from reporting.models import ReportingPeriod
 from reporting.periods import default_due_date
+
+if TYPE_CHECKING:
+    from budget.summary import Line
 
 PLAUSIBLE = 10**11  # 100 tỷ đồng for one line of this plan: warn, allow
 
@@ -92,8 +95,9 @@ class BudgetForbidden(BudgetError):
     """The step is not the user's to take (the permission layer said no)."""
 
 
-def can(user: User, action: str, budget: BudgetYear, line: BudgetLine | None = None) -> bool:
-    """Whether ``user`` may take ``action`` now: the year's state and the permission layer."""
+def can(user: User, action: str, budget: BudgetYear, line: BudgetLine | Line | None = None) -> bool:
+    """Whether ``user`` may take ``action`` now (on ``line``, a model or a page's row):
+    the year's state and the permission layer."""
     return budget.state in ACTIONS[action] and rules.may_act_on_budget(user, action, line)
 
 

@@ -41,9 +41,65 @@ class Figures:
         self.lines += 1
 
 
+@dataclass(slots=True)
+class Line:
+    """An estimate line as the funding pages, the API and the documents read it: a row
+    of the database with its task's code and group and its agency's code and name, not
+    a model (a province-year has hundreds of lines, and four model instances a line cost
+    more than the rest of the page's figures)."""
+
+    pk: int
+    task_id: int
+    agency_id: int
+    source: str
+    content: str
+    amount: int
+    decision: str
+    appraised_amount: int | None
+    reason: str
+    allocated_amount: int | None
+    task_code: str
+    group_id: int
+    group_label: str  # "I. Title" as the totals by group name it
+    agency_code: str
+    agency_name: str
+
+
+LINE_ORDER = ("task__group__position", "task__position", "agency__name", "pk")
+# What a Line is read from, in its fields' order (task code and group label made of
+# two columns each).
+LINE_COLUMNS = (
+    *("pk", "task_id", "agency_id", "source", "content", "amount", "decision"),
+    *("appraised_amount", "reason", "allocated_amount"),
+    *("task__group__number", "task__number", "task__group_id", "task__group__title"),
+    *("agency__code", "agency__name"),
+)
+
+
+def read_lines(lines_qs, *extra: str) -> list[tuple[Line, tuple]]:
+    """The lines of ``lines_qs`` (a BudgetLine queryset) in the pages' order, each with
+    the values of the ``extra`` columns, in one query."""
+    rows = []
+    for row in lines_qs.order_by(*LINE_ORDER).values_list(*LINE_COLUMNS, *extra):
+        pk, task_id, agency_id, source, content, amount, decision = row[:7]
+        appraised, reason, allocated = row[7:10]
+        group_number, task_number, group_id, group_title, code, name = row[10:16]
+        line = Line(
+            *(pk, task_id, agency_id, source, content, amount, decision),
+            *(appraised, reason, allocated),
+            f"{group_number}.{task_number}",
+            group_id,
+            f"{group_number}. {group_title}",
+            code,
+            name,
+        )
+        rows.append((line, row[16:]))
+    return rows
+
+
 @dataclass
 class LineFigures:
-    line: BudgetLine
+    line: Line
     estimated: int
     appraised: int
     allocated: int
@@ -111,26 +167,18 @@ def _share(total: int, weights: list[int]) -> list[int]:
     return parts
 
 
-LINE_ORDER = ("task__group__position", "task__position", "agency__name", "pk")
-# What the pages, the API and the documents read of a line: a province-year has
-# hundreds of lines, each with its task, group and agency.
-LINE_FIELDS = (
-    *("budget_id", "task_id", "agency_id", "source", "content", "amount", "decision"),
-    *("appraised_amount", "reason", "allocated_amount"),
-    *("task__number", "task__group_id", "task__group__number", "task__group__title"),
-    *("agency__code", "agency__name"),
-)
-
-
-def year_figures(plan: Plan, year: int, lines_qs=None) -> YearFigures:
-    budget = BudgetYear.objects.filter(plan=plan, year=year).first()
+def year_figures(plan: Plan, year: int, lines_qs=None, budget=None) -> YearFigures:
+    """The figures of ``plan``'s ``year`` (of the lines of ``lines_qs`` only, when
+    given); ``budget``: that year's BudgetYear when the caller has it (one query fewer)."""
+    if budget is None:
+        budget = BudgetYear.objects.filter(plan=plan, year=year).first()
     lines = (
-        list(
-            (lines_qs if lines_qs is not None else BudgetLine.objects.filter(budget=budget))
-            .select_related("task", "task__group", "agency")
-            .only(*LINE_FIELDS)
-            .order_by(*LINE_ORDER)
-        )
+        [
+            line
+            for line, _extra in read_lines(
+                lines_qs if lines_qs is not None else BudgetLine.objects.filter(budget=budget)
+            )
+        ]
         if budget
         else []
     )
@@ -141,14 +189,11 @@ def years_figures(plan: Plan, years: list[int]) -> dict[int, YearFigures]:
     """{year: YearFigures} for ``years`` in three queries, each exactly what the funding
     page of that year shows (year_figures): reports and the dashboard agree."""
     budgets = {b.year: b for b in BudgetYear.objects.filter(plan=plan, year__in=years)}
-    lines: dict[int, list[BudgetLine]] = defaultdict(list)
-    for line in (
-        BudgetLine.objects.filter(budget__in=list(budgets.values()))
-        .select_related("task", "task__group", "agency", "budget")
-        .only(*LINE_FIELDS, "budget__year")
-        .order_by(*LINE_ORDER)
+    lines: dict[int, list[Line]] = defaultdict(list)
+    for line, (year,) in read_lines(
+        BudgetLine.objects.filter(budget__in=list(budgets.values())), "budget__year"
     ):
-        lines[line.budget.year].append(line)
+        lines[year].append(line)
     spent = _spending(plan, years)
     return {y: _figures(budgets.get(y), y, lines.get(y, []), spent.get(y, {})) for y in years}
 
@@ -156,11 +201,11 @@ def years_figures(plan: Plan, years: list[int]) -> dict[int, YearFigures]:
 def _figures(
     budget: BudgetYear | None,
     year: int,
-    lines: list[BudgetLine],
+    lines: list[Line],
     spent: dict[tuple[int, int], int],
 ) -> YearFigures:
     result = YearFigures(budget, year)
-    by_pair: dict[tuple[int, int], list[BudgetLine]] = defaultdict(list)
+    by_pair: dict[tuple[int, int], list[Line]] = defaultdict(list)
     for line in lines:
         by_pair[(line.task_id, line.agency_id)].append(line)
     shares: dict[int, int] = {}
@@ -184,9 +229,8 @@ def _figures(
         )
         result.lines.append(lf)
         result.total.add(lf)
-        group = line.task.group
-        groups.setdefault(group.pk, Figures(f"{group.number}. {group.title}")).add(lf)
-        agencies.setdefault(line.agency_id, Figures(line.agency.name)).add(lf)
+        groups.setdefault(line.group_id, Figures(line.group_label)).add(lf)
+        agencies.setdefault(line.agency_id, Figures(line.agency_name)).add(lf)
         sources[line.source].add(lf)
     result.by_group = list(groups.values())
     result.by_agency = vi_sorted(agencies.values(), key=lambda f: f.label)

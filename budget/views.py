@@ -33,7 +33,7 @@ from budget.forms import (
     WorkbookForm,
 )
 from budget.models import BudgetState, Decision, Source
-from budget.rows import FigureTables, LineRows
+from budget.rows import FigureTables, LineRows, years_body
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from planwatch.http import attachment, post_or_redirect
@@ -59,6 +59,7 @@ def overview(request, code: str):
         {
             "plan": plan,
             "rows": rows,
+            "years_body": years_body(plan.code, rows),
             "years": sorted(existing, reverse=True),
             "openable": [y for y in plan.years if y not in existing],
             "can_open": rules.has(request.user, C.SUBMIT_BUDGET),
@@ -91,7 +92,7 @@ def open_year(request, code: str):
 def _year_context(request, budget) -> dict:
     user = request.user
     plan, year = budget.plan, budget.year
-    figures = year_figures(plan, year, budget_lines_for_user(user, budget))
+    figures = year_figures(plan, year, budget_lines_for_user(user, budget), budget)
     can_edit = services.can(user, services.EDIT, budget)
     responsible = services.answering_agencies(plan, year) if can_edit else {}
     agencies = {}
@@ -128,7 +129,7 @@ def _year_context(request, budget) -> dict:
         "can_appraise": can_appraise,
         "can_allocate": services.can(user, services.ALLOCATE, budget),
         "editable": editable,
-        "versions": budget.versions.select_related("created_by").order_by("-number"),
+        "versions": budget.versions.select_related("created_by").defer("data").order_by("-number"),
         "states": BudgetState,
     }
 

@@ -14,13 +14,18 @@ from reporting.services import Changes, ReportError
 
 def indicators_for(report: AgencyReport, only=None) -> list[Indicator]:
     """The indicators of the report's plan that the agency supplies (``only``: those
-    of them with these ids)."""
-    rows = Indicator.objects.filter(plan=report.period.plan, suppliers=report.agency)
+    of them with these ids), each with its target, and the report's plan as its plan
+    (the one filtered on: not read again with every indicator)."""
+    plan = report.period.plan
+    rows = Indicator.objects.filter(plan=plan, suppliers=report.agency)
     if only is not None:
         rows = rows.filter(pk__in=only)
-    return list(
-        rows.select_related("target", "plan").order_by("target__milestone", "target__position")
+    indicators = list(
+        rows.select_related("target").order_by("target__milestone", "target__position")
     )
+    for indicator in indicators:
+        indicator.plan = plan
+    return indicators
 
 
 ValueRows = dict[tuple[int, int], IndicatorValue]  # (indicator id, year) -> its value

@@ -60,7 +60,7 @@ from reporting.periods import (
     set_due_date,
     set_period_status,
 )
-from reporting.rows import ItemCards, YearRows
+from reporting.rows import ItemCards, YearRows, indicator_fields
 
 READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
@@ -313,9 +313,24 @@ def _items(report: AgencyReport, task_ids=None) -> list[ReportItem]:
     return items
 
 
+def _files(report: AgencyReport, items: list[ReportItem]) -> list:
+    """The report's evidence files, each with its item from ``items`` (read already
+    with their tasks) rather than read again with every file."""
+    by_id = {item.pk: item for item in items}
+    files = list(report.evidence.all())
+    for file in files:
+        if file.item_id in by_id:
+            file.item = by_id[file.item_id]
+    return files
+
+
 def _render_report(request, report, items=None, errors=(), status=200):
     items = _items(report) if items is None else items
-    comments = list(report.comments.select_related("author", "version").order_by("created_at"))
+    comments = list(
+        report.comments.select_related("author", "version")
+        .defer("version__data")  # the version's number only, not the report it froze
+        .order_by("created_at")
+    )
     by_field: dict[str, list] = {}
     for comment in comments:
         by_field.setdefault(comment.field, []).append(comment)
@@ -323,6 +338,7 @@ def _render_report(request, report, items=None, errors=(), status=200):
         item.comments = by_field.get(f"item-{item.task.code}", [])
     supplied = indicator_reports.indicators_for(report)
     entered = indicator_reports.current_values(report, supplied)
+    indicator_rows = [(i, entered.get(i.pk)) for i in supplied]
     can_edit = workflow.can(request.user, workflow.EDIT, report)
     actions = workflow.allowed_actions(request.user, report)
     return render(
@@ -330,8 +346,9 @@ def _render_report(request, report, items=None, errors=(), status=200):
         "reporting/report.html",
         {
             "report": report,
-            "files": list(report.evidence.select_related("item__task__group")),
-            "indicator_rows": [(i, entered.get(i.pk)) for i in supplied],
+            "files": _files(report, items),
+            "indicator_rows": indicator_rows,
+            "indicator_fields": indicator_fields(indicator_rows),
             "items": items,
             "item_cards": ItemCards(
                 items, statuses=ItemStatus.choices, can_edit=can_edit, actions=actions
@@ -339,7 +356,9 @@ def _render_report(request, report, items=None, errors=(), status=200):
             "errors": list(errors),
             "can_edit": can_edit,
             "actions": actions,
-            "versions": list(report.versions.order_by("number")),
+            "versions": list(
+                report.versions.select_related("submitted_by").defer("data").order_by("number")
+            ),
             "general_comments": by_field.get("", []),
             "field_comments": by_field,
             "statuses": ItemStatus.choices,

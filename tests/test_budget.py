@@ -409,6 +409,46 @@ def test_the_demo_funding_adds_up_and_reaches_the_report(demo):
     assert sum(f.estimated for f in report.funds) == report.funds_total.estimated
 
 
+def test_the_figures_lines_are_the_models_rows_in_the_pages_order(funded, personas):
+    """budget.summary reads lines as rows (Line), not models: each holds what its model
+    and its task, group and agency say, in the order the pages list them."""
+    from budget.summary import years_figures
+
+    for task in ("V.2", "I.1", "I.3"):
+        _line(funded, personas["reporter"], task)
+    _line(funded, personas["coordinator"], "I.1", Agency.objects.get(code="qb-so-tai-chinh"))
+    models = list(
+        BudgetLine.objects.filter(budget=funded)
+        .select_related("task__group", "agency")
+        .order_by("task__group__position", "task__position", "agency__name", "pk")
+    )
+    lines = [lf.line for lf in year_figures(funded.plan, 2022).lines]
+    assert lines == [lf.line for lf in years_figures(funded.plan, [2022])[2022].lines]
+    assert [ln.pk for ln in lines] == [m.pk for m in models]
+    for line, model in zip(lines, models, strict=True):
+        for name in ("task_id", "agency_id", "source", "content", "amount", "decision"):
+            assert getattr(line, name) == getattr(model, name)
+        for name in ("appraised_amount", "reason", "allocated_amount"):
+            assert getattr(line, name) == getattr(model, name)
+        assert line.task_code == model.task.code and line.group_id == model.task.group_id
+        assert line.group_label == f"{model.task.group.number}. {model.task.group.title}"
+        assert (line.agency_code, line.agency_name) == (model.agency.code, model.agency.name)
+
+
+def test_year_page_lists_versions_without_reading_their_frozen_lines(client, funded, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _line(funded, personas["reporter"])
+    services.submit(funded, personas["coordinator"])
+    client.force_login(personas["coordinator"])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("budget:year", args=[CODE, 2022])).content.decode()
+    assert '<ul class="small" id="versions"><li>v1 · ' in page
+    versions = [q["sql"] for q in ctx.captured_queries if 'FROM "budget_budgetversion"' in q["sql"]]
+    assert len(versions) == 1 and '"budget_budgetversion"."data"' not in versions[0]
+
+
 def test_year_page_queries_do_not_grow_with_the_lines(client, funded, personas):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -621,6 +661,39 @@ def test_funding_overview_for_each_role(client, funded, personas, role):
     assert 'href="/plans/qb-sxtdbv-2021/budget/2022/"' in html
     # Reporters see the years, not the province's figures.
     assert ("20.000.000" in html) == (role not in ("reporter", "other_reporter"))
+
+
+def test_the_summary_rows_are_written_as_the_template_wrote_them():
+    from django.utils import translation
+
+    from budget.rows import years_body
+    from budget.summary import Figures
+
+    allocated = Figures("2022", 3_000_000, 2_000_000, 1_500_000, 1_234_567, 2)
+    rows = [(2022, allocated, "đã giao <dự toán>"), (2023, Figures("2023", 5), "nháp")]
+    cells = (
+        '<td class="text-end" data-label="{}">{}</td><td class="text-end" data-label="{}">'
+        '{}</td><td class="text-end" data-label="{}">{}</td><td class="text-end" '
+        'data-label="{}">{}</td><td class="text-end" data-label="{}">{}</td></tr>'
+    )
+    with translation.override("vi"):
+        html = years_body(CODE, rows)
+    assert html == (
+        '<tr data-year="2022"><td><a href="/plans/qb-sxtdbv-2021/budget/2022/">2022</a></td>'
+        '<td data-label="Trạng thái">đã giao &lt;dự toán&gt;</td>\n'
+        + cells.format(
+            *("Dự toán", "3.000.000 đ", "Thẩm định", "2.000.000 đ", "Được giao"),
+            *("1.500.000 đ", "Đã sử dụng", "1.234.567 đ", "Tỷ lệ giải ngân", "82,3%"),
+        )
+        + '<tr data-year="2023"><td><a href="/plans/qb-sxtdbv-2021/budget/2023/">2023</a></td>'
+        '<td data-label="Trạng thái">nháp</td>\n'
+        + cells.format(
+            *("Dự toán", "5 đ", "Thẩm định", "0 đ", "Được giao", "0 đ", "Đã sử dụng", "0 đ"),
+            *("Tỷ lệ giải ngân", ""),
+        )
+    )
+    with translation.override("en"):
+        assert 'data-label="Execution">82.3%</td>' in years_body(CODE, rows[:1])
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -404,6 +404,19 @@ def test_no_agency_is_its_own_successor(today):
     assert [a.code for a in merge.successors] == ["qb-so-nnmt"]  # once, not twice
 
 
+def test_current_agencies_keep_their_names_without_reading_the_succession(
+    today, django_assert_num_queries
+):
+    """The succession lines are read only when some agency has ended by the day."""
+    current = [Agency.objects.get(code=c) for c in ("qt-so-cong-thuong", "qb-so-du-lich")]
+    with django_assert_num_queries(0):
+        assert current_names(current[:1], AFTER) == {current[0].pk: current[0].name}
+    with django_assert_num_queries(0):
+        assert current_names(current[1:], BEFORE) == {current[1].pk: current[1].name}
+    names = current_names(current, AFTER)  # Sở Du lịch has ended: its successor named
+    assert names[current[1].pk] == "Sở Du lịch (nay: Sở Văn hóa, Thể thao và Du lịch)"
+
+
 def test_who_answers_names_each_task_as_of_its_date(today):
     tasks = {t.code: t for t in Task.objects.current().filter(plan=today)}
     picked = [tasks[c] for c in ("I.1", "I.5", "I.6", "VII.1")]

@@ -96,3 +96,29 @@ def test_removing_a_file(client, report, reporter, django_capture_on_commit_call
     import os
 
     assert not os.path.exists(path)
+
+
+def test_a_file_on_a_task_is_listed_with_its_task_in_a_fixed_number_of_queries(
+    client, report, reporter
+):
+    """The evidence list names each file's task from the items the form read already:
+    more files on tasks add no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting import evidence
+
+    items = list(report.items.select_related("task__group").order_by("pk"))
+    evidence.attach(report, reporter, SimpleUploadedFile("a.pdf", PDF), items[0])
+    client.force_login(reporter)
+    url = reverse("reporting:report", args=[report.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert f"a.pdf</a> ({len(PDF)}" in page and f" · {items[0].task.code}" in page
+    evidence.attach(report, reporter, SimpleUploadedFile("b.pdf", PDF), items[1])
+    evidence.attach(report, reporter, SimpleUploadedFile("c.pdf", PDF))
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert f" · {items[1].task.code}" in page and "c.pdf" in page
+    assert len(three) == len(one)

@@ -110,3 +110,51 @@ def test_item_cards_write_what_the_template_wrote(language, can_edit, actions, i
         expected = TEMPLATE.render(Context(context))
         cards = ItemCards(items, statuses=ItemStatus.choices, can_edit=can_edit, actions=actions)
         assert str(cards) == expected
+
+
+# templates/reporting/report.html's indicator loop before it moved to Python.
+INDICATOR_TEMPLATE = Template(
+    "{% load i18n %}"
+    + (
+        '{% for indicator, entered in indicator_rows %}<div class="row g-2 align-items-end mb-1" data-indicator="{{ indicator.pk }}">\n'
+        '    <div class="col-md-6">{{ indicator.name }} <span class="text-body-secondary">({{ indicator.unit }})</span>{% if entered.warning %}<div class="text-warning-emphasis">⚠ {{ entered.warning }}</div>{% endif %}</div>\n'
+        '    {% if indicator.kind == "yes_share" %}<div class="col-md-6"><label class="form-check-label"><input type="hidden" name="indicator-{{ indicator.pk }}-value" value="0" data-unit="indicator-{{ indicator.pk }}"><input class="form-check-input" type="checkbox" name="indicator-{{ indicator.pk }}-value" id="f-indicator-{{ indicator.pk }}-value" data-unit="indicator-{{ indicator.pk }}" value="1"{% if entered.value == 1 %} checked{% endif %}> {% translate "Yes" %}</label></div>\n'
+        '    {% elif indicator.kind == "ratio" %}<div class="col-3"><input class="form-control form-control-sm" name="indicator-{{ indicator.pk }}-numerator" id="f-indicator-{{ indicator.pk }}-numerator" data-unit="indicator-{{ indicator.pk }}" value="{{ entered.numerator|default_if_none:\'\'|floatformat:\'-4\' }}" aria-label="{% translate \'Part\' %}" placeholder="{% translate \'Part\' %}"></div>\n'
+        '      <div class="col-3"><input class="form-control form-control-sm" name="indicator-{{ indicator.pk }}-denominator" id="f-indicator-{{ indicator.pk }}-denominator" data-unit="indicator-{{ indicator.pk }}" value="{{ entered.denominator|default_if_none:\'\'|floatformat:\'-4\' }}" aria-label="{% translate \'Whole\' %}" placeholder="{% translate \'Whole\' %}"></div>\n'
+        '    {% else %}<div class="col-md-4"><input class="form-control form-control-sm" name="indicator-{{ indicator.pk }}-value" id="f-indicator-{{ indicator.pk }}-value" data-unit="indicator-{{ indicator.pk }}" value="{{ entered.value|default_if_none:\'\'|floatformat:\'-4\' }}" aria-label="{{ indicator.name }}" placeholder="12,5"></div>{% endif %}\n'
+        "  </div>{% endfor %}"
+    )
+)
+
+
+def _indicator_rows():
+    rows = []
+    values = [None, Decimal("1"), Decimal("0"), Decimal("12.5"), Decimal("1234567.123456")]
+    for n, kind in enumerate(["yes_share", "ratio", "number", "share"] * 5):
+        indicator = SimpleNamespace(
+            pk=200 + n, kind=kind, name=f'Tỷ lệ <doanh nghiệp> & "hộ" {n}', unit="% 'số'"
+        )
+        value = values[n % len(values)]
+        entered = (
+            None
+            if n % 4 == 3
+            else SimpleNamespace(
+                value=value,
+                numerator=value,
+                denominator=None if n % 3 else Decimal("40"),
+                warning="" if n % 2 else f"Tăng <gấp> {n} lần & hơn",
+            )
+        )
+        rows.append((indicator, entered))
+    return rows
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_indicator_fields_are_written_as_the_template_wrote_them(language):
+    from reporting.rows import indicator_fields
+
+    rows = _indicator_rows()
+    with translation.override(language):
+        expected = INDICATOR_TEMPLATE.render(Context({"indicator_rows": rows}))
+        assert str(indicator_fields(rows)) == expected
+    assert " checked>" in expected and "⚠ Tăng &lt;gấp&gt;" in expected

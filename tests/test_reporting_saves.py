@@ -360,3 +360,17 @@ def test_two_saves_at_once_one_waits_and_is_refused_another_agency_does_not_wait
     assert isinstance(second_result.get("error"), StaleRevision)
     mine.refresh_from_db()
     assert (mine.difficulties, mine.revision) == ("A", 2)
+
+
+def test_a_reports_indicators_are_read_with_their_targets_and_the_reports_plan(value_report):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = value_report
+    plan = report.period.plan
+    with CaptureQueriesContext(connection) as ctx:
+        indicators = indicators_for(report)
+        assert [i.target.code for i in indicators]  # read with them
+    assert len(ctx) == 1 and '"plans_plan"."title"' not in ctx.captured_queries[0]["sql"]
+    assert indicators and all(i.plan is plan for i in indicators)
+    assert [i.pk for i in indicators_for(report, {indicators[-1].pk})] == [indicators[-1].pk]

@@ -389,3 +389,30 @@ def test_comments_on_difficulties_stand_beside_the_field(client, period, reporte
     page = client.get(reverse("reporting:report", args=[report.pk])).content.decode()
     before_field = page.split('name="difficulties"')[0]
     assert "Nêu cụ thể hơn" in before_field.split("report-indicators")[-1]
+
+
+def test_report_page_queries_do_not_grow_with_versions_and_comments(
+    client, period, coordinator, reporter
+):
+    """Each version names who submitted it and each comment its version: read with
+    them, not one query each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.services import record_submission, return_report
+
+    report = _started(_report(period))
+    url = reverse("reporting:report", args=[report.pk])
+    client.force_login(coordinator)
+
+    def cycle() -> str:
+        record_submission(report, reporter)
+        return_report(report, coordinator, "Bổ sung số liệu", {"difficulties": "Rõ hơn"})
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        assert f"v{report.versions.count()} · " in page
+        return ctx
+
+    one, two = cycle(), cycle()
+    assert len(two) == len(one)
