@@ -9,7 +9,6 @@ from __future__ import annotations
 from html import escape
 
 from django.middleware.csrf import get_token
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
@@ -238,52 +237,3 @@ def _errors(errors: dict, field: str, key: str) -> str:
         return "\n"
     text = "".join(f"{_e(e)} " for e in found)
     return f'<div class="invalid-feedback d-block" id="err-item-{key}-{field}">{text}</div>\n'
-
-
-def indicator_fields(rows) -> SafeString:
-    """The report form's indicator fields, one row per (indicator, its entered value or
-    None), as templates/reporting/report.html's loop wrote them: labels translated once."""
-    t = {"yes": _e(_("Yes")), "part": _e(_("Part")), "whole": _e(_("Whole"))}
-    return mark_safe("".join(_indicator(indicator, entered, t) for indicator, entered in rows))
-
-
-def _number(value) -> str:
-    """``value|default_if_none:''|floatformat:'-4'``."""
-    return "" if value is None else str(floatformat(value, "-4"))
-
-
-def _indicator(indicator, entered, t: dict) -> str:
-    pk, name, unit = indicator.pk, _e(indicator.name), f'data-unit="indicator-{indicator.pk}"'
-    warning = entered.warning if entered is not None else ""
-    head = (
-        f'<div class="row g-2 align-items-end mb-1" data-indicator="{pk}">\n'
-        f'    <div class="col-md-6">{name} <span class="text-body-secondary">'
-        f"({_e(indicator.unit)})</span>"
-        + (f'<div class="text-warning-emphasis">⚠ {_e(warning)}</div>' if warning else "")
-        + "</div>\n    "
-    )
-    if indicator.kind == "yes_share":
-        checked = " checked" if entered is not None and entered.value == 1 else ""
-        field = (
-            f'<div class="col-md-6"><label class="form-check-label"><input type="hidden" '
-            f'name="indicator-{pk}-value" value="0" {unit}><input class="form-check-input" '
-            f'type="checkbox" name="indicator-{pk}-value" id="f-indicator-{pk}-value" {unit} '
-            f'value="1"{checked}> {t["yes"]}</label></div>\n    '
-        )
-    elif indicator.kind == "ratio":
-        field = "\n      ".join(
-            f'<div class="col-3"><input class="form-control form-control-sm" '
-            f'name="indicator-{pk}-{part}" id="f-indicator-{pk}-{part}" {unit} '
-            f'value="{_number(getattr(entered, part, None))}" aria-label="{label}" '
-            f'placeholder="{label}"></div>'
-            for part, label in (("numerator", t["part"]), ("denominator", t["whole"]))
-        )
-        field += "\n    "
-    else:
-        field = (
-            f'<div class="col-md-4"><input class="form-control form-control-sm" '
-            f'name="indicator-{pk}-value" id="f-indicator-{pk}-value" {unit} '
-            f'value="{_number(getattr(entered, "value", None))}" aria-label="{name}" '
-            'placeholder="12,5"></div>'
-        )
-    return head + field + "\n  </div>"

@@ -60,7 +60,7 @@ from reporting.periods import (
     set_due_date,
     set_period_status,
 )
-from reporting.rows import ItemCards, YearRows, indicator_fields
+from reporting.rows import ItemCards, YearRows
 
 READ_REPORTS = (C.READ_ALL_REPORTS, C.READ_OWN_REPORTS)
 
@@ -338,7 +338,6 @@ def _render_report(request, report, items=None, errors=(), status=200):
         item.comments = by_field.get(f"item-{item.task.code}", [])
     supplied = indicator_reports.indicators_for(report)
     entered = indicator_reports.current_values(report, supplied)
-    indicator_rows = [(i, entered.get(i.pk)) for i in supplied]
     can_edit = workflow.can(request.user, workflow.EDIT, report)
     actions = workflow.allowed_actions(request.user, report)
     return render(
@@ -347,8 +346,7 @@ def _render_report(request, report, items=None, errors=(), status=200):
         {
             "report": report,
             "files": _files(report, items),
-            "indicator_rows": indicator_rows,
-            "indicator_fields": indicator_fields(indicator_rows),
+            "indicator_rows": [(i, entered.get(i.pk)) for i in supplied],
             "items": items,
             "item_cards": ItemCards(
                 items, statuses=ItemStatus.choices, can_edit=can_edit, actions=actions
