@@ -243,31 +243,3 @@ def figures_table(rows) -> SafeString:
         '<div class="table-responsive"><table class="table table-sm stack small figures">\n'
         f"<thead><tr><th></th>{head}</tr></thead>\n<tbody>{body}</tbody></table></div>\n"
     )
-
-
-def years_body(code: str, rows) -> SafeString:
-    """The funding summary's rows, one a year (year, totals, state), as
-    templates/budget/overview.html wrote them: labels translated once, not per cell."""
-    t = {
-        "state": _e(_("State")),
-        "estimated": _e(_("Estimated")),
-        "appraised": _e(_("Appraised")),
-        "allocated": _e(_("Allocated")),
-        "spent": _e(_("Spent")),
-        "execution": _e(_("Execution")),
-    }
-    cell = '<td class="text-end" data-label="{}">{}</td>'
-    return mark_safe(
-        "".join(
-            f'<tr data-year="{_e(localize(year))}"><td><a href="'
-            f'{_e(reverse("budget:year", args=[code, year]))}">{_e(localize(year))}</a></td>'
-            f'<td data-label="{t["state"]}">{_e(state)}</td>\n'
-            + cell.format(t["estimated"], _e(dong(f.estimated)))
-            + cell.format(t["appraised"], _e(dong(f.appraised)))
-            + cell.format(t["allocated"], _e(dong(f.allocated)))
-            + cell.format(t["spent"], _e(dong(f.spent)))
-            + cell.format(t["execution"], "" if f.rate is None else f"{_e(localize(f.rate))}%")
-            + "</tr>"
-            for year, f, state in rows
-        )
-    )

@@ -33,7 +33,7 @@ from budget.forms import (
     WorkbookForm,
 )
 from budget.models import BudgetState, Decision, Source
-from budget.rows import FigureTables, LineRows, years_body
+from budget.rows import FigureTables, LineRows
 from budget.summary import plan_figures, year_figures
 from plans.models import Task
 from planwatch.http import attachment, post_or_redirect
@@ -59,7 +59,6 @@ def overview(request, code: str):
         {
             "plan": plan,
             "rows": rows,
-            "years_body": years_body(plan.code, rows),
             "years": sorted(existing, reverse=True),
             "openable": [y for y in plan.years if y not in existing],
             "can_open": rules.has(request.user, C.SUBMIT_BUDGET),

@@ -663,39 +663,6 @@ def test_funding_overview_for_each_role(client, funded, personas, role):
     assert ("20.000.000" in html) == (role not in ("reporter", "other_reporter"))
 
 
-def test_the_summary_rows_are_written_as_the_template_wrote_them():
-    from django.utils import translation
-
-    from budget.rows import years_body
-    from budget.summary import Figures
-
-    allocated = Figures("2022", 3_000_000, 2_000_000, 1_500_000, 1_234_567, 2)
-    rows = [(2022, allocated, "đã giao <dự toán>"), (2023, Figures("2023", 5), "nháp")]
-    cells = (
-        '<td class="text-end" data-label="{}">{}</td><td class="text-end" data-label="{}">'
-        '{}</td><td class="text-end" data-label="{}">{}</td><td class="text-end" '
-        'data-label="{}">{}</td><td class="text-end" data-label="{}">{}</td></tr>'
-    )
-    with translation.override("vi"):
-        html = years_body(CODE, rows)
-    assert html == (
-        '<tr data-year="2022"><td><a href="/plans/qb-sxtdbv-2021/budget/2022/">2022</a></td>'
-        '<td data-label="Trạng thái">đã giao &lt;dự toán&gt;</td>\n'
-        + cells.format(
-            *("Dự toán", "3.000.000 đ", "Thẩm định", "2.000.000 đ", "Được giao"),
-            *("1.500.000 đ", "Đã sử dụng", "1.234.567 đ", "Tỷ lệ giải ngân", "82,3%"),
-        )
-        + '<tr data-year="2023"><td><a href="/plans/qb-sxtdbv-2021/budget/2023/">2023</a></td>'
-        '<td data-label="Trạng thái">nháp</td>\n'
-        + cells.format(
-            *("Dự toán", "5 đ", "Thẩm định", "0 đ", "Được giao", "0 đ", "Đã sử dụng", "0 đ"),
-            *("Tỷ lệ giải ngân", ""),
-        )
-    )
-    with translation.override("en"):
-        assert 'data-label="Execution">82.3%</td>' in years_body(CODE, rows[:1])
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_only_coordinators_open_a_funding_year(client, plan, personas, role):
     client.force_login(personas[role])
