@@ -281,6 +281,10 @@ def main() -> None:
         say(f"pages over HTTP, {args.rounds} rounds")
         results["pages"] = pages_over_http(server, results["deep"], args.rounds)
         results["load"]["pages, after"] = load_average()
+        say("one reporter saving on one kept connection")
+        results["kept_connection"] = rush.kept_connection(
+            server.base, env_for(url), workers=server.workers, master=server.process.pid
+        )
         if not args.no_rush:
             for variant, (low, high) in (("rush", (2, 5)), ("browser", (10, 30))):
                 say(f"{args.reporters} reporters saving every {low}–{high} s")

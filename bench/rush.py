@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import html
+import http.client
 import http.cookiejar
+import http.cookies
 import json
 import os
 import random
@@ -231,6 +233,63 @@ def _cpu_s(pids: list[int], master: int | None = None) -> float:
         fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
         total += sum(int(x) for x in fields[13:15]) / tick  # cutime, cstime
     return total
+
+
+def _kept_request(conn, method: str, path: str, headers: dict, body: str | None = None):
+    """One request on the kept connection ``conn``: (status, body, its Set-Cookie values)."""
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    cookies = http.cookies.SimpleCookie()
+    for header in response.msg.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    return response.status, response.read(), {k: m.value for k, m in cookies.items()}
+
+
+def kept_connection(base: str, env: dict, rounds: int = 300, workers=None,
+                    master: int | None = None) -> dict:  # fmt: skip
+    """One reporter saving one field after another on one kept connection, as nginx
+    sends them to gunicorn (decision 94), then the trivial view as many times on it:
+    gunicorn's workers' CPU a request of each (what a new connection costs left out)."""
+    with tempfile.TemporaryDirectory(prefix="bench-kept-") as tmp:
+        specs_file = Path(tmp) / "reporters.json"
+        _inprocess(env, "--rush-prepare", "1", str(specs_file))
+        spec = json.loads(specs_file.read_text(encoding="utf-8"))[0]
+    parts = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+    page_url = f"/reporting/{spec['report']}/"
+    cookies = {"sessionid": spec["session"]}
+    jar = lambda: "; ".join(f"{k}={v}" for k, v in cookies.items())  # noqa: E731
+    status, page, given = _kept_request(conn, "GET", page_url, {"Cookie": jar()})
+    cookies.update(given)
+    values, units, _kinds = read_form(page.decode())
+    name = units[next(u for u in units if u.endswith("-done"))][0]
+    revision, errors, out = values["revision"], 0, {}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+               "X-CSRFToken": cookies.get("csrftoken", "")}  # fmt: skip
+    before = _cpu_s(workers(), master) if workers else 0.0
+    for n in range(rounds):
+        body = urllib.parse.urlencode({"revision": revision, "action": "save",
+                                       name: f"Lưu trên một kết nối, lần {n}."})  # fmt: skip
+        status, answer, _given = _kept_request(
+            conn, "POST", page_url + "draft/", {**headers, "Cookie": jar()}, body
+        )
+        parsed = _json(answer)
+        if status == 200 and parsed.get("ok"):
+            revision = str(parsed["revision"])
+        else:
+            errors += 1
+    middle = _cpu_s(workers(), master) if workers else 0.0
+    for _n in range(rounds):
+        status, _answer, _given = _kept_request(conn, "GET", "/bench/trivial/", {"Cookie": jar()})
+        errors += status != 200
+    after = _cpu_s(workers(), master) if workers else 0.0
+    conn.close()
+    out = {"rounds": rounds, "errors": errors, "load": " ".join(
+        Path("/proc/loadavg").read_text().split()[:3])}  # fmt: skip
+    if workers:
+        out["save_cpu_ms"] = (middle - before) * 1000 / rounds
+        out["trivial_cpu_ms"] = (after - middle) * 1000 / rounds
+    return out
 
 
 def run(base: str, env: dict, reporters: int, duration: int, low: float, high: float,

@@ -162,6 +162,19 @@ def _page_and_save_rows(results: dict, sizes: list[int]) -> list[tuple[str, str,
                 rush.get("load", ""),
             )
         )
+    kept = results.get("kept_connection") or {}
+    if kept.get("save_cpu_ms"):
+        rows.append(
+            (
+                "the same on gunicorn, one kept connection (as nginx sends them): its "
+                "workers' CPU a save",
+                f"{_ms(kept['save_cpu_ms'])} (an item's text, {kept['rounds']} saves in a "
+                f"row, {kept['errors']} errors; the trivial view "
+                f"{_ms(kept['trivial_cpu_ms'])} on the same connection)",
+                f"{kept['save_cpu_ms'] / 5:.1f}",
+                kept.get("load", ""),
+            )
+        )
     return rows
 
 
