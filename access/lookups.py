@@ -81,11 +81,27 @@ def _report(user: Any, lock: bool = False, **where: Any) -> AgencyReport:
     return report
 
 
+# The report pages' read without a lock (planwatch.fastsql: compiled once).
+_REPORT = fastsql.Read(
+    lambda report: (
+        AgencyReport.objects.select_related("period", "period__plan", "agency")
+        .filter(pk=report)
+        .order_by()
+    )
+)
+
+
 def get_report_for_user(user: Any, pk: int, *, lock: bool = False) -> AgencyReport:
     """The report if ``user`` may read it: 403 (and nothing shown) otherwise. ``lock``:
     its row locked until the end of the transaction the caller is in (a save reads
     and locks it in one query: reporting.services.save_draft ``locked``)."""
-    return _report(user, lock, pk=pk)
+    if lock or type(pk) is not int:
+        return _report(user, lock, pk=pk)
+    found = _REPORT(report=pk)
+    if not found:
+        raise Http404(_("There is no such report."))
+    _require(rules.can_read_report(user, found[0]))
+    return found[0]
 
 
 def get_report_by_agency_for_user(
