@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -35,12 +35,19 @@ def _require(allowed: bool) -> None:
 # --- plans --------------------------------------------------------------------------
 
 
+# Read by every plan page (planwatch.fastsql: compiled once); codes are unique.
+_PLAN = fastsql.Read(
+    lambda code: Plan.objects.select_related("coordinator", "issuer").filter(code=code).order_by()
+)
+
+
 def get_plan_for_user(user: Any, code: str) -> Plan:
     """The plan ``code`` if the user may read it; 404 for an unknown code."""
     _require(rules.can_read_plan(user))
-    plan = Plan.objects.select_related("coordinator", "issuer").filter(code=code[:64]).first()
-    if plan is None:
+    found = _PLAN(code=code[:64])
+    if not found:
         raise Http404(_("There is no plan with code %(code)s.") % {"code": code[:64]})
+    plan = found[0]
     _require(rules.can_read_plan(user, plan))
     return plan
 
@@ -74,11 +81,27 @@ def _report(user: Any, lock: bool = False, **where: Any) -> AgencyReport:
     return report
 
 
+# The report pages' read without a lock (planwatch.fastsql: compiled once).
+_REPORT = fastsql.Read(
+    lambda report: (
+        AgencyReport.objects.select_related("period", "period__plan", "agency")
+        .filter(pk=report)
+        .order_by()
+    )
+)
+
+
 def get_report_for_user(user: Any, pk: int, *, lock: bool = False) -> AgencyReport:
     """The report if ``user`` may read it: 403 (and nothing shown) otherwise. ``lock``:
     its row locked until the end of the transaction the caller is in (a save reads
     and locks it in one query: reporting.services.save_draft ``locked``)."""
-    return _report(user, lock, pk=pk)
+    if lock or type(pk) is not int:
+        return _report(user, lock, pk=pk)
+    found = _REPORT(report=pk)
+    if not found:
+        raise Http404(_("There is no such report."))
+    _require(rules.can_read_report(user, found[0]))
+    return found[0]
 
 
 def get_report_by_agency_for_user(
@@ -168,15 +191,31 @@ def get_period_for_user(user: Any, plan: Plan, year: int) -> ReportingPeriod:
 # --- funding ----------------------------------------------------------------------------
 
 
+# A year's funding with its plan in one query (planwatch.fastsql: compiled once);
+# (plan, year) is unique. The year as a Value: the lookup would find fastsql's
+# stand-in out of a small integer's range and compile no SQL.
+_BUDGET = fastsql.Read(
+    lambda code, year: (
+        BudgetYear.objects.select_related("plan")
+        .filter(plan__code=code, year=Value(year))
+        .order_by()
+    )
+)
+
+
 def get_budget_for_user(user: Any, code: str, year: int) -> BudgetYear:
     """The funding of ``year`` of plan ``code``; 404 when not opened (or out of the
-    plan's period)."""
+    plan's period). The plan's checks are ``get_plan_for_user``'s."""
     _require(rules.can_read_budget(user))
-    plan = get_plan_for_user(user, code)
-    budget = None
-    if plan.period_start <= year <= plan.period_end:
-        budget = BudgetYear.objects.select_related("plan").filter(plan=plan, year=year).first()
-    if budget is None:
+    _require(rules.can_read_plan(user))
+    found = _BUDGET(code=code[:64], year=int(year))
+    if not found:
+        get_plan_for_user(user, code)  # 404 for an unknown plan
+        raise Http404(_("No funding has been opened for %(year)s.") % {"year": year})
+    budget = found[0]
+    plan = budget.plan
+    _require(rules.can_read_plan(user, plan))
+    if not plan.period_start <= year <= plan.period_end:
         raise Http404(_("No funding has been opened for %(year)s.") % {"year": year})
     return budget
 

@@ -23,10 +23,11 @@ from planwatch import fastsql
 def _session_of(key: str):
     from accounts.models import UserSession
 
-    return UserSession.objects.select_related("user").filter(session_key=key)
+    return UserSession.objects.select_related("user__agency").filter(session_key=key)
 
 
 # Read on every request (planwatch.fastsql: compiled once); expiry checked in Python.
+# The user's agency (none for some) comes with it: the menu of every page shows it.
 _SESSION = fastsql.Read(_session_of)
 
 

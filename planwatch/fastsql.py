@@ -4,7 +4,7 @@ Django's ORM compiles a queryset into SQL each time it runs it: for the joined, 
 read of an autosave (five tables, about seventy columns) and the session's read, the
 compiling costs more CPU than the rest of the request. Here a queryset of a fixed
 shape is built and compiled once per connection, with stand-in values for the
-arguments (``Read``); each call then sends the same SQL with the call's values, and
+arguments (``Read``; ``Count`` for a ``count()``); each call then sends the same SQL with the call's values, and
 builds the model objects exactly as Django's ``ModelIterable`` does (its converters,
 its related populators). ``update`` and ``insert`` write one row with the SQL Django's
 ``save`` would send (each field's ``pre_save`` and ``get_db_prep_save``), for models
@@ -46,6 +46,29 @@ def _shape(value: Arg) -> int:
     return -1 if isinstance(value, int | str) else len(value)
 
 
+def _slots(params: list[Any], stand_ins: dict[str, Arg]) -> list[tuple[int, str, int | None]]:
+    """Where each argument goes among ``params``: (position, argument, index in a list)."""
+    slots: list[tuple[int, str, int | None]] = []
+    for name, value in stand_ins.items():
+        parts: list[tuple[int | None, Any]] = (
+            [(None, value)] if isinstance(value, int | str) else list(enumerate(value))
+        )
+        for k, one in parts:
+            where = [i for i, p in enumerate(params) if p == one]
+            if not where:
+                raise ValueError(f"fastsql: argument {name!r} is not among the parameters")
+            slots.extend((i, name, k) for i in where)
+    return slots
+
+
+def _bound(params: list[Any], slots: list[tuple[int, str, int | None]], values: dict) -> list:
+    bound = list(params)
+    for position, name, k in slots:
+        value = values[name]
+        bound[position] = value if k is None else value[k]
+    return bound
+
+
 class _Compiled:
     """One shape's SQL, where each argument goes among its parameters, and how its
     rows become model objects (ModelIterable's steps, done once)."""
@@ -54,16 +77,7 @@ class _Compiled:
         compiler = queryset.query.get_compiler(using=db)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
-        self.slots: list[tuple[int, str, int | None]] = []  # position, argument, index
-        for name, value in stand_ins.items():
-            parts: list[tuple[int | None, Any]] = (
-                [(None, value)] if isinstance(value, int | str) else list(enumerate(value))
-            )
-            for k, one in parts:
-                where = [i for i, p in enumerate(self.params) if p == one]
-                if not where:
-                    raise ValueError(f"fastsql: argument {name!r} is not among the parameters")
-                self.slots.extend((i, name, k) for i in where)
+        self.slots = _slots(self.params, stand_ins)
         self.locks = bool(
             queryset.query.select_for_update and compiler.connection.features.has_select_for_update
         )
@@ -82,12 +96,8 @@ class _Compiled:
         connection = self.compiler.connection
         if self.locks and connection.get_autocommit():
             raise TransactionManagementError("fastsql: a locking read outside a transaction")
-        params = list(self.params)
-        for position, name, k in self.slots:
-            value = values[name]
-            params[position] = value if k is None else value[k]  # type: ignore[index]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, _bound(self.params, self.slots, values))
             rows: Any = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
@@ -100,17 +110,46 @@ class _Compiled:
         return objects
 
 
+class _CompiledCount:
+    """One shape's ``SELECT COUNT(*)`` (the SQL of QuerySet.count() on a plain filter)."""
+
+    def __init__(self, queryset: models.QuerySet, stand_ins: dict[str, Arg], db: str):
+        query = queryset.query
+        if query.annotations or query.distinct or query.is_sliced or query.combinator:
+            raise ValueError("fastsql: Count takes a plain filtered queryset")
+        query = query.chain()
+        query.clear_ordering(force=True)
+        query.clear_select_clause()
+        query.add_annotation(models.Count("*"), alias="__count", select=True)
+        compiler = query.get_compiler(using=db)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.slots = _slots(self.params, stand_ins)
+        self.connection = compiler.connection
+
+    def run(self, values: dict[str, Arg]) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, _bound(self.params, self.slots, values))
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+
 class Read:
     """``Read(build)``: ``build(**arguments)`` returns the queryset; ``read(**values)``
     its objects, the SQL compiled once per connection and shape."""
+
+    compiled_class: Any = _Compiled
 
     def __init__(self, build: Callable[..., models.QuerySet], using: str = "default"):
         self.build = build
         self.using = using
 
-    def __call__(self, **values: Arg) -> list[Any]:
+    def _uncompiled(self, values: dict[str, Arg]) -> Any:
+        return list(self.build(**values))
+
+    def __call__(self, **values: Arg) -> Any:
         if any(_shape(v) > MAX_LIST for v in values.values()):  # not a shape to keep
-            return list(self.build(**values))
+            return self._uncompiled(values)
         connection = connections[self.using]
         kept: dict = connection.__dict__.setdefault("planwatch_fastsql", {})
         key = (id(self), tuple((name, _shape(v)) for name, v in sorted(values.items())))
@@ -119,8 +158,20 @@ class Read:
             stand_ins = {
                 name: _stand_in(name, i, v) for i, (name, v) in enumerate(sorted(values.items()))
             }
-            compiled = kept[key] = _Compiled(self.build(**stand_ins), stand_ins, self.using)
+            built = self.build(**stand_ins)
+            compiled = kept[key] = self.compiled_class(built, stand_ins, self.using)
         return compiled.run(values)
+
+
+class Count(Read):
+    """``Count(build)``: ``count(**values)`` is ``build(**values).count()``, the SQL
+    compiled once per connection and shape (a plain filter: no annotation, slice or
+    distinct)."""
+
+    compiled_class = _CompiledCount
+
+    def _uncompiled(self, values: dict[str, Arg]) -> int:
+        return self.build(**values).count()
 
 
 def _plain(model: type[models.Model]) -> bool:

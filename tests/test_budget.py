@@ -7,11 +7,17 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from access.lookups import get_budget_for_user
 from agencies.models import Agency
 from audit.models import AuditEntry
 from budget import excel, services
@@ -749,3 +755,22 @@ def test_excel_upload_through_the_page(client, funded, personas, monkeypatch):
     # A reload of the upload's address goes back to the year's page.
     reload = client.get(reverse("budget:excel_upload", args=[CODE, 2022]))
     assert reload.status_code == 302 and reload["Location"] == page
+
+
+def test_the_funding_lookup_reads_the_year_and_its_plan_in_one_query(funded, personas):
+    reporter = personas["reporter"]
+    get_budget_for_user(reporter, CODE, 2022)  # compiled (planwatch.fastsql)
+    with CaptureQueriesContext(connection) as ctx:
+        budget = get_budget_for_user(reporter, CODE, 2022)
+    assert len(ctx.captured_queries) == 1
+    assert budget.pk == funded.pk and budget.plan.code == CODE and budget.year == 2022
+    with pytest.raises(Http404, match="2023"):
+        get_budget_for_user(reporter, CODE, 2023)  # the plan, but no funding
+    with pytest.raises(Http404, match="no-such-plan"):
+        get_budget_for_user(reporter, "no-such-plan", 2022)
+    funded.plan.period_start = 2023
+    funded.plan.save(update_fields=["period_start"])
+    with pytest.raises(Http404, match="2022"):
+        get_budget_for_user(reporter, CODE, 2022)  # out of the plan's period
+    with pytest.raises(PermissionDenied):
+        get_budget_for_user(AnonymousUser(), CODE, 2022)

@@ -182,3 +182,20 @@ def test_a_model_with_receivers_is_saved_by_its_save(demo_reports):
         signals.pre_save.disconnect(receiver, sender=ReportItem)
     assert seen == [frozenset({"done"}), None]
     assert ReportItem.objects.get(pk=item.pk).done == "through save()"
+
+
+SPENT_ITEMS = fastsql.Count(
+    lambda report: ReportItem.objects.filter(report_id=report, spent__isnull=False)
+)
+
+
+def test_a_count_gives_the_orms_count_compiled_once(demo_reports):
+    kept = connections["default"].__dict__.setdefault("planwatch_fastsql", {})
+    kept.clear()
+    for report in [*_reports_with_items(3), None]:
+        pk = report.pk if report else 0
+        want = ReportItem.objects.filter(report_id=pk, spent__isnull=False).count()
+        assert SPENT_ITEMS(report=pk) == want
+    assert len(kept) == 1
+    with pytest.raises(ValueError, match="plain"):
+        fastsql.Count(lambda report: AgencyReport.objects.filter(pk=report)[:1])(report=1)

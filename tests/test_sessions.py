@@ -68,3 +68,11 @@ def test_an_anonymous_session_has_no_user(client, registry):
     session["seen"] = True
     session.save()
     assert UserSession.objects.get(session_key=session.session_key).user_id is None
+
+
+def test_the_users_agency_comes_with_the_session(client, reporter):
+    client.force_login(reporter)
+    user = _signed_in_as(client)
+    with CaptureQueriesContext(connection) as ctx:
+        assert user.agency == reporter.agency and user.agency.name == reporter.agency.name
+    assert not ctx.captured_queries
